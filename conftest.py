@@ -1,0 +1,20 @@
+"""Test-wide set-up: fast password hashing, and the personas every app's tests use."""
+
+import pytest
+
+pytest_plugins = ["zhaoshang.core.testing"]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Argon2 is slow on purpose; tests hash hundreds of passwords. One test checks that
+    # Argon2 stays first in the production list (test_security.py reads the module).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Django's test flush empties every table, which the audit triggers would refuse.
+    settings.AUDIT_DB_TRIGGERS = False
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

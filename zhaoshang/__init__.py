@@ -1,0 +1,1 @@
+"""Zhaoshang 招商: an investment-promotion platform for local government."""

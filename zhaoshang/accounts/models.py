@@ -1,0 +1,199 @@
+"""Units (the organisation tree) and users."""
+
+import re
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from zhaoshang.accounts.choices import Role, UnitType
+from zhaoshang.core.access import OrganisationRule
+from zhaoshang.core.models import AuditedModel, AuditedQuerySet, VersionedModel
+
+UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+
+
+class UnitQuerySet(AuditedQuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def subtree(self, unit):
+        """``unit`` and every unit below it."""
+        return self.filter(path__startswith=unit.path)
+
+
+class Unit(VersionedModel, AuditedModel):
+    """A responsible unit: the city, a county, a town, a department, a zone, a team.
+
+    Units form a tree. ``path`` is the chain of codes from the root ("SFS/SFX/SFX-CG/"),
+    kept by ``save``, so that a subtree is one indexed prefix query at any depth: a
+    province has ~3,000 units and the scope of every read depends on it.
+    """
+
+    code = models.CharField(
+        "单位编码",
+        max_length=40,
+        unique=True,
+        help_text="字母、数字、短横线或下划线，例如 SFX-CG。",
+    )
+    name = models.CharField("单位名称", max_length=100)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    type = models.CharField("单位类型", max_length=20, choices=UnitType.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField("路径", max_length=1000, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
+    aliases = models.JSONField(
+        "别名",
+        default=list,
+        blank=True,
+        help_text="台账中可能出现的其他写法，例如「城关镇人民政府」。",
+    )
+    division = models.ForeignKey(
+        "reference.Division",
+        verbose_name="行政区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    sort_order = models.IntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    access = OrganisationRule("path")
+    objects = models.Manager.from_queryset(UnitQuerySet)()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.code and not UNIT_CODE_PATTERN.match(self.code):
+            raise ValidationError({"code": "单位编码只能包含字母、数字、短横线和下划线，最长 40 位。"})
+        if self.parent_id and self.pk:
+            parent = self.parent
+            if parent.pk == self.pk or parent.path.startswith(self.path or "\0"):
+                raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+        self.aliases = normalise_aliases(self.aliases)
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.code}/"
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 1
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moving or renaming a unit moves its subtree; each save is audited.
+                for child in Unit.objects.filter(parent=self).order_by("path"):
+                    child.save()
+
+    def ancestors(self):
+        codes = self.path.strip("/").split("/")[:-1]
+        by_code = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
+        return [by_code[code] for code in codes if code in by_code]
+
+    def is_within(self, other: "Unit") -> bool:
+        """True when this unit is ``other`` or lies below it."""
+        return self.path.startswith(other.path)
+
+
+def normalise_aliases(value) -> list[str]:
+    if isinstance(value, str):
+        value = re.split(r"[;；,，、\n]+", value)
+    seen: list[str] = []
+    for alias in value or []:
+        alias = str(alias).strip()
+        if alias and alias not in seen:
+            seen.append(alias)
+    return seen
+
+
+class ZhaoshangUserManager(UserManager):
+    def get_queryset(self):
+        return AuditedQuerySet(self.model, using=self._db)
+
+    def restrict(self, user, action="view"):
+        return self.get_queryset().restrict(user, action)
+
+    def _create_user(self, username, email, password, **extra_fields):
+        extra_fields.setdefault("role", Role.OFFICER)
+        return super()._create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # There is no all-powerful account: `createsuperuser` makes a system admin,
+        # who manages users and units but sees no business data (三权分立).
+        extra_fields["role"] = Role.SYSADMIN
+        return self._create_user(username, email, password, **extra_fields)
+
+
+class User(VersionedModel, AuditedModel, AbstractUser):
+    """A person who signs in. Exactly one role; a unit for leaders, bureau and officers."""
+
+    name = models.CharField("姓名", max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    title = models.CharField("职务", max_length=50, blank=True)
+    is_demo = models.BooleanField("演示账号", default=False)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    audit_masked_fields = ("password",)
+    audit_ignored_fields = ("last_login",)
+    access = OrganisationRule("unit__path")
+    objects = ZhaoshangUserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["unit__path", "username"]
+
+    def __str__(self):
+        return self.name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role in (Role.LEADER, Role.BUREAU, Role.OFFICER) and not self.unit_id:
+            raise ValidationError({"unit": "领导、招商局和单位填报员必须属于一个单位。"})
+
+    def save(self, *args, **kwargs):
+        # No Django superuser or staff flags: every power comes from the one role.
+        self.is_superuser = False
+        self.is_staff = False
+        super().save(*args, **kwargs)
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""
+
+    @property
+    def masked_phone(self) -> str:
+        from zhaoshang.core.masking import mask_phone
+
+        return mask_phone(self.phone)

@@ -1,0 +1,8 @@
+"""Object URLs of the accounts app, for the generic scope check (core/testing.py)."""
+
+from zhaoshang.core.testing import ScopeCheck
+
+SCOPE_CHECKS = [
+    ScopeCheck("accounts:user_detail", lambda p: {"pk": p.officer_b.pk}),
+    ScopeCheck("accounts:unit_detail", lambda p: {"pk": p.town_b.pk}),
+]

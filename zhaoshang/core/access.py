@@ -1,0 +1,126 @@
+"""Access rules: the one place that decides which rows a user may read or change.
+
+Every model names its rule in ``access``; its manager's ``restrict(user, action)`` asks
+the rule for a filtered queryset. Pages, the API, exports, counts, dropdowns and file
+downloads all go through it, so a permission is decided once and leaks nowhere.
+
+Rules deny by default: an anonymous or inactive user gets nothing, and so does a role
+the rule does not name.
+"""
+
+from django.db.models import Q, QuerySet
+
+from zhaoshang.accounts.choices import Role
+from zhaoshang.core.choices import Action
+
+READ_ACTIONS = {Action.VIEW, Action.EXPORT}
+
+
+def _role(user) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+class AccessRule:
+    """Base rule. Subclasses return ``queryset`` filtered for ``user`` and ``action``."""
+
+    def filter(self, queryset: QuerySet, user, action: str) -> QuerySet:
+        raise NotImplementedError
+
+    def allows(self, user, action: str) -> bool:
+        """Whether the user may do ``action`` on some rows of this kind at all (menus, buttons)."""
+        raise NotImplementedError
+
+
+class UnitScoped(AccessRule):
+    """Business data owned by units (projects, funds, targets …).
+
+    A leader reads everything; the bureau does everything; a unit officer reads and
+    edits rows whose unit lies in their own unit's subtree and cannot verify; the system
+    admin and the auditor see no business data at all (三权分立).
+
+    ``unit_fields`` name the foreign keys (paths allowed, e.g. ``"project__unit"``) whose
+    unit puts a row in an officer's scope; a row is in scope if any of them is.
+    """
+
+    officer_actions = {Action.VIEW, Action.EXPORT, Action.ADD, Action.CHANGE, Action.DELETE}
+
+    def __init__(self, *unit_fields: str):
+        if not unit_fields:
+            raise ValueError("UnitScoped needs at least one unit field")
+        self.unit_fields = unit_fields
+
+    def allows(self, user, action: str) -> bool:
+        role = _role(user)
+        if role == Role.BUREAU:
+            return True
+        if role == Role.LEADER:
+            return action in READ_ACTIONS
+        if role == Role.OFFICER:
+            return action in self.officer_actions and user.unit_id is not None
+        return False
+
+    def filter(self, queryset, user, action):
+        if not self.allows(user, action):
+            return queryset.none()
+        if user.role in (Role.BUREAU, Role.LEADER):
+            return queryset
+        condition = Q()
+        for field in self.unit_fields:
+            condition |= Q(**{f"{field}__path__startswith": user.unit.path})
+        if len(self.unit_fields) == 1:
+            return queryset.filter(condition)
+        # Several joins could repeat a row; a subquery of ids keeps each row once.
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
+
+
+class OrganisationRule(AccessRule):
+    """Units and users: the system admin manages them; leader and bureau read them all;
+    an officer reads their own unit's subtree; the auditor reads none."""
+
+    def __init__(self, unit_path_field: str):
+        self.unit_path_field = unit_path_field
+
+    def allows(self, user, action):
+        role = _role(user)
+        if role == Role.SYSADMIN:
+            return True
+        if role in (Role.LEADER, Role.BUREAU, Role.OFFICER):
+            return action in READ_ACTIONS
+        return False
+
+    def filter(self, queryset, user, action):
+        if not self.allows(user, action):
+            return queryset.none()
+        if user.role == Role.OFFICER:
+            if user.unit_id is None:
+                return queryset.none()
+            return queryset.filter(**{f"{self.unit_path_field}__startswith": user.unit.path})
+        return queryset
+
+
+class ReferenceRule(AccessRule):
+    """Dictionaries (divisions, industries, the holiday calendar): every signed-in user
+    reads them; the system admin and the bureau maintain them."""
+
+    def allows(self, user, action):
+        role = _role(user)
+        if role is None:
+            return False
+        if action in READ_ACTIONS:
+            return True
+        return role in (Role.SYSADMIN, Role.BUREAU)
+
+    def filter(self, queryset, user, action):
+        return queryset if self.allows(user, action) else queryset.none()
+
+
+class AuditRule(AccessRule):
+    """The audit log: the auditor reads and exports it; nobody changes it."""
+
+    def allows(self, user, action):
+        return _role(user) == Role.AUDITOR and action in READ_ACTIONS
+
+    def filter(self, queryset, user, action):
+        return queryset if self.allows(user, action) else queryset.none()

@@ -1,0 +1,30 @@
+from django.db import models
+
+
+class Action(models.TextChoices):
+    """What a user wants to do with rows; the argument of ``restrict(user, action)``."""
+
+    VIEW = "view", "查看"
+    ADD = "add", "新增"
+    CHANGE = "change", "修改"
+    DELETE = "delete", "删除"
+    VERIFY = "verify", "审核"
+    EXPORT = "export", "导出"
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGIN_LOCKED = "login_locked", "账号锁定"
+    LOGOUT = "logout", "退出"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    ROLE_CHANGE = "role_change", "角色/权限变更"
+    VERIFY = "verify", "审核"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+    REVEAL = "reveal", "查看个人信息"
+    MERGE = "merge", "合并"

@@ -1,0 +1,252 @@
+"""Base models every app builds on: restricted querysets, the audit log, versions."""
+
+import datetime
+import decimal
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
+from django.utils import timezone
+
+from zhaoshang.core.access import AuditRule
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.context import current_context
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = Action.VIEW):
+        """Rows ``user`` may ``action``: the only way application code reads data."""
+        rule = getattr(self.model, "access", None)
+        if rule is None:
+            raise ImproperlyConfigured(f"{self.model.__name__} declares no access rule")
+        return rule.filter(self, user, action)
+
+
+class AuditedQuerySet(RestrictedQuerySet):
+    """Bulk writes would bypass the audit log, so they go object by object."""
+
+    def update(self, **kwargs):
+        raise TypeError(
+            f"{self.model.__name__}: QuerySet.update() would bypass the audit log; "
+            "save each object (or use a service that writes the audit rows)."
+        )
+
+    def delete(self):
+        count = 0
+        with transaction.atomic():
+            for obj in self:
+                obj.delete()
+                count += 1
+        return count, {self.model._meta.label: count}
+
+
+RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
+
+
+def json_safe(value):
+    """A JSON-friendly form of a field value for the audit log (exact for money)."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+class AuditLog(models.Model):
+    """One thing that happened: a change to an object, a login, an export, a reveal.
+
+    Append-only: the model refuses updates and deletes, and database triggers (see the
+    migration) refuse them too, so not even a raw SQL shell inside the app can rewrite
+    history without leaving the database's own error.
+    """
+
+    time = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    request_id = models.CharField("请求编号", max_length=32, blank=True, db_index=True)
+    source = models.CharField("来源", max_length=20, blank=True)
+
+    access = AuditRule()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-time", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["username", "action", "time"]),
+        ]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("审计日志不能删除。")
+
+    @classmethod
+    def record(
+        cls,
+        action: str,
+        obj=None,
+        *,
+        changes: dict | None = None,
+        detail: str = "",
+        user=None,
+        username: str | None = None,
+    ) -> "AuditLog":
+        """Write one audit row, filling who/where from the request context."""
+        context = current_context()
+        user_id = user.pk if user is not None else context.user_id
+        if username is None:
+            username = user.get_username() if user is not None else context.username
+        return cls.objects.create(
+            action=action,
+            user_id=user_id,
+            username=username or "",
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+            object_repr=str(obj)[:200] if obj is not None else "",
+            changes=json_safe(changes or {}),
+            detail=detail[:500],
+            ip=context.ip,
+            request_id=context.request_id,
+            source=context.source,
+        )
+
+
+class AuditedModel(models.Model):
+    """A model whose every create, update and delete is written to the audit log with
+    the values before and after. Subclasses set ``access`` to their access rule."""
+
+    # Fields whose values must never reach the log; a change shows as masked.
+    audit_masked_fields: tuple[str, ...] = ()
+    # Fields that change on their own and say nothing (e.g. last_login).
+    audit_ignored_fields: tuple[str, ...] = ()
+
+    objects = AuditedManager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_before = instance.audit_values()
+        return instance
+
+    def audit_values(self) -> dict:
+        values = {}
+        for field in self._meta.concrete_fields:
+            if field.attname in self.audit_ignored_fields or field.name in self.audit_ignored_fields:
+                continue
+            if field.attname not in self.__dict__:  # deferred field: unknown, not changed
+                continue
+            value = getattr(self, field.attname)
+            if field.name in self.audit_masked_fields:
+                value = "******" if value else ""
+                # Keep a fingerprint so a change is detected without logging the value.
+                values[f"_{field.name}_fingerprint"] = hash(getattr(self, field.attname))
+            values[field.name] = json_safe(value)
+        return values
+
+    def audit_diff(self, before: dict, after: dict) -> dict:
+        changed = {}
+        for key, value in after.items():
+            if key.startswith("_"):
+                continue
+            fingerprint = f"_{key}_fingerprint"
+            if fingerprint in after:
+                if before.get(fingerprint) != after[fingerprint]:
+                    changed[key] = ["******", "******（已修改）"]
+                continue
+            if before.get(key) != value:
+                changed[key] = [before.get(key), value]
+        return changed
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        before = getattr(self, "_audit_before", None)
+        with transaction.atomic(using=kwargs.get("using")):
+            if not adding and before is None:
+                stored = type(self)._base_manager.filter(pk=self.pk).first()
+                before = stored.audit_values() if stored is not None else None
+                adding = stored is None
+            super().save(*args, **kwargs)
+            after = self.audit_values()
+            if adding:
+                created = {key: [None, value] for key, value in after.items() if not key.startswith("_")}
+                AuditLog.record(AuditAction.CREATE, self, changes=created)
+            else:
+                diff = self.audit_diff(before or {}, after)
+                if diff:
+                    AuditLog.record(AuditAction.UPDATE, self, changes=diff)
+        self._audit_before = after
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            before = self.audit_values()
+            removed = {key: [value, None] for key, value in before.items() if not key.startswith("_")}
+            AuditLog.record(AuditAction.DELETE, self, changes=removed)
+            return super().delete(*args, **kwargs)
+
+
+class StaleEditError(Exception):
+    """Someone else saved the record after this user opened it."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__("该记录已被他人修改，请刷新后再保存。")
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: an edit form carries the version it was opened at; saving
+    with an older version is refused instead of silently overwriting the other edit."""
+
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save_versioned(self, expected_version: int, **kwargs):
+        """Save if the stored version is still ``expected_version``; else StaleEditError.
+
+        The row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
+        transaction already holds the write lock) so two saves cannot both pass the check.
+        """
+        with transaction.atomic():
+            current = type(self)._base_manager.select_for_update().get(pk=self.pk)
+            if current.version != expected_version:
+                raise StaleEditError(current)
+            self.version = expected_version + 1
+            self.save(**kwargs)

@@ -1,0 +1,55 @@
+"""The sidebar: each role sees only what it may use.
+
+Items are declared once here; an app adds its entries when it arrives. An item is shown
+when the user's role is in ``roles``.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from zhaoshang.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset
+    section: str = ""
+
+
+ALL = frozenset(Role)
+BUSINESS = frozenset({Role.LEADER, Role.BUREAU, Role.OFFICER})
+
+NAV_ITEMS = [
+    NavItem("首页", "core:home", "home", ALL),
+    NavItem(
+        "单位管理",
+        "accounts:unit_list",
+        "building-community",
+        frozenset({Role.SYSADMIN, Role.BUREAU, Role.LEADER, Role.OFFICER}),
+        "组织",
+    ),
+    NavItem("用户管理", "accounts:user_list", "users", frozenset({Role.SYSADMIN}), "组织"),
+    NavItem("节假日", "reference:holiday_list", "calendar", frozenset({Role.SYSADMIN, Role.BUREAU}), "基础数据"),
+    NavItem("行政区划", "reference:division_list", "map-pin", ALL - {Role.AUDITOR}, "基础数据"),
+    NavItem("行业分类", "reference:industry_list", "category", ALL - {Role.AUDITOR}, "基础数据"),
+    NavItem("审计日志", "core:audit_list", "shield-check", frozenset({Role.AUDITOR}), "安全"),
+]
+
+
+def items_for(user) -> list[dict]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    visible = []
+    for item in NAV_ITEMS:
+        if user.role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # the app that serves it is not installed yet
+            continue
+        visible.append({"label": item.label, "url": url, "icon": item.icon, "section": item.section})
+    return visible

@@ -1,0 +1,221 @@
+"""Django settings for Zhaoshang.
+
+Everything a deployment may change comes from the environment through the typed helpers
+in ``zhaoshang.env``; see docs/deploy.md for the full list. The defaults give the
+embedded set-up: SQLite in WAL mode, one process, http://127.0.0.1:8000.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from zhaoshang.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("ZHAOSHANG_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("ZHAOSHANG_DEBUG", False)
+# HTTPS turns on the cookie and transport settings `check --deploy` asks for. It is a
+# separate switch from DEBUG because the embedded demo runs without DEBUG on plain http.
+HTTPS = env_bool("ZHAOSHANG_HTTPS", False)
+
+
+def _secret_key() -> str:
+    explicit = env_str("ZHAOSHANG_SECRET_KEY", "")
+    if explicit:
+        return explicit
+    # The embedded set-up keeps a generated key in var/ so sessions survive restarts.
+    # A production deployment sets ZHAOSHANG_SECRET_KEY (check --deploy insists).
+    from django.core.management.utils import get_random_secret_key
+
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(get_random_secret_key())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "django_filters",
+    "zhaoshang.core",
+    "zhaoshang.accounts",
+    "zhaoshang.reference",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhaoshang.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhaoshang.core.middleware.AuditUserMiddleware",
+    "zhaoshang.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "zhaoshang.urls"
+WSGI_APPLICATION = "zhaoshang.wsgi.application"
+ASGI_APPLICATION = "zhaoshang.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhaoshang.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------
+# SQLite by default; PostgreSQL (or any URL dj-database-url understands) via DATABASE_URL.
+_database_url = env_str("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES["default"].setdefault("TEST", {})
+    if env_str("ZHAOSHANG_TEST_DB_NAME", ""):
+        DATABASES["default"]["TEST"]["NAME"] = env_str("ZHAOSHANG_TEST_DB_NAME")
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("ZHAOSHANG_SQLITE_PATH", str(VAR_DIR / "zhaoshang.sqlite3")),
+            "OPTIONS": {
+                # WAL lets readers go on while one writer writes; the busy timeout makes a
+                # second writer wait instead of failing; IMMEDIATE takes the write lock at
+                # BEGIN so two transactions cannot deadlock upgrading their locks.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Identity ---------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# 等保 2.0 default: ≥ 8 characters from at least three classes, changed every 90 days.
+PASSWORD_MIN_LENGTH = env_int("ZHAOSHANG_PASSWORD_MIN_LENGTH", 8, minimum=6)
+PASSWORD_MIN_CLASSES = env_int("ZHAOSHANG_PASSWORD_MIN_CLASSES", 3, minimum=1)
+# 0 turns rotation off (OWASP ASVS advises against forced rotation).
+PASSWORD_MAX_AGE_DAYS = env_int("ZHAOSHANG_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "zhaoshang.accounts.validators.CharacterClassValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
+    },
+]
+
+# Lockout is keyed by user name: behind a government proxy every user shares one IP.
+LOGIN_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+
+# Idle sessions end after 30 minutes: the expiry slides with every request.
+SESSION_COOKIE_AGE = env_int("ZHAOSHANG_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "zs_sessionid"
+CSRF_COOKIE_NAME = "zs_csrftoken"
+
+# --- Transport (production behind HTTPS) --------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("ZHAOSHANG_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("ZHAOSHANG_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("ZHAOSHANG_HSTS_PRELOAD", True)
+    # nginx terminates TLS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Client IP: behind nginx the address is in X-Forwarded-For; trust it only when told to.
+TRUST_X_FORWARDED_FOR = env_bool("ZHAOSHANG_TRUST_X_FORWARDED_FOR", False)
+
+# --- Uploads ---------------------------------------------------------------------------------
+MEDIA_ROOT = Path(env_str("ZHAOSHANG_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media-not-served/"  # files are served by views that check scope, never statically
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_MAX_BYTES = env_int("ZHAOSHANG_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+
+# --- Language and time ---------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = env_str("ZHAOSHANG_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Static files ----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("ZHAOSHANG_STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# WhiteNoise serves the vendored assets from the application: no CDN on an intranet.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("ZHAOSHANG_LOG_LEVEL", "INFO")},
+    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+}
+
+# --- Product settings (口径 and thresholds grow here in later issues) -----------------------
+AUDIT_RETENTION_DAYS = env_int("ZHAOSHANG_AUDIT_RETENTION_DAYS", 180, minimum=180)
+# Database triggers that refuse UPDATE/DELETE on the audit log (see core migration 0002).
+AUDIT_DB_TRIGGERS = env_bool("ZHAOSHANG_AUDIT_DB_TRIGGERS", True)
