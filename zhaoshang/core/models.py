@@ -41,6 +41,16 @@ class AuditedQuerySet(RestrictedQuerySet):
         return count, {self.model._meta.label: count}
 
 
+class AppendOnlyQuerySet(RestrictedQuerySet):
+    """The audit log's queryset: no bulk update or delete from the application."""
+
+    def update(self, **kwargs):
+        raise TypeError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise TypeError("审计日志不能删除。")
+
+
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
 
@@ -92,7 +102,7 @@ class AuditLog(models.Model):
     source = models.CharField("来源", max_length=20, blank=True)
 
     access = AuditRule()
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(AppendOnlyQuerySet)()
 
     class Meta:
         verbose_name = "审计日志"

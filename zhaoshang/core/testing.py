@@ -124,14 +124,30 @@ class ScopeCheck:
     method: str = "get"
 
 
-def collect_scope_checks() -> list[ScopeCheck]:
-    checks: list[ScopeCheck] = []
+def _scope_modules():
     for config in apps.get_app_configs():
         if not config.name.startswith("zhaoshang."):
             continue
         try:
-            module = importlib.import_module(f"{config.name}.tests.scope")
+            yield importlib.import_module(f"{config.name}.tests.scope")
         except ModuleNotFoundError:
             continue
+
+
+def collect_scope_checks() -> list[ScopeCheck]:
+    checks: list[ScopeCheck] = []
+    for module in _scope_modules():
         checks.extend(getattr(module, "SCOPE_CHECKS", []))
     return checks
+
+
+def collect_admin_only_urls() -> set[str]:
+    """Object URLs that no unit officer may use at all (user admin, the audit log …).
+
+    They cannot follow the town A / town B pattern; each app tests them itself, and
+    ``test_admin_only_urls_refuse_every_officer`` proves an officer gets 404 from them.
+    """
+    names: set[str] = set()
+    for module in _scope_modules():
+        names.update(getattr(module, "ADMIN_ONLY_URLS", []))
+    return names

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from zhaoshang.core.testing import collect_scope_checks
+from zhaoshang.core.testing import collect_admin_only_urls, collect_scope_checks
 
 OBJECT_KWARGS = {"pk", "id", "object_id", "file_id"}
 
@@ -22,7 +22,7 @@ def _object_url_names(resolver=None, namespace=""):
 
 
 def test_every_object_url_is_listed_for_the_scope_check():
-    listed = {check.url_name for check in collect_scope_checks()}
+    listed = {check.url_name for check in collect_scope_checks()} | collect_admin_only_urls()
     missing = sorted(set(_object_url_names()) - listed)
     assert not missing, f"add these URLs to their app's tests/scope.py: {missing}"
 
@@ -41,3 +41,13 @@ def test_the_owning_officer_can_open_their_own_object(check, personas, client):
     client.force_login(personas.officer_b)
     response = getattr(client, check.method)(url)
     assert response.status_code in (200, 302), f"{url} answered {response.status_code} to its own officer"
+
+
+@pytest.mark.parametrize("url_name", sorted(collect_admin_only_urls()))
+def test_admin_only_urls_refuse_every_officer(url_name, personas, client):
+    # The object belongs to nobody's town (a user of another unit or an audit row id):
+    # an officer must not learn whether it exists.
+    url = reverse(url_name, kwargs={"pk": personas.sysadmin.pk})
+    client.force_login(personas.officer_a)
+    response = client.get(url)
+    assert response.status_code in (404, 405), f"{url} answered {response.status_code} to an officer"
