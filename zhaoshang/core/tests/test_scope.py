@@ -45,9 +45,10 @@ def test_the_owning_officer_can_open_their_own_object(check, personas, client):
 
 @pytest.mark.parametrize("url_name", sorted(collect_admin_only_urls()))
 def test_admin_only_urls_refuse_every_officer(url_name, personas, client):
-    # The object belongs to nobody's town (a user of another unit or an audit row id):
-    # an officer must not learn whether it exists.
-    url = reverse(url_name, kwargs={"pk": personas.sysadmin.pk})
+    # Even the officer's own account is not theirs to administer: an officer must
+    # neither reach these pages nor learn whether an id exists.
     client.force_login(personas.officer_a)
-    response = client.get(url)
-    assert response.status_code in (404, 405), f"{url} answered {response.status_code} to an officer"
+    for pk in (personas.officer_a.pk, personas.officer_b.pk):
+        url = reverse(url_name, kwargs={"pk": pk})
+        assert client.get(url).status_code in (404, 405), f"GET {url} reached by an officer"
+        assert client.post(url).status_code in (403, 404, 405), f"POST {url} reached by an officer"
