@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "zhaoshang.core",
     "zhaoshang.accounts",
     "zhaoshang.reference",
+    "zhaoshang.relations",
+    "zhaoshang.projects",
 ]
 
 MIDDLEWARE = [
@@ -219,3 +221,6 @@ LOGGING = {
 AUDIT_RETENTION_DAYS = env_int("ZHAOSHANG_AUDIT_RETENTION_DAYS", 180, minimum=180)
 # Database triggers that refuse UPDATE/DELETE on the audit log (see core migration 0002).
 AUDIT_DB_TRIGGERS = env_bool("ZHAOSHANG_AUDIT_DB_TRIGGERS", True)
+
+# 重点项目 / 亿元以上项目: 协议总投资 at or above this many 万元 (default 1 亿元).
+KEY_PROJECT_THRESHOLD_WAN = env_int("ZHAOSHANG_KEY_PROJECT_THRESHOLD_WAN", 10000, minimum=0)

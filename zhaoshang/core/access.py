@@ -124,3 +124,31 @@ class AuditRule(AccessRule):
 
     def filter(self, queryset, user, action):
         return queryset if self.allows(user, action) else queryset.none()
+
+
+class SharedRegistry(AccessRule):
+    """Registries shared by all business users (companies): everyone in the business
+    roles reads them, so that one investor is one record across units and duplicates can
+    be found; the bureau changes any row, an officer changes rows their unit's subtree
+    created. Personal data inside them (contacts' phones) is revealed only to those who
+    may change the row, and every reveal is logged by the caller."""
+
+    def __init__(self, owner_unit_field: str):
+        self.owner_unit_field = owner_unit_field
+
+    def allows(self, user, action):
+        role = _role(user)
+        if role in (Role.BUREAU,):
+            return True
+        if role == Role.LEADER:
+            return action in READ_ACTIONS
+        if role == Role.OFFICER:
+            return user.unit_id is not None and action != Action.VERIFY
+        return False
+
+    def filter(self, queryset, user, action):
+        if not self.allows(user, action):
+            return queryset.none()
+        if user.role == Role.OFFICER and action not in READ_ACTIONS | {Action.ADD}:
+            return queryset.filter(**{f"{self.owner_unit_field}__path__startswith": user.unit.path})
+        return queryset

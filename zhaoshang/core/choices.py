@@ -10,6 +10,7 @@ class Action(models.TextChoices):
     DELETE = "delete", "删除"
     VERIFY = "verify", "审核"
     EXPORT = "export", "导出"
+    REVEAL = "reveal", "查看个人信息"
 
 
 class AuditAction(models.TextChoices):
