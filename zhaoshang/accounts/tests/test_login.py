@@ -85,7 +85,7 @@ def test_an_account_created_by_an_administrator_must_change_its_password_first(p
     from zhaoshang.accounts.choices import Role
     from zhaoshang.accounts.services import create_user
 
-    user, password = create_user(username="newcomer", role=Role.OFFICER, unit=personas.town_a)
+    _user, password = create_user(username="newcomer", role=Role.OFFICER, unit=personas.town_a)
     assert login(client, "newcomer", password).status_code == 302
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
