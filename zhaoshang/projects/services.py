@@ -1,0 +1,344 @@
+"""Project workflows: create, advance a stage, verify, credit shares, follow-ups, merge.
+
+Each is a typed function in one transaction, called alike by pages, the import, the API
+and commands. Errors a user can fix are raised as ``ValidationError`` with Chinese
+messages keyed by field, so a form shows them where they belong.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.models import AuditLog
+from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
+from zhaoshang.projects.models import FollowUp, Project, ProjectCredit, StageEvent
+
+HUNDRED = Decimal(100)
+
+
+# --- Codes ------------------------------------------------------------------------------------
+
+
+def next_project_code(unit, year: int) -> str:
+    """Unit code + year + sequence, e.g. SFX-CG-2024-0007. Called inside the creating
+    transaction; on SQLite the IMMEDIATE transaction and on PostgreSQL the unique index
+    make two concurrent creations of the same code impossible (the second retries)."""
+    prefix = f"{unit.code}-{year}-"
+    last = Project.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+# --- Rules that depend on the stage ------------------------------------------------------------
+
+
+def required_fields_problems(project: Project, stage: str | None = None) -> dict[str, str]:
+    """Fields a project must have once it reaches ``stage`` (default: its own stage).
+
+    A signed project needs an investor, a signing date and the contracted amount; a
+    started one also a start date. Returned as {field: Chinese message}.
+    """
+    stage = stage or project.stage
+    order = STAGE_ORDER.get(stage, -1)
+    problems: dict[str, str] = {}
+    if order >= STAGE_ORDER[Stage.SIGNED]:
+        if not project.investor_id:
+            problems["investor"] = "已签约项目须填写投资方。"
+        if not project.signed_on:
+            problems["signed_on"] = "已签约项目须填写签约日期。"
+        if project.total_investment is None:
+            problems["total_investment"] = "已签约项目须填写协议总投资。"
+    if order >= STAGE_ORDER[Stage.STARTED] and not project.started_on:
+        problems["started_on"] = "已开工项目须填写开工日期。"
+    if order >= STAGE_ORDER[Stage.PRODUCTION] and not project.production_on:
+        problems["production_on"] = "已投产项目须填写投产日期。"
+    return problems
+
+
+def date_order_problems(project: Project) -> dict[str, str]:
+    """Dates must follow the lifecycle: no start before signing, no production before start."""
+    problems: dict[str, str] = {}
+    chain = [
+        ("signed_on", "签约日期"),
+        ("registered_on", "注册日期"),
+        ("started_on", "开工日期"),
+        ("production_on", "投产日期"),
+    ]
+    for index, (field, label) in enumerate(chain):
+        value = getattr(project, field)
+        if value is None:
+            continue
+        for earlier_field, earlier_label in chain[:index]:
+            earlier = getattr(project, earlier_field)
+            # Registration may precede signing (a firm registered to sign); the rest may not.
+            if earlier_field == "signed_on" and field == "registered_on":
+                continue
+            if earlier is not None and value < earlier:
+                problems[field] = f"{label}（{value:%Y-%m-%d}）不能早于{earlier_label}（{earlier:%Y-%m-%d}）。"
+                break
+    if (
+        project.agreed_production_on
+        and project.agreed_start_on
+        and project.agreed_production_on < project.agreed_start_on
+    ):
+        problems["agreed_production_on"] = "约定投产日期不能早于约定开工日期。"
+    return problems
+
+
+def validate_project(project: Project) -> None:
+    """Everything a project must satisfy to be saved; raises one ValidationError."""
+    problems = {**date_order_problems(project), **required_fields_problems(project)}
+    try:
+        project.full_clean(exclude=["code"] if not project.code else None, validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            problems.setdefault(field, messages[0])
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- Create and edit ---------------------------------------------------------------------------
+
+
+def _require(user, action: str, project: Project | None = None) -> None:
+    rule = Project.access
+    if not rule.allows(user, action):
+        raise PermissionDenied("您没有权限进行此操作。")
+    if project is not None and project.pk and not Project.objects.restrict(user, action).filter(pk=project.pk).exists():
+        raise PermissionDenied("该项目不在您的管理范围内。")
+
+
+@transaction.atomic
+def create_project(user, project: Project, *, year: int | None = None) -> Project:
+    """Save a new project for ``user``: code, checks, and 100% credit to the responsible unit."""
+    _require(user, Action.ADD)
+    if user.role == "officer" and not project.responsible_unit.is_within(user.unit):
+        raise ValidationError({"responsible_unit": "责任单位须为本单位或下级单位。"})
+    validate_project(project)
+    project.code = project.code or next_project_code(project.responsible_unit, year or timezone.localdate().year)
+    project.created_by = user if getattr(user, "pk", None) else None
+    project.save()
+    ProjectCredit.objects.create(project=project, unit=project.responsible_unit, percent=HUNDRED)
+    _sync_stage_events(project, user)
+    return project
+
+
+@transaction.atomic
+def update_project(user, project: Project, expected_version: int) -> Project:
+    """Save edits with optimistic locking (StaleEditError if someone saved in between)."""
+    _require(user, Action.CHANGE, project)
+    validate_project(project)
+    project.save_versioned(expected_version)
+    _sync_stage_events(project, user)
+    return project
+
+
+def _sync_stage_events(project: Project, user) -> None:
+    """A stage reached through the form (or a ledger row) becomes a submitted stage event
+    for each lifecycle stage with a date that has no event yet, so verification and
+    statistics see it."""
+    existing = set(project.events.values_list("stage", flat=True))
+    for stage, field in STAGE_DATE_FIELDS.items():
+        date = getattr(project, field)
+        if date is None or stage in existing:
+            continue
+        if STAGE_ORDER[stage] > STAGE_ORDER.get(project.stage, -1) and project.stage in LIFECYCLE:
+            continue
+        StageEvent.objects.create(
+            project=project,
+            stage=stage,
+            date=date,
+            amount=project.total_investment if stage == Stage.SIGNED else None,
+            submitted_by=user if getattr(user, "pk", None) else None,
+        )
+
+
+# --- Lifecycle --------------------------------------------------------------------------------
+
+
+@dataclass
+class StageClaim:
+    stage: str
+    date: datetime.date
+    amount: Decimal | None = None
+    note: str = ""
+    is_supplementary: bool = False
+
+
+@transaction.atomic
+def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
+    """A unit reports that the project reached a stage. The event waits for the bureau.
+
+    Dropped and on-hold need a reason (in ``note``). Moving backwards in the lifecycle is
+    refused: a correction is made by returning the wrong event.
+    """
+    _require(user, Action.CHANGE, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if claim.stage in (Stage.DROPPED, Stage.ON_HOLD):
+        if not claim.note.strip():
+            raise ValidationError({"note": "退库或暂缓须说明原因。"})
+        project.drop_reason = claim.note.strip()
+    elif claim.stage in LIFECYCLE and project.stage in LIFECYCLE:
+        if STAGE_ORDER[claim.stage] < STAGE_ORDER[project.stage] and not claim.is_supplementary:
+            raise ValidationError(
+                {
+                    "stage": f"项目已处于「{project.get_stage_display()}」阶段，不能退回到「{Stage(claim.stage).label}」。"
+                }
+            )
+    if claim.date > timezone.localdate():
+        raise ValidationError({"date": "日期不能晚于今天。"})
+    field = STAGE_DATE_FIELDS.get(claim.stage)
+    if claim.is_supplementary:
+        if claim.stage != Stage.SIGNED:
+            raise ValidationError({"is_supplementary": "只有签约事件可以是补充协议。"})
+    else:
+        if claim.stage in LIFECYCLE:
+            project.stage = claim.stage
+        elif claim.stage in (Stage.DROPPED, Stage.ON_HOLD):
+            project.stage = claim.stage
+        if field:
+            setattr(project, field, claim.date)
+        if claim.stage == Stage.SIGNED and claim.amount is not None:
+            project.total_investment = claim.amount
+    validate_project(project)
+    event = StageEvent.objects.create(
+        project=project,
+        stage=claim.stage,
+        date=claim.date,
+        amount=claim.amount if claim.stage == Stage.SIGNED else None,
+        note=claim.note,
+        is_supplementary=claim.is_supplementary,
+        submitted_by=user,
+    )
+    project.save()
+    return event
+
+
+@transaction.atomic
+def verify_event(user, event: StageEvent, *, by_import: bool = False) -> StageEvent:
+    """The bureau confirms a stage event; from now on it counts in statistics."""
+    if not StageEvent.access.allows(user, Action.VERIFY):
+        raise PermissionDenied("只有招商局可以审核。")
+    event = StageEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status == Verification.VERIFIED:
+        return event
+    event.status = Verification.VERIFIED
+    event.verified_by = user
+    event.verified_at = timezone.now()
+    event.verified_by_import = by_import
+    event.return_reason = ""
+    event.save()
+    _recompute_verified_stage(event.project)
+    AuditLog.record(
+        AuditAction.VERIFY,
+        event,
+        detail="导入时确认审核通过" if by_import else "审核通过",
+        changes={"status": [Verification.SUBMITTED, Verification.VERIFIED]},
+    )
+    return event
+
+
+@transaction.atomic
+def return_event(user, event: StageEvent, reason: str) -> StageEvent:
+    """The bureau sends a claim back with a reason; the unit corrects and resubmits."""
+    if not StageEvent.access.allows(user, Action.VERIFY):
+        raise PermissionDenied("只有招商局可以审核。")
+    if not reason.strip():
+        raise ValidationError({"return_reason": "退回须说明原因。"})
+    event = StageEvent.objects.select_for_update().get(pk=event.pk)
+    previous = event.status
+    event.status = Verification.RETURNED
+    event.return_reason = reason.strip()
+    event.verified_by = user
+    event.verified_at = timezone.now()
+    event.save()
+    _recompute_verified_stage(event.project)
+    AuditLog.record(
+        AuditAction.VERIFY,
+        event,
+        detail=f"退回：{reason.strip()}",
+        changes={"status": [previous, Verification.RETURNED]},
+    )
+    return event
+
+
+def _recompute_verified_stage(project: Project) -> None:
+    """The verified stage is the furthest lifecycle stage with a verified event (or the
+    latest verified exit, 退库/暂缓, if it is newer than every verified lifecycle event)."""
+    verified = list(project.events.filter(status=Verification.VERIFIED, is_supplementary=False).order_by("date", "id"))
+    stage = ""
+    for event in verified:
+        if event.stage in (Stage.DROPPED, Stage.ON_HOLD):
+            stage = event.stage
+        elif (
+            not stage
+            or stage in (Stage.DROPPED, Stage.ON_HOLD)
+            or STAGE_ORDER[event.stage] > STAGE_ORDER.get(stage, -1)
+        ):
+            stage = event.stage
+    if project.verified_stage != stage:
+        project = Project.objects.get(pk=project.pk)
+        project.verified_stage = stage
+        project.save()
+
+
+# --- Credit shares -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]]) -> list[ProjectCredit]:
+    """Replace a project's credit shares: (unit, percent, reason) rows summing to 100.
+
+    Only the bureau may change them (cross-region landing, a stationed officer's home
+    department): they move numbers between units' rankings.
+    """
+    if user.role != "bureau":
+        raise PermissionDenied("业绩归属只能由招商局调整。")
+    if not shares:
+        raise ValidationError({"credits": "至少需要一个计入单位。"})
+    units = [unit.pk for unit, _, _ in shares]
+    if len(set(units)) != len(units):
+        raise ValidationError({"credits": "同一单位不能重复出现。"})
+    total = sum((Decimal(percent) for _, percent, _ in shares), Decimal(0))
+    if total != HUNDRED:
+        raise ValidationError({"credits": f"各单位比例之和须为 100%，当前为 {total.normalize():f}%。"})
+    for _, percent, _ in shares:
+        if Decimal(percent) <= 0:
+            raise ValidationError({"credits": "比例须大于 0。"})
+    keep = {unit.pk: (Decimal(percent), reason) for unit, percent, reason in shares}
+    for credit in list(project.credits.all()):
+        if credit.unit_id not in keep:
+            credit.delete()
+    result = []
+    for unit, percent, reason in shares:
+        credit, _ = ProjectCredit.objects.get_or_create(
+            project=project, unit=unit, defaults={"percent": percent, "reason": reason}
+        )
+        if credit.percent != Decimal(percent) or credit.reason != reason:
+            credit.percent = Decimal(percent)
+            credit.reason = reason
+            credit.save()
+        result.append(credit)
+    return result
+
+
+# --- Follow-ups --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_follow_up(user, project: Project, follow_up: FollowUp) -> FollowUp:
+    _require(user, Action.CHANGE, project)
+    follow_up.project = project
+    follow_up.created_by = user
+    if follow_up.date > timezone.localdate():
+        raise ValidationError({"date": "洽谈日期不能晚于今天。"})
+    if follow_up.next_contact_on and follow_up.next_contact_on < follow_up.date:
+        raise ValidationError({"next_contact_on": "下次联系日期不能早于本次洽谈日期。"})
+    follow_up.full_clean(exclude=["project", "created_by"])
+    follow_up.save()
+    return follow_up
