@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhaoshang.reference",
     "zhaoshang.relations",
     "zhaoshang.projects",
+    "zhaoshang.imports",
 ]
 
 MIDDLEWARE = [

@@ -67,6 +67,12 @@ class Project(VersionedModel, AuditedModel):
         related_name="+",
         limit_choices_to={"level": 2},
     )
+    industry_text = models.CharField(
+        "行业（台账原文）",
+        max_length=100,
+        blank=True,
+        help_text="台账中填写的行业名称，未能对应到国民经济行业大类时保留原文。",
+    )
     leading_industry = models.CharField("主导产业", max_length=50, blank=True, db_index=True)
     chain_tag = models.CharField("产业链", max_length=50, blank=True, db_index=True)
     promotion_method = models.CharField("招商方式", max_length=30, choices=PromotionMethod.choices, blank=True)

@@ -44,6 +44,9 @@ def required_fields_problems(project: Project, stage: str | None = None) -> dict
     started one also a start date. Returned as {field: Chinese message}.
     """
     stage = stage or project.stage
+    if stage in (Stage.DROPPED, Stage.ON_HOLD):
+        # An exit keeps whatever the project had; nothing new becomes required.
+        return {}
     order = STAGE_ORDER.get(stage, -1)
     problems: dict[str, str] = {}
     if order >= STAGE_ORDER[Stage.SIGNED]:
@@ -55,8 +58,8 @@ def required_fields_problems(project: Project, stage: str | None = None) -> dict
             problems["total_investment"] = "已签约项目须填写协议总投资。"
     if order >= STAGE_ORDER[Stage.STARTED] and not project.started_on:
         problems["started_on"] = "已开工项目须填写开工日期。"
-    if order >= STAGE_ORDER[Stage.PRODUCTION] and not project.production_on:
-        problems["production_on"] = "已投产项目须填写投产日期。"
+    # A production date is welcome but not required: ledgers rarely carry one, and the
+    # production event itself carries its date.
     return problems
 
 

@@ -1,0 +1,127 @@
+"""Reading spreadsheets as units keep them: .xlsx, legacy .xls, .csv in UTF-8 or GBK.
+
+Every format becomes a list of ``Sheet``: a name and rows of raw cell values (dates as
+datetime where the file knows them, numbers as numbers, text as text). Parsing meaning
+out of them is the next step's job.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a spreadsheet; the message is Chinese."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list] = field(default_factory=list)
+
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound document
+
+
+def sniff_format(data: bytes, filename: str = "") -> str:
+    """'xlsx', 'xls' or 'csv', from the content (not only the extension)."""
+    if data.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if data.startswith(XLS_MAGIC):
+        return "xls"
+    head = data[:4096]
+    if b"\x00" in head:
+        raise ReadError("无法识别的文件格式，请上传 .xlsx、.xls 或 .csv 文件。")
+    return "csv"
+
+
+def read_workbook(data: bytes, filename: str = "") -> list[Sheet]:
+    if not data:
+        raise ReadError("文件为空。")
+    kind = sniff_format(data, filename)
+    if kind == "xlsx":
+        return _read_xlsx(data)
+    if kind == "xls":
+        return _read_xls(data)
+    return [_read_csv(data, filename)]
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
+    import openpyxl  # defusedxml is installed: openpyxl uses it against XML bombs
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ReadError(f"无法读取 Excel 文件：{error}") from None
+    sheets = []
+    try:
+        for worksheet in workbook.worksheets:
+            rows = []
+            for row in worksheet.iter_rows(values_only=True):
+                rows.append(list(row))
+            sheets.append(Sheet(worksheet.title, _trim(rows)))
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _read_xls(data: bytes) -> list[Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+    except xlrd.XLRDError as error:
+        raise ReadError(f"无法读取 .xls 文件：{error}") from None
+    sheets = []
+    for sheet in book.sheets():
+        rows = []
+        for index in range(sheet.nrows):
+            values = []
+            for cell in sheet.row(index):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    values.append(datetime.datetime(*xlrd.xldate_as_tuple(cell.value, book.datemode)))
+                elif cell.ctype == xlrd.XL_CELL_EMPTY or cell.ctype == xlrd.XL_CELL_BLANK:
+                    values.append(None)
+                elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+                    values.append(int(cell.value))
+                else:
+                    values.append(cell.value)
+            rows.append(values)
+        sheets.append(Sheet(sheet.name, _trim(rows)))
+    return sheets
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first; WPS and Excel on Chinese Windows save GB18030/GBK."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+
+
+def _read_csv(data: bytes, filename: str) -> Sheet:
+    text = decode_text(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[cell if cell != "" else None for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return Sheet(filename or "CSV", _trim(rows))
+
+
+def _trim(rows: list[list]) -> list[list]:
+    """Drop trailing empty cells of each row (sheets often report phantom columns)."""
+    trimmed = []
+    for row in rows:
+        end = len(row)
+        while end and (row[end - 1] is None or (isinstance(row[end - 1], str) and not row[end - 1].strip())):
+            end -= 1
+        trimmed.append(list(row[:end]))
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    return trimmed

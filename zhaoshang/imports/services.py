@@ -1,0 +1,405 @@
+"""The import pipeline: read → find header → parse → resolve units and matches → preview
+→ commit all-or-nothing.
+
+``preview_ledger`` parses and stores the file; ``commit_ledger`` parses the stored file
+again inside one transaction and refuses the whole file if any row not explicitly
+excluded has an error. A row that matches an existing project updates it; a row with
+nothing new changes nothing, so importing the same file twice is harmless.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.models import AuditLog
+from zhaoshang.core.parsing import normalise_text
+from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
+from zhaoshang.imports.headers import header_key
+from zhaoshang.imports.ledger import LedgerRow, ParsedLedger, parse_ledger
+from zhaoshang.imports.models import ImportBatch
+from zhaoshang.imports.reading import read_workbook
+from zhaoshang.projects.choices import STAGE_ORDER, Stage, Verification
+from zhaoshang.projects.duplicates import normalise_project_name
+from zhaoshang.projects.models import Project, StageEvent
+from zhaoshang.projects.services import create_project, update_project, verify_event
+from zhaoshang.reference.models import Industry
+from zhaoshang.relations.models import Company, Contact
+from zhaoshang.relations.normalise import normalise_company_name
+
+
+class ImportRefused(ValueError):
+    """The file as a whole cannot be committed; ``messages`` say why, row by row."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("；".join(messages[:5]))
+
+
+# Project fields a ledger row may set, and how they compare with the stored project.
+PROJECT_FIELDS = (
+    "name",
+    "total_investment",
+    "fixed_asset_investment",
+    "foreign_investment_usd",
+    "land_mu",
+    "stage",
+    "signed_on",
+    "registered_on",
+    "started_on",
+    "production_on",
+    "agreed_start_on",
+    "site",
+    "responsible_leader",
+    "officer_in_charge",
+    "leading_industry",
+    "chain_tag",
+    "promotion_method",
+    "construction_nature",
+    "description",
+    "remarks",
+)
+
+
+# --- Units ------------------------------------------------------------------------------------
+
+
+def unit_index(user, scope_unit: Unit) -> dict[str, Unit]:
+    """Every way a unit of ``scope_unit``'s subtree may be written, to the unit."""
+    index: dict[str, Unit] = {}
+    units = Unit.objects.restrict(user).subtree(scope_unit).filter(active=True)
+    for unit in units:
+        for name in [unit.name, unit.short_name, unit.code, *unit.aliases]:
+            key = header_key(name)
+            if key:
+                index.setdefault(key, unit)
+    return index
+
+
+# --- Matching rows to projects ----------------------------------------------------------------
+
+
+@dataclass
+class ProjectIndex:
+    by_code: dict[str, int] = field(default_factory=dict)
+    by_uscc_name: dict[tuple[str, str], int] = field(default_factory=dict)
+    by_investor_name: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def find(self, values: dict) -> int | None:
+        name = normalise_project_name(values.get("name", ""))
+        if values.get("code") and values["code"] in self.by_code:
+            return self.by_code[values["code"]]
+        if values.get("uscc") and (values["uscc"], name) in self.by_uscc_name:
+            return self.by_uscc_name[(values["uscc"], name)]
+        investor = normalise_company_name(values.get("investor", ""))
+        if investor and (investor, name) in self.by_investor_name:
+            return self.by_investor_name[(investor, name)]
+        return None
+
+
+def project_index(user, scope_unit: Unit) -> ProjectIndex:
+    index = ProjectIndex()
+    rows = (
+        Project.objects.restrict(user, Action.CHANGE)
+        .filter(responsible_unit__path__startswith=scope_unit.path, merged_into__isnull=True)
+        .values_list("pk", "code", "name", "investor__uscc", "investor__normalised_name")
+    )
+    for pk, code, name, uscc, investor in rows:
+        key = normalise_project_name(name)
+        index.by_code[code] = pk
+        if uscc:
+            index.by_uscc_name[(uscc, key)] = pk
+        if investor:
+            index.by_investor_name[(investor, key)] = pk
+    return index
+
+
+def _industry_index() -> dict[str, int]:
+    return {header_key(name): pk for pk, name in Industry.objects.filter(level=2).values_list("pk", "name")}
+
+
+def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
+    """Units, industries, matches with stored projects, and what each row will do."""
+    units = unit_index(user, scope_unit)
+    projects = project_index(user, scope_unit)
+    industries = _industry_index()
+    label = parsed.column_label
+    seen: dict[tuple, int] = {}
+    stored = {
+        project.pk: project
+        for project in Project.objects.filter(pk__in=[pk for pk in projects.by_code.values()]).select_related(
+            "investor"
+        )
+    }
+    for row in parsed.rows:
+        values = row.values
+        for name in ("responsible_unit", "landing_unit"):
+            text = values.pop(f"{name}_text", "")
+            if text:
+                unit = units.get(header_key(text))
+                if unit is None:
+                    row.errors.setdefault(label(name), f"未知单位「{text}」")
+                values[name] = unit
+            elif name == "responsible_unit":
+                values[name] = scope_unit
+        industry_text = values.pop("industry", "")
+        values["industry_text"] = industry_text
+        values["industry_id"] = industries.get(header_key(industry_text)) if industry_text else None
+
+        identity = (
+            values.get("uscc") or normalise_company_name(values.get("investor", "")),
+            normalise_project_name(values.get("name", "")),
+        )
+        if values.get("name") and identity in seen:
+            row.errors.setdefault(label("name"), f"与第{seen[identity]}行是同一项目（投资方与项目名称相同）")
+        elif values.get("name"):
+            seen[identity] = row.number
+
+        row.project_id = projects.find(values)
+        if row.errors:
+            row.action = RowAction.ERROR
+            continue
+        if row.project_id is None:
+            row.action = RowAction.CREATE
+            continue
+        project = stored[row.project_id]
+        if STAGE_ORDER.get(values["stage"], 99) < STAGE_ORDER.get(project.stage, -1):
+            row.errors[label("stage")] = (
+                f"台账阶段「{Stage(values['stage']).label}」早于系统中的「{project.get_stage_display()}」"
+            )
+            row.action = RowAction.ERROR
+            continue
+        row.changes = _changes(project, values)
+        row.action = RowAction.UPDATE if row.changes else RowAction.UNCHANGED
+
+
+def _changes(project: Project, values: dict) -> dict:
+    changes = {}
+    for name in PROJECT_FIELDS:
+        if name not in values:
+            continue
+        new = values[name]
+        if new in (None, "") and name not in ("stage",):
+            continue  # a blank cell never erases what the library knows
+        old = getattr(project, name)
+        if old != new:
+            changes[name] = [old, new]
+    for name in ("responsible_unit", "landing_unit"):
+        unit = values.get(name)
+        if unit is not None and getattr(project, f"{name}_id") != unit.pk:
+            changes[name] = [str(getattr(project, name) or ""), str(unit)]
+    if values.get("industry_id") and project.industry_id != values["industry_id"]:
+        changes["industry"] = [project.industry_id, values["industry_id"]]
+    return changes
+
+
+# --- Preview and commit ------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerPreview:
+    batch: ImportBatch
+    parsed: ParsedLedger
+
+    @property
+    def rows(self) -> list[LedgerRow]:
+        return self.parsed.rows
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def error_rows(self) -> list[LedgerRow]:
+        return [row for row in self.rows if row.errors]
+
+    def messages(self) -> list[str]:
+        return [message for row in self.error_rows for message in row.messages()]
+
+
+def _check_can_import(user, scope_unit: Unit, mark_verified: bool) -> None:
+    if not Project.access.allows(user, Action.ADD):
+        raise PermissionDenied("您没有导入项目台账的权限。")
+    if not Unit.objects.restrict(user).filter(pk=scope_unit.pk).exists():
+        raise PermissionDenied("导入单位不在您的管理范围内。")
+    if user.role == "officer" and not scope_unit.is_within(user.unit):
+        raise PermissionDenied("只能为本单位或下级单位导入台账。")
+    if mark_verified and not Project.access.allows(user, Action.VERIFY):
+        raise PermissionDenied("只有招商局可以在导入时确认审核通过。")
+
+
+def check_upload_size(data: bytes) -> None:
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            f"文件过大：{len(data) / 1048576:.1f} MB，上限为 {settings.UPLOAD_MAX_BYTES // 1048576} MB。"
+        )
+
+
+def preview_ledger(
+    user, data: bytes, filename: str, scope_unit: Unit, *, mark_verified: bool = False, store: bool = True
+) -> LedgerPreview:
+    """Parse a ledger and say what importing it would do. Writes nothing but the batch."""
+    _check_can_import(user, scope_unit, mark_verified)
+    check_upload_size(data)
+    parsed = parse_ledger(read_workbook(data, filename))
+    resolve(user, scope_unit, parsed)
+    now = timezone.now()
+    batch = ImportBatch(
+        kind=ImportKind.LEDGER,
+        unit=scope_unit,
+        original_name=filename[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        mark_verified=mark_verified,
+        created_by=user,
+        created_at=now,
+    )
+    preview = LedgerPreview(batch, parsed)
+    batch.summary = _summary(preview)
+    batch.status = ImportStatus.REFUSED if preview.error_rows else ImportStatus.PREVIEWED
+    if store:
+        batch.file.save(f"{batch.sha256}", ContentFile(data), save=False)
+        batch.save()
+    return preview
+
+
+def _summary(preview: LedgerPreview) -> dict:
+    return {
+        "sheet": preview.parsed.sheet_name,
+        "rows": len(preview.rows),
+        "create": preview.count(RowAction.CREATE),
+        "update": preview.count(RowAction.UPDATE),
+        "unchanged": preview.count(RowAction.UNCHANGED),
+        "errors": len(preview.error_rows),
+        "excluded": preview.count(RowAction.EXCLUDED),
+        "messages": preview.messages()[:200],
+    }
+
+
+@transaction.atomic
+def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple = ()) -> LedgerPreview:
+    """Import every row of the batch's file, or nothing.
+
+    Rows listed in ``exclude_rows`` (sheet row numbers) are left out on purpose; any other
+    row with an error refuses the whole file with the reasons.
+    """
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == ImportStatus.COMMITTED:
+        raise ValidationError("该批次已导入，不能重复提交。如需再次导入，请重新上传文件。")
+    _check_can_import(user, batch.unit, batch.mark_verified)
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != batch.sha256:
+        raise ValidationError("导入文件已损坏或被替换，请重新上传。")
+    parsed = parse_ledger(read_workbook(data, batch.original_name))
+    resolve(user, batch.unit, parsed)
+    excluded = set(int(number) for number in exclude_rows)
+    preview = LedgerPreview(batch, parsed)
+    for row in parsed.rows:
+        if row.number in excluded:
+            row.action = RowAction.EXCLUDED
+    blocking = [row for row in parsed.rows if row.errors and row.number not in excluded]
+    if blocking:
+        raise ImportRefused([message for row in blocking for message in row.messages()])
+
+    companies = _CompanyCache(batch.unit)
+    for row in parsed.rows:
+        if row.action in (RowAction.EXCLUDED, RowAction.UNCHANGED):
+            continue
+        investor = companies.get(row.values)
+        if row.action == RowAction.CREATE:
+            project = Project(investor=investor)
+            _apply(project, row.values, creating=True)
+            year = (row.values.get("signed_on") or timezone.localdate()).year
+            project = create_project(user, project, year=year)
+            row.project_id = project.pk
+        else:
+            project = Project.objects.get(pk=row.project_id)
+            if investor and not project.investor_id:
+                project.investor = investor
+            _apply(project, row.values, creating=False)
+            update_project(user, project, expected_version=project.version)
+        _contact(investor, row.values)
+        if batch.mark_verified:
+            for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
+                verify_event(user, event, by_import=True)
+    batch.status = ImportStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.excluded_rows = sorted(excluded)
+    batch.summary = _summary(preview)
+    batch.save()
+    AuditLog.record(
+        AuditAction.IMPORT,
+        batch,
+        detail=(
+            f"导入项目台账「{batch.original_name}」：新增 {batch.summary['create']} 个，更新 {batch.summary['update']} 个，"
+            f"无变化 {batch.summary['unchanged']} 个，排除 {len(excluded)} 行"
+            + ("；导入时确认审核通过" if batch.mark_verified else "")
+        ),
+    )
+    return preview
+
+
+def _apply(project: Project, values: dict, *, creating: bool) -> None:
+    for name in PROJECT_FIELDS:
+        if name in values and (creating or values[name] not in (None, "")):
+            value = values[name]
+            if value is None and project._meta.get_field(name).null is False:
+                value = ""
+            setattr(project, name, value)
+    for name in ("responsible_unit", "landing_unit"):
+        if values.get(name) is not None:
+            setattr(project, name, values[name])
+    if values.get("industry_id"):
+        project.industry_id = values["industry_id"]
+    if values.get("industry_text"):
+        project.industry_text = values["industry_text"]
+
+
+class _CompanyCache:
+    """Finds or creates each investor once per import (by credit code, then by name)."""
+
+    def __init__(self, unit: Unit):
+        self.unit = unit
+        self.by_key: dict[str, Company] = {}
+
+    def get(self, values: dict) -> Company | None:
+        name = values.get("investor", "")
+        uscc = values.get("uscc", "")
+        if not name and not uscc:
+            return None
+        key = uscc or normalise_company_name(name)
+        if key in self.by_key:
+            return self.by_key[key]
+        company = None
+        if uscc:
+            company = Company.objects.filter(uscc=uscc).first()
+        if company is None and name:
+            company = Company.objects.filter(normalised_name=normalise_company_name(name)).order_by("pk").first()
+            if company is not None and uscc and not company.uscc:
+                company.uscc = uscc
+                company.save()
+        if company is None:
+            company = Company.objects.create(
+                name=normalise_text(name) or uscc, uscc=uscc or None, created_by_unit=self.unit
+            )
+        self.by_key[key] = company
+        return company
+
+
+def _contact(company: Company | None, values: dict) -> None:
+    name = values.get("contact_name", "")
+    if company is None or not name:
+        return
+    phone = values.get("contact_phone", "")
+    contact = Contact.objects.filter(company=company, name=name).first()
+    if contact is None:
+        Contact.objects.create(company=company, name=name, phone=phone)
+    elif phone and contact.phone != phone:
+        contact.phone = phone
+        contact.save()
