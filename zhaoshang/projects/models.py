@@ -14,6 +14,7 @@ from django.db import models
 
 from zhaoshang.core.access import UnitScoped
 from zhaoshang.core.models import AuditedModel, VersionedModel
+from zhaoshang.core.search import build_search_text
 from zhaoshang.projects.choices import (
     STAGE_BADGES,
     STAGE_ORDER,
@@ -127,6 +128,7 @@ class Project(VersionedModel, AuditedModel):
     drop_reason = models.CharField("退库/暂缓原因", max_length=300, blank=True)
 
     remarks = models.TextField("备注", blank=True)
+    search_text = models.CharField("检索文本", max_length=2000, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(
@@ -165,6 +167,7 @@ class Project(VersionedModel, AuditedModel):
     def save(self, *args, **kwargs):
         threshold = Decimal(settings.KEY_PROJECT_THRESHOLD_WAN)
         self.is_key = self.key_manual or (self.total_investment is not None and self.total_investment >= threshold)
+        self.search_text = build_search_text(self.name, self.code, self.investor.name if self.investor_id else "")
         super().save(*args, **kwargs)
 
     @property

@@ -155,3 +155,15 @@ def test_every_change_to_a_project_is_audited_with_before_and_after(personas):
     update_project(personas.officer_a, p, expected_version=1)
     row = AuditLog.objects.filter(object_type="projects.project", object_id=str(p.pk), action="update").latest("id")
     assert row.changes["remarks"] == ["", "补充说明"]
+
+
+def test_projects_are_found_by_pinyin_initials_of_name_or_investor(personas):
+    from zhaoshang.core.search import search_terms
+
+    p = project(personas.officer_a, personas.town_a, stage="signed", investor=company("深圳安泰电子元件有限公司"))
+    for query in ("电容器", "atnc", "szat", "SFX-CG-2024"):
+        term = search_terms(query)[0]
+        assert Project.objects.filter(search_text__contains=term).get() == p, query
+    p.investor.name = "深圳华信电子元件有限公司"
+    p.investor.save()
+    assert Project.objects.filter(search_text__contains="szhx").get() == p
