@@ -1,0 +1,21 @@
+"""The demo projects are believable, complete and built only once."""
+
+import pytest
+
+from zhaoshang.projects.demo import build_projects
+from zhaoshang.projects.models import Project, StageEvent
+from zhaoshang.projects.services import required_fields_problems
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_projects_follow_the_rules_and_are_not_duplicated(personas):
+    units = [personas.town_a, personas.town_b]
+    created = build_projects(personas.bureau, units, per_unit=12)
+    assert created == Project.objects.count() > 12
+    assert build_projects(personas.bureau, units, per_unit=12) == 0
+    for project in Project.objects.all():
+        assert required_fields_problems(project) == {}, project
+        assert sum(credit.percent for credit in project.credits.all()) == 100
+    assert StageEvent.objects.filter(status="verified").exists()
+    assert StageEvent.objects.filter(status="submitted").exists() or StageEvent.objects.count() < 5
