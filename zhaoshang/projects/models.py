@@ -102,6 +102,16 @@ class Project(VersionedModel, AuditedModel):
         related_name="landed_projects",
         help_text="项目落地所在单位；跨区域落地时与责任单位不同。",
     )
+    count_unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="计数单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="counted_projects",
+        editable=False,
+        help_text="项目个数计入业绩比例最大的单位（由业绩归属自动维护）。",
+    )
     responsible_leader = models.CharField("责任领导", max_length=50, blank=True)
     officer_in_charge = models.CharField("责任人", max_length=50, blank=True)
     task_team = models.CharField("工作专班成员", max_length=300, blank=True)

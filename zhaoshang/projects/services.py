@@ -125,6 +125,7 @@ def create_project(user, project: Project, *, year: int | None = None) -> Projec
     validate_project(project)
     project.code = project.code or next_project_code(project.responsible_unit, year or timezone.localdate().year)
     project.created_by = user if getattr(user, "pk", None) else None
+    project.count_unit = project.responsible_unit
     project.save()
     ProjectCredit.objects.create(project=project, unit=project.responsible_unit, percent=HUNDRED)
     _sync_stage_events(project, user)
@@ -327,6 +328,15 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
             credit.reason = reason
             credit.save()
         result.append(credit)
+    # The project count goes to the largest share; on a tie, to the responsible unit if it
+    # is among the largest, else to the unit with the smallest code (stable, documented).
+    largest = max(Decimal(percent) for _, percent, _ in shares)
+    leaders = sorted((unit for unit, percent, _ in shares if Decimal(percent) == largest), key=lambda unit: unit.code)
+    count_unit = next((unit for unit in leaders if unit.pk == project.responsible_unit_id), leaders[0])
+    if project.count_unit_id != count_unit.pk:
+        project = Project.objects.get(pk=project.pk)
+        project.count_unit = count_unit
+        project.save()
     return result
 
 

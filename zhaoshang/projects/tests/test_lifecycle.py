@@ -167,3 +167,14 @@ def test_projects_are_found_by_pinyin_initials_of_name_or_investor(personas):
     p.investor.name = "深圳华信电子元件有限公司"
     p.investor.save()
     assert Project.objects.filter(search_text__contains="szhx").get() == p
+
+
+def test_the_project_count_goes_to_the_largest_credit_share(personas):
+    p = project(personas.officer_a, personas.town_a)
+    assert p.count_unit == personas.town_a
+    set_credits(personas.bureau, p, [(personas.town_a, Decimal(40), ""), (personas.town_b, Decimal(60), "")])
+    p.refresh_from_db()
+    assert p.count_unit == personas.town_b
+    set_credits(personas.bureau, p, [(personas.town_a, Decimal(50), ""), (personas.town_b, Decimal(50), "")])
+    p.refresh_from_db()
+    assert p.count_unit == personas.town_a  # a tie goes to the responsible unit
