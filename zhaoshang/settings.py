@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "zhaoshang.relations",
     "zhaoshang.projects",
     "zhaoshang.imports",
+    "zhaoshang.funds",
+    "zhaoshang.targets",
+    "zhaoshang.stats",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +228,15 @@ AUDIT_DB_TRIGGERS = env_bool("ZHAOSHANG_AUDIT_DB_TRIGGERS", True)
 
 # 重点项目 / 亿元以上项目: 协议总投资 at or above this many 万元 (default 1 亿元).
 KEY_PROJECT_THRESHOLD_WAN = env_int("ZHAOSHANG_KEY_PROJECT_THRESHOLD_WAN", 10000, minimum=0)
+
+# 统计口径 (counting rules), each a setting of the deployment; see docs/counting-rules.md.
+# Which date puts a signing in a period: the signing date ("event") or the verification date.
+STATS_SIGNING_DATE = env_str("ZHAOSHANG_STATS_SIGNING_DATE", "event")
+if STATS_SIGNING_DATE not in ("event", "verification"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ZHAOSHANG_STATS_SIGNING_DATE must be 'event' or 'verification'.")
+# 亿元以上项目: contracted investment at or above this many 万元.
+STATS_BIG_PROJECT_WAN = env_int("ZHAOSHANG_STATS_BIG_PROJECT_WAN", 10000, minimum=1)
+# Count submitted (not yet verified) events and tranches too. Default: verified only.
+STATS_INCLUDE_SUBMITTED = env_bool("ZHAOSHANG_STATS_INCLUDE_SUBMITTED", False)

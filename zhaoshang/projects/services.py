@@ -207,7 +207,13 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
             project.stage = claim.stage
         if field:
             setattr(project, field, claim.date)
-        if claim.stage == Stage.SIGNED and claim.amount is not None:
+        # The signing amount is the contracted total, except for a capital increase (增资),
+        # where it is only the increase and the project's total stays what it was.
+        if (
+            claim.stage == Stage.SIGNED
+            and claim.amount is not None
+            and project.construction_nature != "capital_increase"
+        ):
             project.total_investment = claim.amount
     validate_project(project)
     event = StageEvent.objects.create(

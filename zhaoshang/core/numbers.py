@@ -1,0 +1,43 @@
+"""Rounding for display only: half-up, as statistics bulletins round.
+
+Values are computed in Decimal at full precision; these helpers are the last step before
+a number is shown or written to a bulletin.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+TEN_THOUSAND = Decimal(10000)
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def wan_to_yi(value_wan: Decimal | None) -> Decimal | None:
+    """万元 → 亿元, rounded to two decimals."""
+    if value_wan is None:
+        return None
+    return round_half_up(Decimal(value_wan) / TEN_THOUSAND, 2)
+
+
+def percent(ratio: Decimal | None, places: int = 1) -> Decimal | None:
+    """A ratio (0.661) as a rounded percentage (66.1)."""
+    if ratio is None:
+        return None
+    return round_half_up(Decimal(ratio) * 100, places)
+
+
+def format_percent(ratio: Decimal | None) -> str:
+    """66.1% — or "—" where the ratio is undefined (no target, last year zero)."""
+    value = percent(ratio)
+    return "—" if value is None else f"{value}%"
+
+
+def format_points(ratio: Decimal | None) -> str:
+    """A gap in percentage points: 超7.8个百分点 / 欠3.2个百分点."""
+    value = percent(ratio)
+    if value is None:
+        return "—"
+    if value >= 0:
+        return f"超{value}个百分点"
+    return f"欠{-value}个百分点"

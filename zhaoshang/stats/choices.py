@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class Indicator(models.TextChoices):
+    """The indicators targets are set for and tables rank by. Each is computed by the
+    function of the same name in ``stats.services`` (see INDICATOR_RULES for the rule)."""
+
+    SIGNED_COUNT = "signed_count", "签约项目数"
+    SIGNED_BIG_COUNT = "signed_big_count", "亿元以上签约项目数"
+    CONTRACTED_INVESTMENT = "contracted_investment", "协议引资额"
+    FUNDS_IN_PLACE = "funds_in_place", "到位资金"
+    FOREIGN_FUNDS = "foreign_funds", "实际到位外资"
+    STARTED_COUNT = "started_count", "开工项目数"
+    STARTED_BIG_COUNT = "started_big_count", "亿元以上开工项目数"
+    PRODUCTION_COUNT = "production_count", "投产项目数"
+
+
+INDICATOR_UNITS = {
+    Indicator.SIGNED_COUNT: "个",
+    Indicator.SIGNED_BIG_COUNT: "个",
+    Indicator.CONTRACTED_INVESTMENT: "万元",
+    Indicator.FUNDS_IN_PLACE: "万元",
+    Indicator.FOREIGN_FUNDS: "万美元",
+    Indicator.STARTED_COUNT: "个",
+    Indicator.STARTED_BIG_COUNT: "个",
+    Indicator.PRODUCTION_COUNT: "个",
+}
+MONEY_INDICATORS = {Indicator.CONTRACTED_INVESTMENT, Indicator.FUNDS_IN_PLACE, Indicator.FOREIGN_FUNDS}

@@ -1,0 +1,394 @@
+"""The statistics engine: every indicator as a named function of (scope, period, rules).
+
+Counting rules (统计口径, PRODUCT.md) as code:
+
+- A project counts as signed in P when its FIRST non-supplementary signing event is
+  verified and its date (or, by setting, its verification date) falls in P.
+- 协议引资额 = Σ the signing amount of projects signed in P (the event's amount: for a
+  capital increase only the increase; otherwise the contracted total investment).
+- 亿元以上: amount ≥ STATS_BIG_PROJECT_WAN (default 10,000 万元).
+- 到位资金 = Σ verified tranches dated in P; 外资 likewise in 万美元.
+- 开工/投产项目数 = projects whose first verified start/production event falls in P.
+- Credit: amounts are split by credit share; a project count goes to the project's
+  count unit (largest share). A parent's value is the sum over its subtree.
+- Projects merged into another (duplicates) never count.
+
+Money is summed exactly on both databases: each amount is turned into integer 元 and each
+share into integer basis points inside the SQL, so SQLite's floating-point NUMERIC
+storage never leaks into a total; the division happens in Python Decimal.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import BigIntegerField, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Round
+
+from zhaoshang.core.numbers import round_half_up
+from zhaoshang.projects.choices import Stage, Verification
+from zhaoshang.stats.choices import Indicator
+
+YUAN_PER_WAN = 10000
+BASIS_POINTS = 10000  # 100.00% = 10,000 bp
+
+
+# --- Periods -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed date range with the label bulletins use ("1—7月", "2024年", "第三季度")."""
+
+    start: datetime.date
+    end: datetime.date
+    label: str = ""
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        last = calendar.monthrange(year, month)[1]
+        return cls(datetime.date(year, month, 1), datetime.date(year, month, last), f"{year}年{month}月")
+
+    @classmethod
+    def months(cls, year: int, first: int, last: int) -> "Period":
+        """Months ``first``–``last`` of ``year``; 1–N is the year to date ("1—7月")."""
+        if not 1 <= first <= last <= 12:
+            raise ValueError("月份范围应在 1—12 月之间，且起始月不晚于结束月。")
+        end = datetime.date(year, last, calendar.monthrange(year, last)[1])
+        label = f"{year}年{first}月" if first == last else f"{year}年{first}—{last}月"
+        return cls(datetime.date(year, first, 1), end, label)
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> "Period":
+        if quarter not in (1, 2, 3, 4):
+            raise ValueError("季度应为 1—4。")
+        period = cls.months(year, quarter * 3 - 2, quarter * 3)
+        return replace(period, label=f"{year}年第{'一二三四'[quarter - 1]}季度")
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year}年")
+
+    @classmethod
+    def custom(cls, start: datetime.date, end: datetime.date) -> "Period":
+        if end < start:
+            raise ValueError("结束日期不能早于开始日期。")
+        return cls(start, end, f"{start.year}年{start.month}月{start.day}日—{end.year}年{end.month}月{end.day}日")
+
+    def same_period_last_year(self) -> "Period":
+        def back(day: datetime.date) -> datetime.date:
+            last = calendar.monthrange(day.year - 1, day.month)[1]
+            return day.replace(year=day.year - 1, day=min(day.day, last))
+
+        end = back(self.end)
+        # A period ending on the last day of February ends on last year's last day too.
+        if self.end.month == 2 and self.end.day == calendar.monthrange(self.end.year, 2)[1]:
+            end = end.replace(day=calendar.monthrange(end.year, 2)[1])
+        return Period(back(self.start), end, "去年同期")
+
+    def year_to_date(self) -> "Period":
+        """1 January to the end of this period: what annual completion is measured on."""
+        return Period(datetime.date(self.end.year, 1, 1), self.end, f"{self.end.year}年1—{self.end.month}月")
+
+    @property
+    def schedule(self) -> Decimal:
+        """序时进度: months elapsed ÷ 12 at the end of the period (1–7月 → 7/12)."""
+        return Decimal(self.end.month) / Decimal(12)
+
+
+# --- Counting rules (口径) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountingRules:
+    signing_date: str = "event"  # or "verification"
+    big_threshold_wan: Decimal = Decimal(10000)
+    include_submitted: bool = False
+
+    @classmethod
+    def from_settings(cls) -> "CountingRules":
+        return cls(
+            signing_date=settings.STATS_SIGNING_DATE,
+            big_threshold_wan=Decimal(settings.STATS_BIG_PROJECT_WAN),
+            include_submitted=settings.STATS_INCLUDE_SUBMITTED,
+        )
+
+    @property
+    def statuses(self) -> list[str]:
+        if self.include_submitted:
+            return [Verification.VERIFIED, Verification.SUBMITTED]
+        return [Verification.VERIFIED]
+
+    def describe(self) -> str:
+        parts = ["仅计已审核数据" if not self.include_submitted else "含待审核数据"]
+        parts.append("签约以签约日期计" if self.signing_date == "event" else "签约以审核通过日期计")
+        parts.append(
+            f"亿元以上项目指协议总投资≥{round_half_up(self.big_threshold_wan / YUAN_PER_WAN, 2).normalize():f}亿元"
+        )
+        return "；".join(parts)
+
+
+INDICATOR_RULES = {
+    Indicator.SIGNED_COUNT: "签约项目数：首次签约事件审核通过、且签约日期在统计期内的项目个数；补充协议不重复计数；个数计入业绩比例最大的单位。",
+    Indicator.SIGNED_BIG_COUNT: "亿元以上签约项目数：签约项目中签约金额达到亿元以上标准的项目个数。",
+    Indicator.CONTRACTED_INVESTMENT: "协议引资额：统计期内签约项目的签约金额之和（增资项目只计增资部分），按业绩比例分摊。",
+    Indicator.FUNDS_IN_PLACE: "到位资金：统计期内审核通过的到位资金之和，新建与续建项目均计，按业绩比例分摊。",
+    Indicator.FOREIGN_FUNDS: "实际到位外资：统计期内审核通过的外资到位金额（万美元）之和，按业绩比例分摊。",
+    Indicator.STARTED_COUNT: "开工项目数：开工事件审核通过、且开工日期在统计期内的项目个数。",
+    Indicator.STARTED_BIG_COUNT: "亿元以上开工项目数：开工项目中协议总投资达到亿元以上标准的项目个数。",
+    Indicator.PRODUCTION_COUNT: "投产项目数：投产事件审核通过、且投产日期在统计期内的项目个数。",
+}
+
+
+# --- Exact sums ---------------------------------------------------------------------------------
+
+
+def _as_yuan(expression):
+    """万元 (4 decimals) → integer 元, exactly, on SQLite and PostgreSQL alike."""
+    scaled = Round(expression * Value(YUAN_PER_WAN), 0, output_field=DecimalField(max_digits=24, decimal_places=0))
+    return Cast(scaled, BigIntegerField())
+
+
+def _as_basis_points(expression):
+    scaled = Round(expression * Value(100), 0, output_field=DecimalField(max_digits=8, decimal_places=0))
+    return Cast(scaled, BigIntegerField())
+
+
+def _shared_total(amount_expression, percent_path: str):
+    """Σ amount × share, in 元·bp (an integer)."""
+    return Sum(_as_yuan(amount_expression) * _as_basis_points(F(percent_path)), output_field=BigIntegerField())
+
+
+def _wan_from_yuan_bp(value) -> Decimal:
+    return Decimal(value or 0) / Decimal(YUAN_PER_WAN * BASIS_POINTS)
+
+
+# --- Events that count ----------------------------------------------------------------------------
+
+
+def _first_events(stage: str, period: Period, rules: CountingRules):
+    """The qualifying event of ``stage`` for each project whose first one falls in ``period``."""
+    from zhaoshang.projects.models import StageEvent
+
+    qualifying = Q(stage=stage, status__in=rules.statuses, is_supplementary=False)
+    earlier = StageEvent.objects.filter(qualifying, project_id=OuterRef("project_id")).filter(
+        Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk"))
+    )
+    events = StageEvent.objects.filter(qualifying, project__merged_into__isnull=True).filter(~Exists(earlier))
+    if stage == Stage.SIGNED and rules.signing_date == "verification":
+        return events.filter(verified_at__date__range=(period.start, period.end))
+    return events.filter(date__range=(period.start, period.end))
+
+
+def _within(queryset, unit, path: str):
+    return queryset.filter(**{f"{path}__path__startswith": unit.path}) if unit is not None else queryset
+
+
+# --- Indicators: each returns {unit_id: Decimal} of DIRECT values (before rollup) ---------------
+
+
+def signed_count(period: Period, rules: CountingRules, within=None, big_only: bool = False) -> dict[int, Decimal]:
+    events = _first_events(Stage.SIGNED, period, rules)
+    if big_only:
+        events = events.annotate(counted=Coalesce("amount", "project__total_investment")).filter(
+            counted__gte=rules.big_threshold_wan
+        )
+    rows = (
+        _within(events, within, "project__count_unit")
+        .values("project__count_unit")
+        .annotate(n=Count("project", distinct=True))
+    )
+    return {row["project__count_unit"]: Decimal(row["n"]) for row in rows}
+
+
+def contracted_investment(period: Period, rules: CountingRules, within=None) -> dict[int, Decimal]:
+    events = _within(_first_events(Stage.SIGNED, period, rules), within, "project__credits__unit")
+    rows = events.values("project__credits__unit").annotate(
+        total=_shared_total(Coalesce("amount", "project__total_investment"), "project__credits__percent")
+    )
+    return {row["project__credits__unit"]: _wan_from_yuan_bp(row["total"]) for row in rows}
+
+
+def stage_count(
+    stage: str, period: Period, rules: CountingRules, within=None, big_only: bool = False
+) -> dict[int, Decimal]:
+    events = _first_events(stage, period, rules)
+    if big_only:
+        events = events.filter(project__total_investment__gte=rules.big_threshold_wan)
+    rows = (
+        _within(events, within, "project__count_unit")
+        .values("project__count_unit")
+        .annotate(n=Count("project", distinct=True))
+    )
+    return {row["project__count_unit"]: Decimal(row["n"]) for row in rows}
+
+
+def funds_in_place(period: Period, rules: CountingRules, within=None, foreign: bool = False) -> dict[int, Decimal]:
+    from zhaoshang.funds.models import FundsTranche
+
+    tranches = FundsTranche.objects.filter(
+        status__in=rules.statuses, date__range=(period.start, period.end), project__merged_into__isnull=True
+    )
+    amount = "amount"
+    if foreign:
+        tranches = tranches.filter(kind="foreign", amount_usd__isnull=False)
+        amount = "amount_usd"
+    rows = (
+        _within(tranches, within, "project__credits__unit")
+        .values("project__credits__unit")
+        .annotate(total=_shared_total(F(amount), "project__credits__percent"))
+    )
+    return {row["project__credits__unit"]: _wan_from_yuan_bp(row["total"]) for row in rows}
+
+
+def direct_values(
+    indicator: str, period: Period, rules: CountingRules | None = None, within=None
+) -> dict[int, Decimal]:
+    """{unit id: value credited to that unit itself} for one indicator."""
+    rules = rules or CountingRules.from_settings()
+    match indicator:
+        case Indicator.SIGNED_COUNT:
+            return signed_count(period, rules, within)
+        case Indicator.SIGNED_BIG_COUNT:
+            return signed_count(period, rules, within, big_only=True)
+        case Indicator.CONTRACTED_INVESTMENT:
+            return contracted_investment(period, rules, within)
+        case Indicator.FUNDS_IN_PLACE:
+            return funds_in_place(period, rules, within)
+        case Indicator.FOREIGN_FUNDS:
+            return funds_in_place(period, rules, within, foreign=True)
+        case Indicator.STARTED_COUNT:
+            return stage_count(Stage.STARTED, period, rules, within)
+        case Indicator.STARTED_BIG_COUNT:
+            return stage_count(Stage.STARTED, period, rules, within, big_only=True)
+        case Indicator.PRODUCTION_COUNT:
+            return stage_count(Stage.PRODUCTION, period, rules, within)
+    raise ValueError(f"未知指标：{indicator}")
+
+
+def value(indicator: str, unit, period: Period, rules: CountingRules | None = None) -> Decimal:
+    """The value of ``indicator`` for ``unit``'s whole subtree in ``period``."""
+    return sum(direct_values(indicator, period, rules, within=unit).values(), Decimal(0))
+
+
+def rollup(direct: dict[int, Decimal], units) -> dict[int, Decimal]:
+    """Subtree sums: each unit's own value plus all its descendants'. ``units`` must be
+    the whole tree below the units asked about (so that every child is present)."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    ordered = sorted(units, key=lambda unit: unit.depth, reverse=True)
+    present = {unit.pk for unit in ordered}
+    for unit in ordered:
+        totals[unit.pk] += direct.get(unit.pk, Decimal(0))
+        if unit.parent_id in present:
+            totals[unit.parent_id] += totals[unit.pk]
+    return dict(totals)
+
+
+# --- Ratios, ranks ---------------------------------------------------------------------------------
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def year_on_year(this_year: Decimal, last_year: Decimal) -> Decimal | None:
+    """同比增长 = this ÷ last − 1; undefined ("—") when last year is zero."""
+    if not last_year:
+        return None
+    return Decimal(this_year) / Decimal(last_year) - 1
+
+
+def rank_desc(values: dict) -> dict:
+    """Descending ranks with ties sharing a rank (1, 2, 2, 4); None is not ranked."""
+    ordered = sorted(((key, value) for key, value in values.items() if value is not None), key=lambda item: -item[1])
+    ranks, previous, rank = {}, None, 0
+    for position, (key, value) in enumerate(ordered, start=1):
+        if value != previous:
+            rank, previous = position, value
+        ranks[key] = rank
+    return ranks
+
+
+# --- The all-units table -------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    value: Decimal
+    target: Decimal | None = None
+    completion: Decimal | None = None  # value (1 Jan – end of period) ÷ annual target
+    schedule_gap: Decimal | None = None  # completion − 序时进度
+    last_year: Decimal = Decimal(0)
+    yoy: Decimal | None = None
+    rank: int | None = None
+
+
+@dataclass
+class TableRow:
+    unit: object
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+
+@dataclass
+class UnitTable:
+    period: Period
+    indicators: list[str]
+    rows: list[TableRow]
+    rules: CountingRules
+    schedule: Decimal
+
+    def rule_texts(self) -> list[str]:
+        return [INDICATOR_RULES[Indicator(indicator)] for indicator in self.indicators] + [self.rules.describe()]
+
+
+def unit_table(units, indicators: list[str], period: Period, rules: CountingRules | None = None) -> UnitTable:
+    """For each unit (its subtree) and indicator: value, target, completion, gap to
+    序时进度, last year's value and 同比, and rank among ``units``.
+
+    One grouped query per indicator and year, rolled up over the tree in Python: the cost
+    does not grow with the number of units asked about.
+    """
+    from zhaoshang.accounts.models import Unit
+    from zhaoshang.targets.models import Target
+
+    rules = rules or CountingRules.from_settings()
+    units = list(units)
+    if not units:
+        return UnitTable(period, indicators, [], rules, period.schedule)
+    tree = list(
+        Unit.objects.filter(Q(*[Q(path__startswith=unit.path) for unit in units], _connector=Q.OR)).only(
+            "pk", "parent_id", "depth", "path"
+        )
+    )
+    last_period = period.same_period_last_year()
+    ytd = period.year_to_date()
+    targets = {
+        (target.unit_id, target.indicator): target.value
+        for target in Target.objects.filter(year=period.end.year, unit__in=units, indicator__in=indicators)
+    }
+    rows = {unit.pk: TableRow(unit) for unit in units}
+    for indicator in indicators:
+        now = rollup(direct_values(indicator, period, rules), tree)
+        before = rollup(direct_values(indicator, last_period, rules), tree)
+        same_span = (ytd.start, ytd.end) == (period.start, period.end)
+        year_so_far = now if same_span else rollup(direct_values(indicator, ytd, rules), tree)
+        for unit in units:
+            target = targets.get((unit.pk, indicator))
+            completion = ratio(year_so_far.get(unit.pk, Decimal(0)), target)
+            rows[unit.pk].cells[indicator] = Cell(
+                value=now.get(unit.pk, Decimal(0)),
+                target=target,
+                completion=completion,
+                schedule_gap=None if completion is None else completion - period.schedule,
+                last_year=before.get(unit.pk, Decimal(0)),
+                yoy=year_on_year(now.get(unit.pk, Decimal(0)), before.get(unit.pk, Decimal(0))),
+            )
+        ranks = rank_desc({unit.pk: rows[unit.pk].cells[indicator].value for unit in units})
+        for unit in units:
+            rows[unit.pk].cells[indicator].rank = ranks.get(unit.pk)
+    return UnitTable(period, indicators, [rows[unit.pk] for unit in units], rules, period.schedule)
