@@ -1,0 +1,110 @@
+"""Funds-in-place workflows: record a tranche, verify or return it, sum a project's money."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.models import AuditLog
+from zhaoshang.funds.choices import FundsKind
+from zhaoshang.funds.models import FundsTranche
+from zhaoshang.projects.choices import Verification
+from zhaoshang.projects.models import Project
+
+
+def validate_tranche(tranche: FundsTranche) -> None:
+    problems = {}
+    if tranche.amount is None or tranche.amount <= 0:
+        problems["amount"] = "到位金额须大于 0。"
+    if tranche.date and tranche.date > timezone.localdate():
+        problems["date"] = "到位日期不能晚于今天。"
+    if tranche.kind == FundsKind.FOREIGN and tranche.amount_usd is not None and tranche.amount_usd <= 0:
+        problems["amount_usd"] = "外资金额须大于 0。"
+    if tranche.kind == FundsKind.DOMESTIC and tranche.amount_usd:
+        problems["amount_usd"] = "内资不填外资金额（万美元）。"
+    if problems:
+        raise ValidationError(problems)
+    tranche.full_clean(exclude=["project", "submitted_by", "verified_by"])
+
+
+@transaction.atomic
+def record_tranche(user, tranche: FundsTranche) -> FundsTranche:
+    """A unit enters money that arrived; it waits for the bureau's verification."""
+    if not Project.objects.restrict(user, Action.CHANGE).filter(pk=tranche.project_id).exists():
+        raise PermissionDenied("该项目不在您的管理范围内。")
+    validate_tranche(tranche)
+    tranche.submitted_by = user
+    tranche.status = Verification.SUBMITTED
+    tranche.save()
+    return tranche
+
+
+@transaction.atomic
+def verify_tranche(user, tranche: FundsTranche, *, by_import: bool = False) -> FundsTranche:
+    if not FundsTranche.access.allows(user, Action.VERIFY):
+        raise PermissionDenied("只有招商局可以审核。")
+    tranche = FundsTranche.objects.select_for_update().get(pk=tranche.pk)
+    if tranche.status == Verification.VERIFIED:
+        return tranche
+    previous = tranche.status
+    tranche.status = Verification.VERIFIED
+    tranche.verified_by = user
+    tranche.verified_at = timezone.now()
+    tranche.verified_by_import = by_import
+    tranche.return_reason = ""
+    tranche.save()
+    AuditLog.record(
+        AuditAction.VERIFY,
+        tranche,
+        changes={"status": [previous, Verification.VERIFIED]},
+        detail="导入时确认审核通过" if by_import else "到位资金审核通过",
+    )
+    return tranche
+
+
+@transaction.atomic
+def return_tranche(user, tranche: FundsTranche, reason: str) -> FundsTranche:
+    if not FundsTranche.access.allows(user, Action.VERIFY):
+        raise PermissionDenied("只有招商局可以审核。")
+    if not reason.strip():
+        raise ValidationError({"return_reason": "退回须说明原因。"})
+    tranche = FundsTranche.objects.select_for_update().get(pk=tranche.pk)
+    previous = tranche.status
+    tranche.status = Verification.RETURNED
+    tranche.return_reason = reason.strip()
+    tranche.verified_by = user
+    tranche.verified_at = timezone.now()
+    tranche.save()
+    AuditLog.record(
+        AuditAction.VERIFY,
+        tranche,
+        changes={"status": [previous, Verification.RETURNED]},
+        detail=f"退回：{reason.strip()}",
+    )
+    return tranche
+
+
+@dataclass
+class ProjectFunds:
+    verified: Decimal
+    submitted: Decimal
+    rate: Decimal | None  # 资金到位率 = cumulative verified funds ÷ 协议总投资
+
+    @property
+    def reported(self) -> Decimal:
+        return self.verified + self.submitted
+
+
+def project_funds(project: Project) -> ProjectFunds:
+    """A project's cumulative money in place, verified and waiting, and 资金到位率."""
+    # Summed in Python: a project has few tranches, and SQLite would add them as floats.
+    sums: dict[str, Decimal] = {}
+    for status, amount in FundsTranche.objects.filter(project=project).values_list("status", "amount"):
+        sums[status] = sums.get(status, Decimal(0)) + amount
+    verified = Decimal(sums.get(Verification.VERIFIED, 0))
+    submitted = Decimal(sums.get(Verification.SUBMITTED, 0))
+    rate = verified / project.total_investment if project.total_investment else None
+    return ProjectFunds(verified, submitted, rate)
