@@ -29,7 +29,7 @@ from zhaoshang.projects.choices import STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.projects.services import create_project, update_project, verify_event
-from zhaoshang.reference.models import Industry
+from zhaoshang.reference.services import industry_lookup
 from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 
@@ -121,7 +121,7 @@ def project_index(user, scope_unit: Unit) -> ProjectIndex:
 
 
 def _industry_index() -> dict[str, int]:
-    return {header_key(name): pk for pk, name in Industry.objects.filter(level=2).values_list("pk", "name")}
+    return industry_lookup()
 
 
 def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
