@@ -101,12 +101,12 @@ class OrganisationRule(AccessRule):
 
 
 class ReferenceRule(AccessRule):
-    """Dictionaries (divisions, industries, the holiday calendar): every signed-in user
-    reads them; the system admin and the bureau maintain them."""
+    """Dictionaries (divisions, industries, the holiday calendar): every signed-in user but
+    the auditor reads them; the system admin and the bureau maintain them."""
 
     def allows(self, user, action):
         role = _role(user)
-        if role is None:
+        if role is None or role == Role.AUDITOR:  # the auditor reads the audit log only
             return False
         if action in READ_ACTIONS:
             return True
