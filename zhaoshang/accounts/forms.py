@@ -4,6 +4,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.models import Unit, User
 from zhaoshang.accounts.services import lockout_until
 from zhaoshang.core.choices import AuditAction
 from zhaoshang.core.forms import StyledFormMixin
@@ -76,4 +78,96 @@ class OwnPasswordChangeForm(StyledFormMixin, SetPasswordForm):
         new = cleaned.get("new_password1")
         if new and self.user.check_password(new):
             raise ValidationError("新密码不能与原密码相同。")
+        return cleaned
+
+
+class UnitForm(StyledFormMixin, forms.ModelForm):
+    """Create or edit a unit. Aliases are typed one per line (or separated by ；)."""
+
+    aliases_text = forms.CharField(
+        label="别名",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="台账中可能出现的其他写法，每行一个，例如「城关镇人民政府」。",
+    )
+    division_code = forms.CharField(label="行政区划代码", required=False, max_length=12, help_text="可选，如 340102。")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "type", "parent", "sort_order", "active"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.restrict(user).filter(active=True)
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+            self.fields["aliases_text"].initial = "\n".join(self.instance.aliases)
+            self.fields["division_code"].initial = self.instance.division.code if self.instance.division_id else ""
+            self.fields["version"].initial = self.instance.version
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = "（无，作为最上级单位）"
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if Unit.objects.exclude(pk=self.instance.pk).filter(code=code).exists():
+            raise ValidationError("单位编码已被使用，请换一个。")
+        return code
+
+    def clean_division_code(self):
+        from zhaoshang.reference.models import Division
+
+        code = self.cleaned_data["division_code"].strip()
+        if not code:
+            return None
+        division = Division.objects.filter(code=code).first()
+        if division is None:
+            raise ValidationError(f"行政区划代码「{code}」不存在。")
+        return division
+
+    def save(self, commit=True):
+        from zhaoshang.accounts.models import normalise_aliases
+
+        unit = super().save(commit=False)
+        unit.aliases = normalise_aliases(self.cleaned_data["aliases_text"])
+        unit.division = self.cleaned_data["division_code"]
+        return unit
+
+
+class UserCreateForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "name", "role", "unit", "phone", "title"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True)
+        self.fields["unit"].required = False
+        self.fields["unit"].empty_label = "（系统管理员、审计员可不选）"
+        self.fields["username"].help_text = "登录用，字母、数字或 @.+-_，创建后不能修改。"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") in (Role.LEADER, Role.BUREAU, Role.OFFICER) and not cleaned.get("unit"):
+            self.add_error("unit", "领导、招商局和单位填报员必须选择所属单位。")
+        return cleaned
+
+
+class UserEditForm(StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = User
+        fields = ["name", "role", "unit", "phone", "title"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True)
+        self.fields["unit"].required = False
+        self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") in (Role.LEADER, Role.BUREAU, Role.OFFICER) and not cleaned.get("unit"):
+            self.add_error("unit", "领导、招商局和单位填报员必须选择所属单位。")
         return cleaned

@@ -56,6 +56,8 @@ class Unit(VersionedModel, AuditedModel):
         blank=True,
         help_text="台账中可能出现的其他写法，例如「城关镇人民政府」。",
     )
+    # The aliases as plain text: JSON stores Chinese escaped, which a LIKE cannot find.
+    alias_text = models.CharField("别名（检索用）", max_length=1000, blank=True, editable=False)
     division = models.ForeignKey(
         "reference.Division",
         verbose_name="行政区划",
@@ -93,6 +95,8 @@ class Unit(VersionedModel, AuditedModel):
 
     def save(self, *args, **kwargs):
         old_path = self.path
+        self.aliases = normalise_aliases(self.aliases)
+        self.alias_text = "；".join(self.aliases)
         self.path = self.compute_path()
         self.depth = self.path.count("/") - 1
         with transaction.atomic():

@@ -1,15 +1,31 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhaoshang.accounts.forms import LoginForm, OwnPasswordChangeForm
-from zhaoshang.accounts.services import change_own_password, password_expired
+from zhaoshang.accounts.filtersets import UnitFilterSet, UserFilterSet
+from zhaoshang.accounts.forms import LoginForm, OwnPasswordChangeForm, UnitForm, UserCreateForm, UserEditForm
+from zhaoshang.accounts.models import Unit, User
+from zhaoshang.accounts.services import (
+    change_own_password,
+    change_role,
+    create_user,
+    password_expired,
+    reset_password,
+    set_active,
+)
+from zhaoshang.core.choices import Action
+from zhaoshang.core.models import StaleEditError
+from zhaoshang.core.views import paginate, querystring_without_page
 
 
 @sensitive_post_parameters()
@@ -57,3 +73,182 @@ def password_change_view(request):
 @login_required
 def profile_view(request):
     return render(request, "accounts/profile.html", {"profile_user": request.user})
+
+
+# --- Units and users (management) ------------------------------------------------------------
+
+
+def _allowed(model, user, action) -> None:
+    """404, not 403: a user who may not manage these must not learn what exists."""
+    if not model.access.allows(user, action):
+        raise Http404
+
+
+@login_required
+def unit_list(request):
+    _allowed(Unit, request.user, Action.VIEW)
+    units = (
+        Unit.objects.restrict(request.user)
+        .select_related("parent")
+        .annotate(user_count=Count("users", filter=Q(users__is_active=True)))
+        .order_by("path")
+    )
+    filterset = UnitFilterSet(request.GET, queryset=units)
+    context = {
+        "filterset": filterset,
+        "units": filterset.qs,
+        "can_add": Unit.access.allows(request.user, Action.ADD),
+    }
+    template = "accounts/unit_list.html#unit-table" if request.htmx else "accounts/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_object_or_404(Unit.objects.restrict(request.user).select_related("parent", "division"), pk=pk)
+    return render(
+        request,
+        "accounts/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": unit.ancestors(),
+            "children": Unit.objects.restrict(request.user).filter(parent=unit),
+            "members": User.objects.restrict(request.user).filter(unit=unit).order_by("role", "username"),
+            "can_change": Unit.access.allows(request.user, Action.CHANGE),
+        },
+    )
+
+
+@login_required
+def unit_create(request):
+    _allowed(Unit, request.user, Action.ADD)
+    form = UnitForm(request.POST or None, user=request.user, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            unit = form.save()
+            unit.save()
+        messages.success(request, f"已新增单位「{unit}」。")
+        return redirect("accounts:unit_detail", pk=unit.pk)
+    return render(request, "accounts/unit_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = get_object_or_404(Unit.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        edited = form.save()
+        try:
+            edited.save_versioned(int(form.cleaned_data.get("version") or 0))
+        except StaleEditError as error:
+            stale = error.current
+            form.add_error(None, "该单位已被他人修改，您的修改未保存。请核对下方他人保存的内容后重新编辑。")
+        else:
+            if not edited.active and edited.users.filter(is_active=True).exists():
+                messages.warning(request, "该单位已停用，但仍有在用的账号，请及时调整这些账号的所属单位。")
+            messages.success(request, f"已保存单位「{edited}」。")
+            return redirect("accounts:unit_detail", pk=edited.pk)
+    return render(request, "accounts/unit_form.html", {"form": form, "unit": unit, "stale": stale})
+
+
+@login_required
+def user_list(request):
+    _allowed(User, request.user, Action.VIEW)
+    users = User.objects.restrict(request.user).select_related("unit").order_by("unit__path", "username")
+    filterset = UserFilterSet(request.GET, queryset=users, user=request.user)
+    context = {
+        "filterset": filterset,
+        "page": paginate(request, filterset.qs, 50),
+        "qs": querystring_without_page(request),
+        "can_add": User.access.allows(request.user, Action.ADD),
+    }
+    template = "accounts/user_list.html#user-table" if request.htmx else "accounts/user_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def user_detail(request, pk):
+    shown = get_object_or_404(User.objects.restrict(request.user).select_related("unit"), pk=pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "shown": shown,
+            "can_change": User.access.allows(request.user, Action.CHANGE),
+            "new_password": request.session.pop(f"new_password_{shown.pk}", None),
+        },
+    )
+
+
+@login_required
+def user_create(request):
+    _allowed(User, request.user, Action.ADD)
+    form = UserCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created, password = create_user(
+                username=data["username"],
+                role=data["role"],
+                unit=data["unit"],
+                name=data["name"],
+                phone=data["phone"],
+                title=data["title"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # Shown once on the next page, never stored anywhere but the session until then.
+            request.session[f"new_password_{created.pk}"] = password
+            messages.success(request, f"已创建账号「{created.username}」。")
+            return redirect("accounts:user_detail", pk=created.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def user_edit(request, pk):
+    shown = get_object_or_404(User.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    before_role, before_unit = shown.role, shown.unit_id
+    form = UserEditForm(request.POST or None, instance=shown, user=request.user)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        edited = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                role, unit = edited.role, edited.unit
+                edited.role, edited.unit_id = before_role, before_unit
+                edited.save_versioned(int(form.cleaned_data.get("version") or 0))
+                if (role, getattr(unit, "pk", None)) != (before_role, before_unit):
+                    change_role(edited, role, unit)
+        except StaleEditError as error:
+            stale = error.current
+            form.add_error(None, "该账号已被他人修改，您的修改未保存。")
+        else:
+            messages.success(request, f"已保存账号「{edited.username}」。")
+            return redirect("accounts:user_detail", pk=edited.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "shown": shown, "stale": stale})
+
+
+@login_required
+@require_POST
+def user_reset_password(request, pk):
+    shown = get_object_or_404(User.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    request.session[f"new_password_{shown.pk}"] = reset_password(shown)
+    messages.success(request, f"已重置「{shown.username}」的密码，对方下次登录时须修改。")
+    return redirect("accounts:user_detail", pk=shown.pk)
+
+
+@login_required
+@require_POST
+def user_toggle_active(request, pk):
+    shown = get_object_or_404(User.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    if shown.pk == request.user.pk:
+        messages.error(request, "不能停用自己的账号。")
+        return redirect("accounts:user_detail", pk=shown.pk)
+    set_active(shown, not shown.is_active)
+    messages.success(
+        request,
+        f"已{'启用' if shown.is_active else '停用'}账号「{shown.username}」{'' if shown.is_active else '，其登录会话已结束'}。",
+    )
+    return redirect("accounts:user_detail", pk=shown.pk)

@@ -1,22 +1,82 @@
 """Data for the home pages; every figure comes through restrict()."""
 
-from zhaoshang.accounts.choices import Role
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from zhaoshang.accounts.choices import Role, UnitType
+from zhaoshang.core.choices import Action, AuditAction
 
 
 def home_context(user) -> dict:
     from zhaoshang.accounts.models import Unit, User
     from zhaoshang.core.models import AuditLog
 
-    context = {"role": user.role}
+    context: dict = {"role": user.role, "today": timezone.localdate()}
     if user.role == Role.SYSADMIN:
-        context["unit_count"] = Unit.objects.restrict(user).count()
-        context["user_count"] = User.objects.restrict(user).count()
-        context["inactive_user_count"] = User.objects.restrict(user).filter(is_active=False).count()
-    elif user.role == Role.AUDITOR:
-        recent = AuditLog.objects.restrict(user)
-        context["recent_events"] = recent[:10]
-        context["failed_login_count"] = recent.filter(action="login_failed").count()
-    else:
-        context["unit"] = user.unit
-        context["subunits"] = Unit.objects.restrict(user).filter(parent=user.unit) if user.unit_id else []
+        users = User.objects.restrict(user)
+        context.update(
+            unit_count=Unit.objects.restrict(user).count(),
+            user_count=users.count(),
+            inactive_user_count=users.filter(is_active=False).count(),
+            pending_password_count=users.filter(is_active=True, must_change_password=True).count(),
+            units_by_type=[
+                (UnitType(row["type"]).label, row["n"])
+                for row in Unit.objects.restrict(user).values("type").annotate(n=Count("pk")).order_by("type")
+            ],
+        )
+        return context
+    if user.role == Role.AUDITOR:
+        events = AuditLog.objects.restrict(user)
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        context.update(
+            recent_events=events.select_related(None)[:12],
+            failed_logins_today=events.filter(action=AuditAction.LOGIN_FAILED, time__gte=today).count(),
+            locks_today=events.filter(action=AuditAction.LOGIN_LOCKED, time__gte=today).count(),
+            exports_week=events.filter(action=AuditAction.EXPORT, time__gte=today - datetime.timedelta(days=7)).count(),
+        )
+        return context
+    context.update(_business_home(user))
+    return context
+
+
+def _business_home(user) -> dict:
+    from zhaoshang.accounts.models import Unit, User
+    from zhaoshang.projects.choices import LIFECYCLE, Stage, Verification
+    from zhaoshang.projects.models import FollowUp, Project, StageEvent
+
+    projects = Project.objects.restrict(user).filter(merged_into__isnull=True)
+    by_stage = dict(projects.values_list("stage").annotate(n=Count("pk")))
+    today = timezone.localdate()
+    context = {
+        "unit": user.unit,
+        "stage_counts": [(Stage(stage).label, by_stage.get(stage, 0), stage) for stage in [*LIFECYCLE, Stage.ON_HOLD]],
+        "project_count": sum(by_stage.values()),
+        "key_project_count": projects.filter(is_key=True).count(),
+        "recent_projects": projects.select_related("responsible_unit", "investor").order_by("-updated_at")[:8],
+        "follow_ups_due": FollowUp.objects.restrict(user)
+        .filter(next_contact_on__isnull=False, next_contact_on__lte=today + datetime.timedelta(days=7))
+        .filter(next_contact_on__gte=today - datetime.timedelta(days=30))
+        .select_related("project")
+        .order_by("next_contact_on")[:8],
+        "subunits": Unit.objects.restrict(user)
+        .filter(parent=user.unit)
+        .annotate(project_count=Count("responsible_projects", filter=Q(responsible_projects__merged_into__isnull=True)))
+        if user.unit_id
+        else [],
+    }
+    if StageEvent.access.allows(user, Action.VERIFY):
+        context["pending_events"] = StageEvent.objects.restrict(user).filter(status=Verification.SUBMITTED).count()
+        from zhaoshang.funds.models import FundsTranche
+
+        context["pending_tranches"] = FundsTranche.objects.restrict(user).filter(status=Verification.SUBMITTED).count()
+    if user.role == Role.OFFICER:
+        context["colleagues"] = User.objects.restrict(user).filter(unit=user.unit, is_active=True).exclude(pk=user.pk)
+        context["returned_events"] = (
+            StageEvent.objects.restrict(user)
+            .filter(status=Verification.RETURNED)
+            .select_related("project")
+            .order_by("-verified_at")[:5]
+        )
     return context

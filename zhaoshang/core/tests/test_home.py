@@ -1,0 +1,53 @@
+"""Each role lands on its own home, which shows only what the role may see."""
+
+import pytest
+from django.urls import reverse
+
+from zhaoshang.projects.tests.factories import project
+
+pytestmark = pytest.mark.django_db
+
+TITLES = {
+    "officer_a": "单位填报员工作台",
+    "bureau": "招商局工作台",
+    "leader": "领导工作台",
+    "sysadmin": "系统管理员工作台",
+    "auditor": "审计员工作台",
+}
+
+
+@pytest.mark.parametrize(("persona", "title"), TITLES.items())
+def test_each_role_has_its_own_home(personas, client, persona, title):
+    client.force_login(getattr(personas, persona))
+    assert title in client.get(reverse("core:home")).content.decode()
+
+
+def test_an_officers_home_counts_only_their_own_projects(personas, client):
+    project(personas.officer_a, personas.town_a, name="城关镇的项目")
+    project(personas.officer_b, personas.town_b, name="河口镇的项目")
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("core:home"))
+    assert response.context["project_count"] == 1
+    content = response.content.decode()
+    assert "城关镇的项目" in content and "河口镇的项目" not in content
+
+
+def test_the_bureau_sees_what_waits_for_verification(personas, client):
+    project(personas.officer_a, personas.town_a, stage="signed")
+    client.force_login(personas.bureau)
+    response = client.get(reverse("core:home"))
+    assert response.context["pending_events"] == 1
+    assert response.context["project_count"] == 1
+
+
+def test_the_system_admins_home_shows_no_business_data(personas, client):
+    # (The auditor's home lists audit events, which name the objects changed: that is the
+    # audit log itself, the one thing the auditor reads.)
+    project(personas.officer_a, personas.town_a, name="城关镇的项目")
+    client.force_login(personas.sysadmin)
+    assert "城关镇的项目" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_an_empty_library_says_what_to_do(personas, client):
+    client.force_login(personas.officer_a)
+    assert "导入现有的 Excel 台账" in client.get(reverse("core:home")).content.decode()
