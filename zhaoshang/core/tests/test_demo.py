@@ -1,0 +1,54 @@
+"""The demo city: every role can sign in, nothing is duplicated, never in production."""
+
+import csv
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.models import Unit, User
+from zhaoshang.core.demo import DATA, DEMO_PASSWORD_DEFAULT
+from zhaoshang.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeding_twice_changes_nothing_the_second_time():
+    call_command("seed_demo", "--no-business-data", verbosity=0)
+    counts = (Unit.objects.count(), User.objects.count(), AuditLog.objects.count())
+    call_command("seed_demo", "--no-business-data", verbosity=0)
+    assert (Unit.objects.count(), User.objects.count(), AuditLog.objects.count()) == counts
+    assert counts[0] > 50
+
+
+def test_every_role_has_a_demo_account_that_signs_in(client):
+    call_command("seed_demo", "--no-business-data", verbosity=0)
+    demo = User.objects.filter(is_demo=True)
+    assert set(demo.values_list("role", flat=True)) == set(Role.values)
+    for user in demo:
+        assert client.login(username=user.username, password=DEMO_PASSWORD_DEFAULT), user.username
+        client.logout()
+
+
+def test_the_demo_password_satisfies_the_password_policy():
+    validate_password(DEMO_PASSWORD_DEFAULT)
+
+
+def test_the_sample_county_is_in_the_demo_city_with_its_aliases():
+    call_command("seed_demo", "--no-business-data", verbosity=0)
+    county = Unit.objects.get(code="SFX")
+    with open(DATA / "shifan_county_units.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            unit = Unit.objects.get(code=row["code"])
+            assert unit.is_within(county)
+            assert unit.aliases == [alias for alias in row["aliases"].split(";") if alias]
+
+
+def test_the_demo_refuses_to_run_on_a_production_configuration(settings):
+    settings.HTTPS = True
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo", "--no-business-data")
+    assert "生产配置" in str(error.value)
+    assert not User.objects.exists()
