@@ -4,9 +4,10 @@ from django.db.models import Q
 
 from zhaoshang.accounts.choices import Role, UnitType
 from zhaoshang.accounts.models import Unit, User
+from zhaoshang.core.forms import StyledFilterSet
 
 
-class UnitFilterSet(django_filters.FilterSet):
+class UnitFilterSet(StyledFilterSet, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="查找", method="search", widget=forms.TextInput(attrs={"placeholder": "名称、编码或别名"})
     )
@@ -29,7 +30,7 @@ class UnitFilterSet(django_filters.FilterSet):
         )
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(StyledFilterSet, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="查找", method="search", widget=forms.TextInput(attrs={"placeholder": "用户名或姓名"})
     )

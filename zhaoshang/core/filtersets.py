@@ -3,10 +3,11 @@ from django import forms
 from django.db.models import Q
 
 from zhaoshang.core.choices import AuditAction
+from zhaoshang.core.forms import StyledFilterSet
 from zhaoshang.core.models import AuditLog
 
 
-class AuditLogFilterSet(django_filters.FilterSet):
+class AuditLogFilterSet(StyledFilterSet, django_filters.FilterSet):
     """Who, what, when, which object: the auditor's questions."""
 
     username = django_filters.CharFilter(
