@@ -34,7 +34,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "ZHAOSHANG_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "zhaoshang.settings",
     }
-    env.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
