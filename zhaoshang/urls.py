@@ -4,4 +4,6 @@ urlpatterns = [
     path("", include("zhaoshang.core.urls")),
     path("accounts/", include("zhaoshang.accounts.urls")),
     path("reference/", include("zhaoshang.reference.urls")),
+    path("projects/", include("zhaoshang.projects.urls")),
+    path("imports/", include("zhaoshang.imports.urls")),
 ]

@@ -361,3 +361,49 @@ def add_follow_up(user, project: Project, follow_up: FollowUp) -> FollowUp:
     follow_up.full_clean(exclude=["project", "created_by"])
     follow_up.save()
     return follow_up
+
+
+# --- Investors -----------------------------------------------------------------------------------
+
+
+def find_or_create_investor(name: str, uscc: str = "", unit=None):
+    """The company behind a typed investor: by credit code, then by normalised name; a new
+    one is created when neither matches. One firm, one record across units."""
+    from zhaoshang.relations.models import Company
+    from zhaoshang.relations.normalise import normalise_company_name
+
+    name, uscc = (name or "").strip(), (uscc or "").strip().upper()
+    if not name and not uscc:
+        return None
+    company = Company.objects.filter(uscc=uscc).first() if uscc else None
+    if company is None and name:
+        company = Company.objects.filter(normalised_name=normalise_company_name(name)).order_by("pk").first()
+        if company is not None and uscc and not company.uscc:
+            company.uscc = uscc
+            company.save()
+    if company is None:
+        company = Company.objects.create(name=name or uscc, uscc=uscc or None, created_by_unit=unit)
+    return company
+
+
+@transaction.atomic
+def bulk_edit(user, projects, changes: dict) -> int:
+    """Change the same fields on many projects, each saved (and audited) on its own."""
+    allowed = {"responsible_unit", "responsible_leader", "leading_industry", "chain_tag"}
+    changes = {key: value for key, value in changes.items() if key in allowed and value not in (None, "")}
+    if not changes:
+        raise ValidationError("请至少填写一项要修改的内容。")
+    count = 0
+    for project in projects:
+        _require(user, Action.CHANGE, project)
+        if (
+            "responsible_unit" in changes
+            and user.role == "officer"
+            and not changes["responsible_unit"].is_within(user.unit)
+        ):
+            raise ValidationError({"responsible_unit": "责任单位须为本单位或下级单位。"})
+        for key, value in changes.items():
+            setattr(project, key, value)
+        update_project(user, project, expected_version=project.version)
+        count += 1
+    return count

@@ -1,0 +1,127 @@
+"""One FilterSet for projects: the list page, the export and (later) the API and drill-downs."""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.forms import StyledFilterSet
+from zhaoshang.core.search import search_terms
+from zhaoshang.projects.choices import LIFECYCLE, PromotionMethod, Stage, Verification
+from zhaoshang.projects.models import Project, StageEvent
+from zhaoshang.reference.models import Industry
+
+AMOUNT_BANDS = {
+    "lt1000": ("1000万元以下", None, Decimal(1000)),
+    "1000-10000": ("1000万—1亿元", Decimal(1000), Decimal(10000)),
+    "1-5yi": ("1亿—5亿元", Decimal(10000), Decimal(50000)),
+    "5-10yi": ("5亿—10亿元", Decimal(50000), Decimal(100000)),
+    "ge10yi": ("10亿元以上", Decimal(100000), None),
+}
+VERIFICATION_FILTERS = [
+    ("pending", "有待审核"),
+    ("returned", "有退回"),
+    ("verified", "已审核到当前阶段"),
+    ("unverified", "当前阶段未审核"),
+]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="查找",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "项目名称、投资方、编号或拼音首字母"}),
+    )
+    stage = django_filters.MultipleChoiceFilter(
+        label="阶段", choices=[(s.value, s.label) for s in [*LIFECYCLE, Stage.ON_HOLD, Stage.DROPPED]]
+    )
+    verification = django_filters.ChoiceFilter(
+        label="审核", choices=VERIFICATION_FILTERS, method="by_verification", empty_label="全部"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label="行业", queryset=Industry.objects.all(), method="in_industry", empty_label="全部行业"
+    )
+    leading_industry = django_filters.CharFilter(label="主导产业", lookup_expr="exact")
+    chain_tag = django_filters.CharFilter(label="产业链", lookup_expr="exact")
+    promotion_method = django_filters.ChoiceFilter(
+        label="招商方式", choices=PromotionMethod.choices, empty_label="全部方式"
+    )
+    amount = django_filters.ChoiceFilter(
+        label="协议总投资",
+        choices=[(key, label) for key, (label, _, _) in AMOUNT_BANDS.items()],
+        method="in_band",
+        empty_label="全部金额",
+    )
+    signed_from = django_filters.DateFilter(label="签约自", field_name="signed_on", lookup_expr="gte", widget=DATE)
+    signed_to = django_filters.DateFilter(label="签约至", field_name="signed_on", lookup_expr="lte", widget=DATE)
+    started_from = django_filters.DateFilter(label="开工自", field_name="started_on", lookup_expr="gte", widget=DATE)
+    started_to = django_filters.DateFilter(label="开工至", field_name="started_on", lookup_expr="lte", widget=DATE)
+    created_from = django_filters.DateFilter(
+        label="入库自", field_name="created_at", lookup_expr="date__gte", widget=DATE
+    )
+    created_to = django_filters.DateFilter(
+        label="入库至", field_name="created_at", lookup_expr="date__lte", widget=DATE
+    )
+    is_key = django_filters.BooleanFilter(
+        label="重点项目", widget=forms.Select(choices=[("", "全部"), ("true", "重点项目"), ("false", "非重点")])
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user or getattr(request, "user", None)
+        # Only units the viewer may see are offered.
+        self.filters["unit"].queryset = Unit.objects.restrict(user).order_by("path")
+        self.filters["industry"].queryset = Industry.objects.restrict(user).order_by("code")
+
+    def search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    def in_unit(self, queryset, name, unit):
+        if unit is None:
+            return queryset
+        return queryset.filter(
+            Q(responsible_unit__path__startswith=unit.path)
+            | Q(landing_unit__path__startswith=unit.path)
+            | Q(pk__in=Project.objects.filter(credits__unit__path__startswith=unit.path).values("pk"))
+        )
+
+    def in_industry(self, queryset, name, industry):
+        if industry is None:
+            return queryset
+        if industry.level == 1:  # a section (门类) means all its divisions
+            return queryset.filter(industry__parent=industry)
+        return queryset.filter(industry=industry)
+
+    def in_band(self, queryset, name, key):
+        if key not in AMOUNT_BANDS:
+            return queryset
+        _, low, high = AMOUNT_BANDS[key]
+        if low is not None:
+            queryset = queryset.filter(total_investment__gte=low)
+        if high is not None:
+            queryset = queryset.filter(total_investment__lt=high)
+        return queryset
+
+    def by_verification(self, queryset, name, value):
+        events = StageEvent.objects.filter(project=OuterRef("pk"))
+        if value == "pending":
+            return queryset.filter(Exists(events.filter(status=Verification.SUBMITTED)))
+        if value == "returned":
+            return queryset.filter(Exists(events.filter(status=Verification.RETURNED)))
+        if value == "verified":
+            return queryset.filter(verified_stage=F("stage"))
+        if value == "unverified":
+            return queryset.exclude(verified_stage=F("stage"))
+        return queryset

@@ -1,0 +1,217 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.validators import uscc_problem
+from zhaoshang.projects.choices import LIFECYCLE, FollowUpKind, Stage
+from zhaoshang.projects.models import FollowUp, Project
+from zhaoshang.reference.models import Industry
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PROJECT_FIELDS = [
+    "name",
+    "description",
+    "signing_party",
+    "construction_nature",
+    "investment_form",
+    "industry",
+    "leading_industry",
+    "chain_tag",
+    "promotion_method",
+    "total_investment",
+    "fixed_asset_investment",
+    "phase_one_investment",
+    "foreign_investment_usd",
+    "land_mu",
+    "expected_output",
+    "expected_tax",
+    "expected_jobs",
+    "site",
+    "responsible_unit",
+    "landing_unit",
+    "responsible_leader",
+    "officer_in_charge",
+    "task_team",
+    "key_manual",
+    "stage",
+    "signed_on",
+    "registered_on",
+    "started_on",
+    "agreed_start_on",
+    "agreed_production_on",
+    "remarks",
+]
+FIELD_GROUPS = [
+    (
+        "基本信息",
+        [
+            "name",
+            "investor_name",
+            "investor_uscc",
+            "signing_party",
+            "description",
+            "construction_nature",
+            "investment_form",
+        ],
+    ),
+    ("产业", ["industry", "leading_industry", "chain_tag", "promotion_method"]),
+    (
+        "投资情况（万元）",
+        [
+            "total_investment",
+            "fixed_asset_investment",
+            "phase_one_investment",
+            "foreign_investment_usd",
+            "land_mu",
+            "expected_output",
+            "expected_tax",
+            "expected_jobs",
+        ],
+    ),
+    (
+        "责任落实",
+        [
+            "responsible_unit",
+            "landing_unit",
+            "site",
+            "responsible_leader",
+            "officer_in_charge",
+            "task_team",
+            "key_manual",
+        ],
+    ),
+    (
+        "进展",
+        ["stage", "signed_on", "registered_on", "started_on", "agreed_start_on", "agreed_production_on", "remarks"],
+    ),
+]
+
+
+class ProjectForm(StyledFormMixin, forms.ModelForm):
+    """Create or edit a project. The investor is typed by name (and credit code); the
+    view finds or creates the company inside the saving transaction."""
+
+    investor_name = forms.CharField(
+        label="投资方", max_length=200, required=False, help_text="企业全称；已签约项目必填。"
+    )
+    investor_uscc = forms.CharField(
+        label="统一社会信用代码", max_length=18, required=False, help_text="18 位，境外企业可不填。"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+            **{
+                name: DATE
+                for name in ("signed_on", "registered_on", "started_on", "agreed_start_on", "agreed_production_on")
+            },
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.restrict(user).filter(active=True).order_by("path")
+        if user is not None and user.role == "officer":
+            units = units.filter(path__startswith=user.unit.path)
+        self.fields["responsible_unit"].queryset = units
+        self.fields["landing_unit"].queryset = Unit.objects.restrict(user).filter(active=True).order_by("path")
+        self.fields["industry"].queryset = Industry.objects.filter(level=2).order_by("code")
+        # A project's stage moves through stage claims after creation, not by editing.
+        self.fields["stage"].choices = [(stage.value, stage.label) for stage in LIFECYCLE]
+        if self.instance.pk:
+            self.fields["stage"].disabled = True
+            self.fields["stage"].help_text = "阶段通过「推进阶段」填报并经招商局审核。"
+            investor = self.instance.investor
+            self.fields["investor_name"].initial = investor.name if investor else ""
+            self.fields["investor_uscc"].initial = investor.uscc if investor else ""
+            self.fields["version"].initial = self.instance.version
+
+    def clean_investor_uscc(self):
+        code = self.cleaned_data["investor_uscc"].strip().upper()
+        if code:
+            problem = uscc_problem(code)
+            if problem:
+                raise ValidationError(f"统一社会信用代码{problem}。")
+        return code
+
+    def grouped(self):
+        return [(title, [self[name] for name in names if name in self.fields]) for title, names in FIELD_GROUPS]
+
+
+class StageClaimForm(StyledFormMixin, forms.Form):
+    stage = forms.ChoiceField(label="推进到", choices=[])
+    date = forms.DateField(label="日期", widget=DATE)
+    amount = forms.DecimalField(
+        label="签约金额（万元）", required=False, max_digits=18, decimal_places=4, min_value=Decimal(0)
+    )
+    is_supplementary = forms.BooleanField(label="补充协议", required=False, help_text="补充协议不重复计入签约")
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="退库、暂缓须说明原因"
+    )
+    evidence = forms.FileField(
+        label="证明材料",
+        required=False,
+        help_text="协议、营业执照、施工许可证、现场照片、银行凭证等；PDF、图片或 Office 文件。",
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = LIFECYCLE.index(project.stage) if project and project.stage in LIFECYCLE else -1
+        later = [(stage.value, stage.label) for stage in LIFECYCLE[order + 1 :]]
+        self.fields["stage"].choices = [
+            *later,
+            (Stage.SIGNED.value, "签约（补充协议）"),
+            (Stage.ON_HOLD.value, "暂缓"),
+            (Stage.DROPPED.value, "退库"),
+        ]
+
+
+class FollowUpForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["date", "kind", "participants", "content", "investor_requests", "next_step", "next_contact_on"]
+        widgets = {
+            "date": DATE,
+            "next_contact_on": DATE,
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "investor_requests": forms.Textarea(attrs={"rows": 2}),
+            "next_step": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = FollowUpKind.choices
+
+
+class ReturnForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=300)
+
+
+class BulkEditForm(StyledFormMixin, forms.Form):
+    ids = forms.CharField(widget=forms.HiddenInput)
+    responsible_unit = forms.ModelChoiceField(
+        label="责任单位", queryset=Unit.objects.none(), required=False, empty_label="（不修改）"
+    )
+    responsible_leader = forms.CharField(label="责任领导", max_length=50, required=False, help_text="留空则不修改")
+    leading_industry = forms.CharField(label="主导产业", max_length=50, required=False, help_text="留空则不修改")
+    chain_tag = forms.CharField(label="产业链", max_length=50, required=False, help_text="留空则不修改")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.restrict(user).filter(active=True).order_by("path")
+        if user is not None and user.role == "officer":
+            units = units.filter(path__startswith=user.unit.path)
+        self.fields["responsible_unit"].queryset = units
+
+    def clean_ids(self):
+        try:
+            return [int(part) for part in self.cleaned_data["ids"].split(",") if part.strip()]
+        except ValueError:
+            raise ValidationError("所选项目有误，请重新勾选。") from None

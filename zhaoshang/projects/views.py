@@ -1,0 +1,455 @@
+"""Project pages. Thin: reads through restrict(), writes through services."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from zhaoshang.core.choices import Action
+from zhaoshang.core.models import AuditLog, StaleEditError
+from zhaoshang.core.numbers import wan_to_yi
+from zhaoshang.core.views import paginate, querystring_without_page
+from zhaoshang.funds.services import project_funds
+from zhaoshang.projects.attachments import save_attachment
+from zhaoshang.projects.choices import LIFECYCLE, Stage
+from zhaoshang.projects.duplicates import find_duplicates, merge_projects
+from zhaoshang.projects.filtersets import ProjectFilterSet
+from zhaoshang.projects.forms import BulkEditForm, FollowUpForm, ProjectForm, ReturnForm, StageClaimForm
+from zhaoshang.projects.models import Attachment, Project, StageEvent
+from zhaoshang.projects.services import (
+    StageClaim,
+    add_follow_up,
+    bulk_edit,
+    create_project,
+    find_or_create_investor,
+    return_event,
+    submit_stage,
+    update_project,
+    verify_event,
+)
+
+SORTS = {
+    "name": "name",
+    "-amount": "-total_investment",
+    "amount": "total_investment",
+    "-signed": "-signed_on",
+    "signed": "signed_on",
+    "stage": "stage",
+    "unit": "responsible_unit__path",
+    "-updated": "-updated_at",
+}
+OPTIONAL_COLUMNS = {
+    "investor": "投资方",
+    "industry": "行业",
+    "leading_industry": "主导产业",
+    "signed_on": "签约日期",
+    "started_on": "开工日期",
+    "leader": "责任领导",
+    "verification": "审核",
+}
+DEFAULT_COLUMNS = ["investor", "signed_on", "verification"]
+
+
+def _project_or_404(user, pk, action=Action.VIEW) -> Project:
+    return get_object_or_404(
+        Project.objects.restrict(user, action).select_related(
+            "investor", "responsible_unit", "landing_unit", "industry"
+        ),
+        pk=pk,
+    )
+
+
+def _can(user, action, project=None) -> bool:
+    if not Project.access.allows(user, action):
+        return False
+    return project is None or Project.objects.restrict(user, action).filter(pk=project.pk).exists()
+
+
+def _columns(request) -> list[str]:
+    """The optional columns this user chose, remembered in the session."""
+    if "cols" in request.GET:
+        chosen = [name for name in request.GET.getlist("cols") if name in OPTIONAL_COLUMNS]
+        request.session["project_columns"] = chosen
+        return chosen
+    return request.session.get("project_columns", DEFAULT_COLUMNS)
+
+
+def project_queryset(request):
+    """The list's rows: in scope, not merged away, filtered as on screen, sorted."""
+    base = Project.objects.restrict(request.user).filter(merged_into__isnull=True)
+    filterset = ProjectFilterSet(request.GET or None, queryset=base, request=request)
+    rows = filterset.qs.select_related("investor", "responsible_unit", "industry")
+    sort = request.GET.get("sort", "-updated")
+    return filterset, rows.order_by(SORTS.get(sort, "-updated_at"), "-id"), sort
+
+
+@login_required
+def project_list(request):
+    if not Project.access.allows(request.user, Action.VIEW):
+        raise Http404
+    filterset, rows, sort = project_queryset(request)
+    page = paginate(request, rows, 50)
+    total = sum((project.total_investment or 0) for project in page.object_list)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "qs": querystring_without_page(request),
+        "sort": sort,
+        "columns": _columns(request),
+        "optional_columns": OPTIONAL_COLUMNS,
+        "page_total_yi": wan_to_yi(total),
+        "can_add": Project.access.allows(request.user, Action.ADD),
+        "can_bulk": Project.access.allows(request.user, Action.CHANGE),
+        "bulk_form": BulkEditForm(user=request.user),
+    }
+    template = "projects/project_list.html#project-table" if request.htmx else "projects/project_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def project_kanban(request):
+    if not Project.access.allows(request.user, Action.VIEW):
+        raise Http404
+    filterset, rows, _ = project_queryset(request)
+    columns = []
+    for stage in [*LIFECYCLE, Stage.ON_HOLD]:
+        in_stage = rows.filter(stage=stage)
+        columns.append({"stage": stage, "label": stage.label, "count": in_stage.count(), "cards": list(in_stage[:30])})
+    return render(
+        request,
+        "projects/project_kanban.html",
+        {"columns": columns, "filterset": filterset, "qs": querystring_without_page(request)},
+    )
+
+
+def _timeline(project: Project) -> list[dict]:
+    """Stage events, verifications, follow-ups and changes, newest first."""
+    items = []
+    events = list(project.events.select_related("submitted_by", "verified_by").prefetch_related("attachments"))
+    for event in events:
+        items.append({"when": event.submitted_at, "kind": "event", "event": event})
+    for follow_up in project.follow_ups.select_related("created_by"):
+        items.append({"when": follow_up.created_at, "kind": "follow_up", "follow_up": follow_up})
+    # The project is in the viewer's scope (checked by the caller), so its own history is
+    # theirs to read; AuditLog.objects.restrict() is for the auditor's whole-log pages.
+    history = AuditLog.objects.filter(
+        Q(object_type="projects.project", object_id=str(project.pk))
+        | Q(object_type="projects.stageevent", object_id__in=[str(event.pk) for event in events], action="verify")
+        | Q(action="merge", object_id=str(project.pk))
+    ).order_by("-time")[:200]
+    for row in history:
+        if row.action in ("update", "create", "merge", "verify"):
+            items.append({"when": row.time, "kind": row.action, "row": row})
+    items.sort(key=lambda item: item["when"], reverse=True)
+    return items
+
+
+@login_required
+def project_detail(request, pk):
+    project = _project_or_404(request.user, pk)
+    user = request.user
+    hints = []
+    if project.investor_id:
+        hints = [
+            hint
+            for hint in find_duplicates(
+                user,
+                name=project.name,
+                investor_name=project.investor.name,
+                uscc=project.investor.uscc or "",
+                exclude_pk=project.pk,
+            )
+            if hint.strong
+        ]
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "timeline": _timeline(project),
+            "credits": project.credits.select_related("unit"),
+            "contacts": project.investor.contacts.all() if project.investor_id else [],
+            "funds": project_funds(project),
+            "tranches": project.tranches.order_by("-date")[:20],
+            "attachments": project.attachments.all(),
+            "hints": hints,
+            "can_change": _can(user, Action.CHANGE, project),
+            "can_verify": _can(user, Action.VERIFY, project),
+            "claim_form": StageClaimForm(project=project),
+            "follow_up_form": FollowUpForm(),
+            "return_form": ReturnForm(),
+            "total_yi": wan_to_yi(project.total_investment),
+        },
+    )
+
+
+def _save_investor(form, unit):
+    return find_or_create_investor(form.cleaned_data["investor_name"], form.cleaned_data["investor_uscc"], unit)
+
+
+def _apply_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            target = field if field in form.fields else ("investor_name" if field == "investor" else None)
+            for message in messages_:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def project_create(request):
+    if not Project.access.allows(request.user, Action.ADD):
+        raise Http404
+    used = request.session.setdefault("used_create_tokens", {})
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if token and token in used:
+            # A double-clicked save: the first click created it; show that one.
+            return redirect("projects:detail", pk=used[token])
+        form = ProjectForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    project = form.save(commit=False)
+                    project.investor = _save_investor(form, project.responsible_unit)
+                    project = create_project(request.user, project)
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                if token:
+                    used[token] = project.pk
+                    request.session.modified = True
+                messages.success(request, f"已创建项目「{project.name}」（{project.code}）。")
+                return redirect("projects:detail", pk=project.pk)
+    else:
+        form = ProjectForm(
+            user=request.user,
+            initial={"responsible_unit": request.user.unit_id, "stage": Stage.NEGOTIATING, "token": uuid.uuid4().hex},
+        )
+    return render(request, "projects/project_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def project_edit(request, pk):
+    project = _project_or_404(request.user, pk, Action.CHANGE)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                edited = form.save(commit=False)
+                edited.investor = _save_investor(form, edited.responsible_unit)
+                update_project(request.user, edited, expected_version=int(form.cleaned_data.get("version") or 0))
+        except StaleEditError as error:
+            stale = error.current
+            form.add_error(None, "该项目已被他人修改，您的修改未保存。请对照下方他人保存的内容，在最新版本上重新编辑。")
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("projects:detail", pk=project.pk)
+    stale_rows = []
+    if stale is not None:
+        for name in (
+            "name",
+            "total_investment",
+            "responsible_leader",
+            "officer_in_charge",
+            "signed_on",
+            "started_on",
+            "remarks",
+        ):
+            mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+            stale_rows.append((Project._meta.get_field(name).verbose_name, getattr(stale, name), mine))
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": project, "stale": stale, "stale_rows": stale_rows},
+    )
+
+
+@login_required
+@require_POST
+def project_advance(request, pk):
+    project = _project_or_404(request.user, pk, Action.CHANGE)
+    form = StageClaimForm(request.POST, request.FILES, project=project)
+    if not form.is_valid():
+        messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
+        return redirect("projects:detail", pk=pk)
+    data = form.cleaned_data
+    supplementary = data["is_supplementary"] or (
+        data["stage"] == Stage.SIGNED
+        and project.stage in LIFECYCLE
+        and LIFECYCLE.index(project.stage) >= LIFECYCLE.index(Stage.SIGNED)
+    )
+    evidence = request.FILES.get("evidence")
+    if data["stage"] in (Stage.STARTED, Stage.PRODUCTION) and evidence is None:
+        messages.error(request, "开工、投产须上传证明材料（如施工许可证、开工或投产现场照片）。")
+        return redirect("projects:detail", pk=pk)
+    try:
+        with transaction.atomic():
+            event = submit_stage(
+                request.user,
+                project,
+                StageClaim(
+                    stage=data["stage"],
+                    date=data["date"],
+                    amount=data["amount"],
+                    note=data["note"],
+                    is_supplementary=supplementary,
+                ),
+            )
+            if evidence is not None:
+                save_attachment(
+                    request.user, project, evidence, event=event, description=f"{event.get_stage_display()}证明材料"
+                )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已填报「{event.get_stage_display()}」，等待招商局审核。")
+    return redirect("projects:detail", pk=pk)
+
+
+def _event_for_bureau(user, pk) -> StageEvent:
+    if not StageEvent.access.allows(user, Action.VERIFY):
+        raise Http404
+    return get_object_or_404(StageEvent.objects.restrict(user, Action.VERIFY), pk=pk)
+
+
+@login_required
+@require_POST
+def event_verify(request, pk):
+    event = _event_for_bureau(request.user, pk)
+    verify_event(request.user, event)
+    messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")
+    return redirect("projects:detail", pk=event.project_id)
+
+
+@login_required
+@require_POST
+def event_return(request, pk):
+    event = _event_for_bureau(request.user, pk)
+    form = ReturnForm(request.POST)
+    try:
+        return_event(request.user, event, form.data.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已退回，填报单位将看到退回原因。")
+    return redirect("projects:detail", pk=event.project_id)
+
+
+@login_required
+@require_POST
+def follow_up_add(request, pk):
+    project = _project_or_404(request.user, pk, Action.CHANGE)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            add_follow_up(request.user, project, form.save(commit=False))
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "已添加跟踪洽谈记录。")
+    else:
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[f].label}：{m}" if f in form.fields else m
+                for f, errors in form.errors.items()
+                for m in errors
+            ),
+        )
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def duplicates_check(request):
+    """htmx: likely duplicates of what is being typed into the project form."""
+    if not Project.access.allows(request.user, Action.VIEW):
+        raise Http404
+    exclude = request.GET.get("exclude") or None
+    hints = find_duplicates(
+        request.user,
+        name=request.GET.get("name", ""),
+        investor_name=request.GET.get("investor_name", ""),
+        uscc=request.GET.get("investor_uscc", ""),
+        exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
+    )
+    return render(request, "projects/_duplicates.html", {"hints": hints})
+
+
+@login_required
+def project_merge(request, pk):
+    if request.user.role != "bureau":
+        raise Http404
+    keep = _project_or_404(request.user, pk, Action.CHANGE)
+    hints = find_duplicates(
+        request.user,
+        name=keep.name,
+        investor_name=keep.investor.name if keep.investor_id else "",
+        uscc=(keep.investor.uscc or "") if keep.investor_id else "",
+        exclude_pk=keep.pk,
+    )
+    if request.method == "POST":
+        duplicate = _project_or_404(request.user, request.POST.get("duplicate") or 0, Action.CHANGE)
+        try:
+            merge_projects(request.user, keep, duplicate, reason=request.POST.get("reason", ""))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, f"已将 {duplicate.code} 合并至本项目，其阶段事件、洽谈记录和附件已转入。")
+            return redirect("projects:detail", pk=keep.pk)
+    return render(request, "projects/project_merge.html", {"project": keep, "hints": hints})
+
+
+@login_required
+@require_POST
+def project_bulk_edit(request):
+    form = BulkEditForm(request.POST, user=request.user)
+    back = request.POST.get("back") or reverse("projects:list")
+    if not form.is_valid():
+        messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
+        return redirect(back)
+    projects = list(Project.objects.restrict(request.user, Action.CHANGE).filter(pk__in=form.cleaned_data["ids"]))
+    if len(projects) != len(set(form.cleaned_data["ids"])):
+        raise Http404
+    try:
+        count = bulk_edit(
+            request.user,
+            projects,
+            {
+                key: form.cleaned_data[key]
+                for key in ("responsible_unit", "responsible_leader", "leading_industry", "chain_tag")
+            },
+        )
+    except (ValidationError, PermissionDenied, StaleEditError) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"已批量修改 {count} 个项目。")
+    return redirect(back)
