@@ -5,6 +5,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     items = items_for(user)
     path = request.path
+    # The most specific entry whose URL the path starts with is the active one.
+    matches = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
+    best = max(matches, key=lambda item: len(item["url"]), default=None)
     for item in items:
-        item["active"] = path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))
+        item["active"] = item is best
     return {"nav_items": items}
