@@ -113,6 +113,11 @@ class LedgerRow:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def stage_label(self) -> str:
+        stage = self.values.get("stage")
+        return Stage(stage).label if stage in Stage.values else ""
+
     def messages(self) -> list[str]:
         return [f"第{self.number}行 {label}: {reason}" for label, reason in self.errors.items()]
 
