@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFilterSet
@@ -21,10 +21,12 @@ AMOUNT_BANDS = {
     "ge10yi": ("10亿元以上", Decimal(100000), None),
 }
 VERIFICATION_FILTERS = [
-    ("pending", "有待审核"),
+    ("pending", "待审核"),
     ("returned", "有退回"),
+    ("has_verified", "有审核通过的阶段"),
     ("verified", "已审核到当前阶段"),
     ("unverified", "当前阶段未审核"),
+    ("never", "从未审核通过"),
 ]
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -45,7 +47,11 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
         label="单位", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"
     )
     industry = django_filters.ModelChoiceFilter(
-        label="行业", queryset=Industry.objects.all(), method="in_industry", empty_label="全部行业"
+        label="行业",
+        queryset=Industry.objects.all(),
+        to_field_name="code",  # ?industry=C (a section) or ?industry=39 (a division): readable links
+        method="in_industry",
+        empty_label="全部行业",
     )
     leading_industry = django_filters.CharFilter(label="主导产业", lookup_expr="exact")
     chain_tag = django_filters.CharFilter(label="产业链", lookup_expr="exact")
@@ -89,13 +95,10 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
         return queryset
 
     def in_unit(self, queryset, name, unit):
+        # The unit's whole subtree, by the responsible unit: a county shows its towns' projects.
         if unit is None:
             return queryset
-        return queryset.filter(
-            Q(responsible_unit__path__startswith=unit.path)
-            | Q(landing_unit__path__startswith=unit.path)
-            | Q(pk__in=Project.objects.filter(credits__unit__path__startswith=unit.path).values("pk"))
-        )
+        return queryset.filter(responsible_unit__path__startswith=unit.path)
 
     def in_industry(self, queryset, name, industry):
         if industry is None:
@@ -120,8 +123,12 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
             return queryset.filter(Exists(events.filter(status=Verification.SUBMITTED)))
         if value == "returned":
             return queryset.filter(Exists(events.filter(status=Verification.RETURNED)))
+        if value == "has_verified":
+            return queryset.filter(Exists(events.filter(status=Verification.VERIFIED)))
         if value == "verified":
             return queryset.filter(verified_stage=F("stage"))
         if value == "unverified":
             return queryset.exclude(verified_stage=F("stage"))
+        if value == "never":
+            return queryset.filter(verified_stage="")
         return queryset
