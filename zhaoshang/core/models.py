@@ -172,36 +172,39 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._audit_before = instance.audit_values()
+        # A raw copy is cheap; the JSON form is computed only for fields that change.
+        instance._audit_before = instance._raw_values()
         return instance
 
-    def audit_values(self) -> dict:
-        values = {}
+    def _audited_fields(self):
         for field in self._meta.concrete_fields:
             if field.attname in self.audit_ignored_fields or field.name in self.audit_ignored_fields:
                 continue
             if field.attname not in self.__dict__:  # deferred field: unknown, not changed
                 continue
-            value = getattr(self, field.attname)
-            if field.name in self.audit_masked_fields:
-                value = "******" if value else ""
-                # Keep a fingerprint so a change is detected without logging the value.
-                values[f"_{field.name}_fingerprint"] = hash(getattr(self, field.attname))
-            values[field.name] = json_safe(value)
-        return values
+            yield field
+
+    def _raw_values(self) -> dict:
+        return {field.name: getattr(self, field.attname) for field in self._audited_fields()}
+
+    def _shown(self, name, value):
+        if name in self.audit_masked_fields:
+            return "******" if value else ""
+        return json_safe(value)
+
+    def audit_values(self) -> dict:
+        """The object's audited fields as the log shows them (masked where private)."""
+        return {name: self._shown(name, value) for name, value in self._raw_values().items()}
 
     def audit_diff(self, before: dict, after: dict) -> dict:
+        """{field: [before, after]} for fields whose raw values differ."""
         changed = {}
-        for key, value in after.items():
-            if key.startswith("_"):
-                continue
-            fingerprint = f"_{key}_fingerprint"
-            if fingerprint in after:
-                if before.get(fingerprint) != after[fingerprint]:
-                    changed[key] = ["******", "******（已修改）"]
-                continue
-            if before.get(key) != value:
-                changed[key] = [before.get(key), value]
+        for name, value in after.items():
+            if name not in before or before[name] != value:
+                if name in self.audit_masked_fields:
+                    changed[name] = ["******", "******（已修改）"]
+                else:
+                    changed[name] = [json_safe(before.get(name)), json_safe(value)]
         return changed
 
     def save(self, *args, **kwargs):
@@ -210,12 +213,12 @@ class AuditedModel(models.Model):
         with transaction.atomic(using=kwargs.get("using")):
             if not adding and before is None:
                 stored = type(self)._base_manager.filter(pk=self.pk).first()
-                before = stored.audit_values() if stored is not None else None
+                before = stored._raw_values() if stored is not None else None
                 adding = stored is None
             super().save(*args, **kwargs)
-            after = self.audit_values()
+            after = self._raw_values()
             if adding:
-                created = {key: [None, value] for key, value in after.items() if not key.startswith("_")}
+                created = {name: [None, self._shown(name, value)] for name, value in after.items()}
                 AuditLog.record(AuditAction.CREATE, self, changes=created)
             else:
                 diff = self.audit_diff(before or {}, after)
@@ -225,8 +228,7 @@ class AuditedModel(models.Model):
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
-            before = self.audit_values()
-            removed = {key: [value, None] for key, value in before.items() if not key.startswith("_")}
+            removed = {name: [value, None] for name, value in self.audit_values().items()}
             AuditLog.record(AuditAction.DELETE, self, changes=removed)
             return super().delete(*args, **kwargs)
 

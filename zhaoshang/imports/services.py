@@ -131,12 +131,11 @@ def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
     industries = _industry_index()
     label = parsed.column_label
     seen: dict[tuple, int] = {}
-    stored = {
-        project.pk: project
-        for project in Project.objects.filter(pk__in=[pk for pk in projects.by_code.values()]).select_related(
-            "investor"
-        )
-    }
+    for row in parsed.rows:
+        row.project_id = projects.find(row.values)
+    # Only the projects rows matched are loaded, not every project of the unit.
+    matched = [row.project_id for row in parsed.rows if row.project_id]
+    stored = {project.pk: project for project in Project.objects.filter(pk__in=matched).select_related("investor")}
     for row in parsed.rows:
         values = row.values
         for name in ("responsible_unit", "landing_unit"):
@@ -161,7 +160,6 @@ def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
         elif values.get("name"):
             seen[identity] = row.number
 
-        row.project_id = projects.find(values)
         if row.errors:
             row.action = RowAction.ERROR
             continue

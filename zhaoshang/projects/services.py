@@ -29,7 +29,13 @@ def next_project_code(unit, year: int) -> str:
     transaction; on SQLite the IMMEDIATE transaction and on PostgreSQL the unique index
     make two concurrent creations of the same code impossible (the second retries)."""
     prefix = f"{unit.code}-{year}-"
-    last = Project.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    # A range, not startswith: SQLite's LIKE cannot use the unique index on code.
+    last = (
+        Project.objects.filter(code__gte=prefix, code__lt=prefix + "\uffff")
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
 
