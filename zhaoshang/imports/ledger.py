@@ -155,9 +155,21 @@ def _is_blank(row: list) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
 
 
-def _skippable(row: list) -> bool:
-    first = next((normalise_text(cell) for cell in row if cell is not None and normalise_text(cell)), "")
-    return bool(SKIP_ROW.match(first.replace(" ", "")))
+# 「城关镇小计」 in the name column, 「一、在建项目」 heading a group of rows: not projects.
+NAMED_TOTAL = re.compile(r"^.{0,15}(小计|合计|总计)$")
+SECTION_HEADING = re.compile(r"^(（?[一二三四五六七八九十]+[、.．）)]|第[一二三四五六七八九十]+[部类])")
+
+
+def _skippable(row: list, header: HeaderMatch) -> bool:
+    filled = [text.replace(" ", "") for text in (normalise_text(cell) for cell in row) if text]
+    if not filled:
+        return True
+    if SKIP_ROW.match(filled[0]):
+        return True
+    name = normalise_text(_cell(row, header, "name")).replace(" ", "")
+    if NAMED_TOTAL.match(name):
+        return True
+    return len(filled) == 1 and bool(SECTION_HEADING.match(filled[0]))
 
 
 def parse_ledger(sheets: list[Sheet]) -> ParsedLedger:
@@ -165,7 +177,7 @@ def parse_ledger(sheets: list[Sheet]) -> ParsedLedger:
     parsed = ParsedLedger(sheet.name, header, [])
     for offset, row in enumerate(sheet.rows[header.data_start :]):
         number = header.data_start + offset + 1
-        if _is_blank(row) or _skippable(row):
+        if _is_blank(row) or _skippable(row, header):
             continue
         parsed.rows.append(_parse_row(number, row, header, parsed))
     return parsed
