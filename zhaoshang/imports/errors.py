@@ -35,7 +35,7 @@ def error_workbook(
         )
         for row in source.rows:
             sheet.append([safe_cell(value) for value in row])
-    column = sheet.max_column + 1
+    column = _error_column(sheet, header_row)
     sheet.cell(row=header_row, column=column, value="错误说明").font = Font(bold=True, color="9C0006")
     for number, messages in errors.items():
         sheet.cell(row=number, column=column, value="；".join(messages)).fill = red
@@ -45,3 +45,15 @@ def error_workbook(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _error_column(sheet, header_row: int) -> int:
+    """The first column after the header row's last used one that no data row uses either
+    (a note typed to the right of the table must not be overwritten)."""
+    used = [cell.column for cell in sheet[header_row] if cell.value not in (None, "")]
+    column = (max(used) if used else sheet.max_column) + 1
+    while any(
+        sheet.cell(row=row, column=column).value not in (None, "") for row in range(header_row, sheet.max_row + 1)
+    ):
+        column += 1
+    return column

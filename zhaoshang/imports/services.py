@@ -329,7 +329,12 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.excluded_rows = sorted(excluded)
-    batch.summary = _summary(preview)
+    batch.summary = {
+        **_summary(preview),
+        # The result page lists what this import created and changed, with links.
+        "created_ids": [row.project_id for row in parsed.rows if row.action == RowAction.CREATE],
+        "updated_ids": [row.project_id for row in parsed.rows if row.action == RowAction.UPDATE],
+    }
     batch.save()
     AuditLog.record(
         AuditAction.IMPORT,

@@ -17,13 +17,22 @@ COLUMNS = [
     ("投资情况", "协议总投资（万元）", 16, lambda p: p.total_investment),
     ("投资情况", "固定资产投资（万元）", 16, lambda p: p.fixed_asset_investment),
     ("项目进展情况", "当前阶段（填报）", 12, lambda p: p.get_stage_display()),
-    ("项目进展情况", "已审核阶段", 12, lambda p: p.get_verified_stage_display() if p.verified_stage else "未审核"),
+    ("项目进展情况", "审核状态", 14, lambda p: verification_status(p)),
     ("项目进展情况", "签约时间", 12, lambda p: p.signed_on),
     ("项目进展情况", "开工时间", 12, lambda p: p.started_on),
     ("责任落实", "责任单位", 16, lambda p: p.responsible_unit.name),
     ("责任落实", "责任领导", 10, lambda p: p.responsible_leader),
 ]
 TOTALLED = {"协议总投资（万元）": 5, "固定资产投资（万元）": 6}
+
+
+def verification_status(project) -> str:
+    """已审核 when the bureau confirmed the stage the unit reports; otherwise how far it did."""
+    if not project.verified_stage:
+        return "未审核"
+    if project.verified_stage == project.stage:
+        return "已审核"
+    return f"已审核至「{project.get_verified_stage_display()}」"
 
 
 def ledger_workbook(projects, *, unit_name: str, as_of: datetime.date) -> tuple[bytes, int]:
@@ -41,7 +50,7 @@ def ledger_workbook(projects, *, unit_name: str, as_of: datetime.date) -> tuple[
     bold = Font(bold=True)
 
     sheet.cell(
-        row=1, column=1, value=f"{unit_name}招商引资项目台账（截至{as_of.year}年{as_of.month}月{as_of.day}日）"
+        row=1, column=1, value=safe_cell(f"{unit_name}项目台账（截至{as_of.year}年{as_of.month}月{as_of.day}日）")
     ).font = Font(bold=True, size=16)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).alignment = center
@@ -93,7 +102,7 @@ def ledger_workbook(projects, *, unit_name: str, as_of: datetime.date) -> tuple[
                 cell.font = bold
                 cell.alignment = center
             elif isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.####"
+                cell.number_format = "#,##0.00##"
             elif isinstance(cell.value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
     for cell in sheet[last]:
@@ -101,7 +110,10 @@ def ledger_workbook(projects, *, unit_name: str, as_of: datetime.date) -> tuple[
     sheet.freeze_panes = "C5"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    # One page wide, as many pages tall as it takes; headers repeat on every page.
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = "3:4"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -7,11 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from zhaoshang.core.models import AuditLog
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.tests.conftest import sample_bytes
 from zhaoshang.projects.models import Project
-from zhaoshang.projects.tests.factories import company, project
 
 pytestmark = pytest.mark.django_db
 
@@ -79,37 +77,6 @@ def test_only_the_bureau_is_offered_verified_at_import(shifan_units, client):
     assert "导入即审核通过" not in client.get(reverse("imports:ledger_upload")).content.decode()
     client.force_login(shifan_units.bureau)
     assert "导入即审核通过" in client.get(reverse("imports:ledger_upload")).content.decode()
-
-
-def test_the_export_has_the_bureau_layout_totals_and_only_rows_in_scope(personas, client):
-    project(
-        personas.officer_a, personas.town_a, name='=HYPERLINK("http://x")', total="1000.5", investor=company("甲公司")
-    )
-    project(personas.officer_a, personas.town_a, name="城关镇的项目", total="2000")
-    project(personas.officer_b, personas.town_b, name="河口镇的项目", total="99999")
-    client.force_login(personas.officer_a)
-    response = client.get(reverse("imports:ledger_export"))
-    assert response["Content-Disposition"].startswith("attachment")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert "招商引资项目台账" in sheet["A1"].value
-    assert [sheet.cell(row=3, column=c).value for c in (1, 2)] == ["序号", "项目基本情况"]
-    assert sheet.cell(row=4, column=3).value == "项目名称"
-    names = [sheet.cell(row=r, column=3).value for r in range(5, sheet.max_row)]
-    assert "城关镇的项目" in names and "河口镇的项目" not in names
-    assert '\'=HYPERLINK("http://x")' in names
-    total_row = [cell.value for cell in sheet[sheet.max_row]]
-    assert total_row[0] == "合计" and float(total_row[6]) == 3000.5  # 协议总投资 column
-    assert AuditLog.objects.filter(action="export", detail__startswith="导出项目台账 2 个项目").exists()
-
-
-def test_the_export_follows_the_filters_on_screen(personas, client):
-    project(personas.officer_a, personas.town_a, name="甲", total="500")
-    project(personas.officer_a, personas.town_a, name="乙", total="30000")
-    client.force_login(personas.bureau)
-    response = client.get(reverse("imports:ledger_export") + "?amount=1-5yi")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    names = [sheet.cell(row=r, column=3).value for r in range(5, sheet.max_row)]
-    assert names == ["乙"]
 
 
 @pytest.mark.parametrize("persona", ["sysadmin", "auditor"])
