@@ -66,13 +66,33 @@ class UnitScoped(AccessRule):
             return queryset.none()
         if user.role in (Role.BUREAU, Role.LEADER):
             return queryset
+        # The subtree as unit ids first (one indexed query on the small unit table), so
+        # each condition below is an indexed IN on a foreign key rather than a LIKE on a
+        # joined path that would scan every row.
+        from zhaoshang.accounts.models import Unit
+
+        unit_ids = list(Unit._base_manager.filter(path__startswith=user.unit.path).values_list("pk", flat=True))
         condition = Q()
         for field in self.unit_fields:
-            condition |= Q(**{f"{field}__path__startswith": user.unit.path})
-        if len(self.unit_fields) == 1:
-            return queryset.filter(condition)
-        # Several joins could repeat a row; a subquery of ids keeps each row once.
-        return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
+            condition |= _in_units(queryset.model, field, unit_ids)
+        return queryset.filter(condition)
+
+
+def _in_units(model, field_path: str, unit_ids: list[int]) -> Q:
+    """Rows whose ``field_path`` unit is one of ``unit_ids``. A path through a one-to-many
+    relation (a project's credit shares) becomes an id subquery, so no row is repeated."""
+    parts = field_path.split("__")
+    current = model
+    for index, part in enumerate(parts):
+        field = current._meta.get_field(part)
+        if field.one_to_many or field.many_to_many:
+            related = field.related_model
+            rest = "__".join(parts[index + 1 :])
+            subquery = related._base_manager.filter(**{f"{rest}__in": unit_ids}).values(field.field.name)
+            prefix = "__".join(parts[:index])
+            return Q(**{f"{prefix}__pk__in" if prefix else "pk__in": subquery})
+        current = field.related_model
+    return Q(**{f"{field_path}__in": unit_ids})
 
 
 class OrganisationRule(AccessRule):

@@ -169,6 +169,7 @@ class Project(VersionedModel, AuditedModel):
             models.Index(fields=["responsible_unit", "stage"]),
             models.Index(fields=["stage", "signed_on"]),
             models.Index(fields=["total_investment"]),
+            models.Index(fields=["updated_at", "id"]),
         ]
 
     def __str__(self):
