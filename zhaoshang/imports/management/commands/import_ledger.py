@@ -34,13 +34,14 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"单位编码不存在：{options['unit']}")
         users = User.objects.filter(is_active=True)
-        user = (
-            users.filter(username=options["user"]).first()
-            if options["user"]
-            else users.filter(role=Role.BUREAU).order_by("pk").first()
-        )
-        if user is None:
-            raise CommandError("找不到可用的导入用户：请用 --user 指定。")
+        if options["user"]:
+            user = users.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"用户不存在或已停用：{options['user']}")
+        else:
+            user = users.filter(role=Role.BUREAU).order_by("pk").first()
+            if user is None:
+                raise CommandError("没有可用的招商局用户：请先创建招商局账号，或用 --user 指定导入用户。")
         with acting_as(user, source="command"):
             try:
                 preview = preview_ledger(
@@ -69,6 +70,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"台账有 {len(refused.messages)} 处错误，未导入任何数据。修正后重新导入，或使用 --exclude-errors 排除这些行。"
                 ) from None
+            except (ValidationError, PermissionDenied) as error:
+                raise CommandError("；".join(getattr(error, "messages", [str(error)]))) from None
         self.stdout.write(
             self.style.SUCCESS(f"导入完成：新增 {result.count('create')} 个，更新 {result.count('update')} 个项目。")
         )
