@@ -15,7 +15,6 @@ SCOPE_CHECKS = [
     ScopeCheck("imports:ledger_preview", town_b_batch),
     ScopeCheck("imports:ledger_errors", town_b_batch),
     ScopeCheck("imports:ledger_result", town_b_batch),
+    # POST only: town A's officer gets 404; town B's own officer commits (a redirect).
+    ScopeCheck("imports:ledger_commit", town_b_batch, method="post"),
 ]
-
-# POST only: an officer never commits another town's batch (tested in test_views.py).
-ADMIN_ONLY_URLS = ["imports:ledger_commit"]
