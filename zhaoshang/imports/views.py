@@ -98,13 +98,21 @@ def _field_label(name: str) -> str:
         return name
 
 
-def _with_changes(rows) -> list:
-    """The rows of one page, each with its changes as (field label, old, new) in Chinese."""
+# Columns of the preview table; an error in one of them is shown in its cell.
+PREVIEW_CELLS = ("name", "investor", "total_investment", "stage", "signed_on", "started_on", "responsible_unit")
+
+
+def _decorate(rows, parsed) -> list:
+    """The rows of one page, each with its per-cell errors, its other errors, and its
+    changes as (field label, old, new) in Chinese."""
     ids = {pair[i] for row in rows for name, pair in row.changes.items() if name == "industry" for i in (0, 1)}
     industries = {
         pk: name for pk, name in Industry.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name")
     }
+    cell_labels = {parsed.column_label(name): name for name in PREVIEW_CELLS}
     for row in rows:
+        row.cell_errors = {cell_labels[label]: reason for label, reason in row.errors.items() if label in cell_labels}
+        row.other_errors = [(label, reason) for label, reason in row.errors.items() if label not in cell_labels]
         row.change_list = [
             (_field_label(name), _display(name, old, industries), _display(name, new, industries))
             for name, (old, new) in row.changes.items()
@@ -116,7 +124,7 @@ def _preview_context(request, batch: ImportBatch, preview: LedgerPreview, refuse
     only_errors = request.GET.get("errors") == "1"
     rows = preview.error_rows if only_errors else preview.rows
     page = paginate(request, rows, PREVIEW_PAGE)
-    _with_changes(page.object_list)
+    _decorate(page.object_list, preview.parsed)
     return {
         "batch": batch,
         "preview": preview,

@@ -180,3 +180,15 @@ def test_the_upload_form_offers_the_officers_own_unit_first(shifan_units, client
     page = client.get(reverse("imports:ledger_upload")).content.decode()
     assert f'<option value="{shifan_units.town_a.pk}" selected>' in page
     assert f'value="{shifan_units.town_b.pk}"' not in page
+
+
+def test_a_bad_cell_is_marked_in_its_own_column_with_the_reason(shifan_units, client):
+    client.force_login(shifan_units.bureau)
+    text = "项目名称,投资方,总投资（万元）,签约时间,责任单位\n坏项目,乙公司,一百,2024-01-01,火星镇\n"
+    response = client.post(
+        reverse("imports:ledger_upload"),
+        {"file": SimpleUploadedFile("台账.csv", text.encode()), "unit": shifan_units.county.pk},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert 'title="无法识别的金额「一百」"' in page and 'title="未知单位「火星镇」"' in page
+    assert 'id="commit-button" disabled' in page
