@@ -1,0 +1,199 @@
+"""Time the project list and the 10,000-row ledger import on the generated dataset.
+
+    ZHAOSHANG_SQLITE_PATH=bench/out/bench.sqlite3 python bench/run.py [--repeat 30]
+
+Server time is measured in-process through Django's test client (request → middleware →
+view → template → response), median and p95 of --repeat runs after a warm-up. The import
+runs inside a transaction that is rolled back, so the dataset stays as generated.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
+os.environ.setdefault("ZHAOSHANG_DEBUG", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from zhaoshang.accounts.models import Unit, User  # noqa: E402
+from zhaoshang.projects.models import Project  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+
+
+def timed(function, repeat):
+    function()  # warm-up: caches, query plans
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 1),
+    }
+
+
+def list_cases(user, county):
+    return {
+        "no filter": "",
+        "stage=signed": "?stage=signed",
+        "search 安泰": "?q=安泰",
+        "unit subtree": f"?unit={county.pk}",
+        "sorted by amount": "?sort=-amount",
+        "key + amount band": "?is_key=true&amount=1-5yi",
+    }
+
+
+def bench_list(repeat):
+    results = {}
+    county = Unit.objects.filter(type="county").order_by("path").first()
+    for username in ("bench_bureau", "bench_town"):
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        visible = Project.objects.restrict(user).count()
+        for label, query in list_cases(user, county).items():
+            url = f"/projects/{query}"
+
+            def call(url=url, client=client):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            results[f"{username} · {label}"] = {**timed(call, repeat), "visible_projects": visible}
+    return results
+
+
+def ledger_bytes(rows, towns):
+    """A 10,000-row ledger in the sample ledger's layout."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["基准测试县2025年招商引资项目台账"])
+    sheet.merge_cells("A1:K1")
+    sheet.append(["填报单位：基准测试县投促局"])
+    sheet.append(["序号", "项目基本情况", None, None, "投资情况", "项目进展情况", None, None, "责任落实", None, "备注"])
+    sheet.merge_cells("B3:D3")
+    sheet.merge_cells("F3:H3")
+    sheet.merge_cells("I3:J3")
+    sheet.append(
+        [
+            None,
+            "项目名称",
+            "投资方",
+            "统一社会信用代码",
+            "总投资（万元）",
+            "项目进展",
+            "签约时间",
+            "开工时间",
+            "责任单位",
+            "责任领导",
+            None,
+        ]
+    )
+    for index in range(rows):
+        stage = ("洽谈中", "已签约", "在建")[index % 3]
+        signed = f"2025年{index % 12 + 1}月{index % 27 + 1}日" if stage != "洽谈中" else None
+        started = f"2025-12-{index % 27 + 1:02d}" if stage == "在建" else None
+        sheet.append(
+            [
+                index + 1,
+                f"基准项目{index:05d}号",
+                f"基准投资{index:05d}有限公司",
+                None,
+                f"{1000 + index % 9000:,}",
+                stage,
+                signed,
+                started,
+                towns[index % len(towns)],
+                "张三",
+                None,
+            ]
+        )
+    sheet.append(["合计", None, None, None, "=SUM(E5:E10004)"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class Rollback(Exception):
+    pass
+
+
+def bench_import(rows):
+    from zhaoshang.imports.services import commit_ledger, preview_ledger
+
+    user = User.objects.get(username="bench_bureau")
+    county = Unit.objects.filter(type="county").order_by("path").first()
+    towns = list(Unit.objects.filter(parent=county, type="town").values_list("name", flat=True))
+    data = ledger_bytes(rows, towns)
+    result = {"rows": rows, "file_bytes": len(data)}
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            preview = preview_ledger(user, data, "benchmark.xlsx", county)
+            result["preview_s"] = round(time.perf_counter() - started, 2)
+            assert not preview.error_rows, preview.messages()[:3]
+            started = time.perf_counter()
+            committed = commit_ledger(user, preview.batch)
+            result["commit_s"] = round(time.perf_counter() - started, 2)
+            result["created"] = committed.count("create")
+            raise Rollback
+    except Rollback:
+        pass
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    result["total_s"] = round(result["preview_s"] + result["commit_s"], 2)
+    result["python_peak_mb"] = round(peak / 1048576, 1)
+    result["process_max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["rss_before_mb"] = round(rss_before / 1024, 1)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+    report = {
+        "database": connection.vendor,
+        "projects": Project.objects.count(),
+        "units": Unit.objects.count(),
+        "list": bench_list(args.repeat),
+    }
+    if not args.skip_import:
+        report["import"] = bench_import(args.import_rows)
+    print(f"{'case':<40}{'median ms':>12}{'p95 ms':>10}")
+    for case, numbers in report["list"].items():
+        print(f"{case:<40}{numbers['median_ms']:>12}{numbers['p95_ms']:>10}")
+    if "import" in report:
+        print("import:", json.dumps(report["import"], ensure_ascii=False))
+    out = ROOT / "bench" / "out" / f"results-{connection.vendor}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(f"written: {out}")
+
+
+if __name__ == "__main__":
+    main()
