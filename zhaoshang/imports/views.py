@@ -38,12 +38,25 @@ def _batch_or_404(user, pk, action=Action.VIEW) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.restrict(user, action).filter(kind=ImportKind.LEDGER), pk=pk)
 
 
+class BatchUnreadable(Exception):
+    """The stored file of a batch can no longer be read (removed from storage, or not a
+    ledger any more under today's rules): the user is told, never shown a 500."""
+
+
 def _reparse(user, batch: ImportBatch) -> LedgerPreview:
-    with batch.file.open("rb") as handle:
-        data = handle.read()
-    parsed = parse_ledger(read_workbook(data, batch.original_name))
+    try:
+        with batch.file.open("rb") as handle:
+            data = handle.read()
+        parsed = parse_ledger(read_workbook(data, batch.original_name))
+    except (OSError, ReadError, LedgerNotFound) as error:
+        raise BatchUnreadable(f"无法重新读取该批次的文件「{batch.original_name}」：{error}。请重新上传。") from None
     resolve(user, batch.unit, parsed)
     return LedgerPreview(batch, parsed)
+
+
+def _unreadable(request, error: BatchUnreadable):
+    messages.error(request, str(error))
+    return redirect("imports:ledger_upload")
 
 
 @login_required
@@ -142,7 +155,10 @@ def _preview_context(request, batch: ImportBatch, preview: LedgerPreview, refuse
 def ledger_preview(request, pk):
     batch = _batch_or_404(request.user, pk)
     # Parsed once per request; the table shows 100 rows a page however long the file.
-    preview = _reparse(request.user, batch)
+    try:
+        preview = _reparse(request.user, batch)
+    except BatchUnreadable as error:
+        return _unreadable(request, error)
     return render(request, "imports/ledger_preview.html", _preview_context(request, batch, preview))
 
 
@@ -163,12 +179,19 @@ def ledger_commit(request, pk):
         result = commit_ledger(request.user, batch, exclude_rows=exclude)
     except ImportRefused as refused:
         # Nothing was saved; every reason is shown, not only the first.
-        preview = _reparse(request.user, batch)
+        try:
+            preview = _reparse(request.user, batch)
+        except BatchUnreadable as error:
+            return _unreadable(request, error)
         context = _preview_context(request, batch, preview, refused=refused.messages)
         return render(request, "imports/ledger_preview.html", context, status=400)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         return redirect("imports:ledger_preview", pk=pk)
+    except (OSError, ReadError, LedgerNotFound) as error:
+        return _unreadable(
+            request, BatchUnreadable(f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。")
+        )
     messages.success(
         request,
         f"导入完成：新增 {result.count(RowAction.CREATE)} 个，更新 {result.count(RowAction.UPDATE)} 个，"
@@ -204,7 +227,10 @@ def ledger_result(request, pk):
 @login_required
 def ledger_errors(request, pk):
     batch = _batch_or_404(request.user, pk)
-    preview = _reparse(request.user, batch)
+    try:
+        preview = _reparse(request.user, batch)
+    except BatchUnreadable as error:
+        return _unreadable(request, error)
     header = preview.parsed.header
     label_to_index = {preview.parsed.column_label(name): column.index for name, column in header.columns.items()}
     errors = {row.number: row.messages() for row in preview.error_rows}

@@ -192,3 +192,15 @@ def test_a_bad_cell_is_marked_in_its_own_column_with_the_reason(shifan_units, cl
     page = client.get(response["Location"]).content.decode()
     assert 'title="无法识别的金额「一百」"' in page and 'title="未知单位「火星镇」"' in page
     assert 'id="commit-button" disabled' in page
+
+
+def test_a_batch_whose_file_is_gone_says_so_instead_of_failing(shifan_units, client):
+    client.force_login(shifan_units.officer_b)
+    upload(client, shifan_units.town_b, name="ledger-town-2024.csv")
+    batch = ImportBatch.objects.get()
+    batch.file.storage.delete(batch.file.name)
+    response = client.get(reverse("imports:ledger_preview", args=[batch.pk]), follow=True)
+    assert "无法重新读取该批次的文件「ledger-town-2024.csv」" in response.content.decode()
+    assert client.get(reverse("imports:ledger_errors", args=[batch.pk])).status_code == 302
+    assert client.post(reverse("imports:ledger_commit", args=[batch.pk])).status_code == 302
+    assert Project.objects.count() == 0
