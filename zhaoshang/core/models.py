@@ -155,6 +155,41 @@ class AuditLog(models.Model):
         )
 
 
+def _created_changes(obj) -> dict:
+    """A new object's values for its CREATE row; empty fields say nothing and are left out."""
+    return {
+        name: [None, obj._shown(name, value)]
+        for name, value in obj._raw_values().items()
+        if value not in (None, "", [], {})
+    }
+
+
+def record_created(objects, *, detail: str = "") -> None:
+    """One CREATE audit row per object, written in bulk: for bulk inserts that bypass
+    save(). Same content as AuditedModel.save() writes."""
+    context = current_context()
+    rows = []
+    for obj in objects:
+        rows.append(
+            AuditLog(
+                action=AuditAction.CREATE,
+                user_id=context.user_id,
+                username=context.username or "",
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                changes=_created_changes(obj),
+                detail=detail[:500],
+                ip=context.ip,
+                request_id=context.request_id,
+                source=context.source,
+            )
+        )
+    AuditLog.objects.bulk_create(rows, batch_size=2000)
+    for obj in objects:
+        obj._audit_before = obj._raw_values()
+
+
 class AuditedModel(models.Model):
     """A model whose every create, update and delete is written to the audit log with
     the values before and after. Subclasses set ``access`` to their access rule."""
@@ -218,8 +253,7 @@ class AuditedModel(models.Model):
             super().save(*args, **kwargs)
             after = self._raw_values()
             if adding:
-                created = {name: [None, self._shown(name, value)] for name, value in after.items()}
-                AuditLog.record(AuditAction.CREATE, self, changes=created)
+                AuditLog.record(AuditAction.CREATE, self, changes=_created_changes(self))
             else:
                 diff = self.audit_diff(before or {}, after)
                 if diff:

@@ -6,15 +6,19 @@ the Chinese parts), maintained on save, so a search is one indexed LIKE, not a s
 converts every row in Python.
 """
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 from zhaoshang.core.parsing import normalise_text
 
 
+@lru_cache(maxsize=65536)
 def pinyin_initials(text: str) -> str:
     return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
 
 
+@lru_cache(maxsize=65536)
 def pinyin_full(text: str) -> str:
     return "".join(lazy_pinyin(text, errors="default")).lower()
 

@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action, AuditAction
-from zhaoshang.core.models import AuditLog
-from zhaoshang.core.parsing import normalise_text
+from zhaoshang.core.models import AuditLog, record_created
 from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.headers import header_key
 from zhaoshang.imports.ledger import LedgerRow, ParsedLedger, parse_ledger
@@ -28,10 +27,11 @@ from zhaoshang.imports.reading import read_workbook
 from zhaoshang.projects.choices import STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
-from zhaoshang.projects.services import create_project, update_project, verify_event
+from zhaoshang.projects.services import create_projects_bulk, update_project, verify_event
 from zhaoshang.reference.services import industry_lookup
-from zhaoshang.relations.models import Company, Contact
+from zhaoshang.relations.models import Contact
 from zhaoshang.relations.normalise import normalise_company_name
+from zhaoshang.relations.services import companies_for, company_key
 
 
 class ImportRefused(ValueError):
@@ -305,27 +305,38 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
     if blocking:
         raise ImportRefused([message for row in blocking for message in row.messages()])
 
-    companies = _CompanyCache(batch.unit)
-    for row in parsed.rows:
-        if row.action in (RowAction.EXCLUDED, RowAction.UNCHANGED):
+    todo = [row for row in parsed.rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
+    companies = companies_for(
+        [(row.values.get("investor", ""), row.values.get("uscc", "")) for row in todo], batch.unit
+    )
+
+    def investor_of(row):
+        return companies.get(company_key(row.values.get("investor", ""), row.values.get("uscc", "")))
+
+    # New projects in bulk (with their audit rows); a 10,000-row ledger is mostly new rows.
+    creating = [row for row in todo if row.action == RowAction.CREATE]
+    new_projects = []
+    for row in creating:
+        project = Project(investor=investor_of(row))
+        _apply(project, row.values, creating=True)
+        new_projects.append(project)
+    create_projects_bulk(user, new_projects, verified=batch.mark_verified)
+    for row, project in zip(creating, new_projects, strict=True):
+        row.project_id = project.pk
+    # Updates one by one: each is a versioned save with its own before/after audit row.
+    for row in todo:
+        if row.action != RowAction.UPDATE:
             continue
-        investor = companies.get(row.values)
-        if row.action == RowAction.CREATE:
-            project = Project(investor=investor)
-            _apply(project, row.values, creating=True)
-            year = (row.values.get("signed_on") or timezone.localdate()).year
-            project = create_project(user, project, year=year)
-            row.project_id = project.pk
-        else:
-            project = Project.objects.get(pk=row.project_id)
-            if investor and not project.investor_id:
-                project.investor = investor
-            _apply(project, row.values, creating=False)
-            update_project(user, project, expected_version=project.version)
-        _contact(investor, row.values)
+        investor = investor_of(row)
+        project = Project.objects.get(pk=row.project_id)
+        if investor and not project.investor_id:
+            project.investor = investor
+        _apply(project, row.values, creating=False)
+        update_project(user, project, expected_version=project.version)
         if batch.mark_verified:
             for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
                 verify_event(user, event, by_import=True)
+    _contacts([(investor_of(row), row.values) for row in todo])
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.excluded_rows = sorted(excluded)
@@ -364,45 +375,28 @@ def _apply(project: Project, values: dict, *, creating: bool) -> None:
         project.industry_text = values["industry_text"]
 
 
-class _CompanyCache:
-    """Finds or creates each investor once per import (by credit code, then by name)."""
-
-    def __init__(self, unit: Unit):
-        self.unit = unit
-        self.by_key: dict[str, Company] = {}
-
-    def get(self, values: dict) -> Company | None:
-        name = values.get("investor", "")
-        uscc = values.get("uscc", "")
-        if not name and not uscc:
-            return None
-        key = uscc or normalise_company_name(name)
-        if key in self.by_key:
-            return self.by_key[key]
-        company = None
-        if uscc:
-            company = Company.objects.filter(uscc=uscc).first()
-        if company is None and name:
-            company = Company.objects.filter(normalised_name=normalise_company_name(name)).order_by("pk").first()
-            if company is not None and uscc and not company.uscc:
-                company.uscc = uscc
-                company.save()
-        if company is None:
-            company = Company.objects.create(
-                name=normalise_text(name) or uscc, uscc=uscc or None, created_by_unit=self.unit
-            )
-        self.by_key[key] = company
-        return company
-
-
-def _contact(company: Company | None, values: dict) -> None:
-    name = values.get("contact_name", "")
-    if company is None or not name:
+def _contacts(pairs) -> None:
+    """Contacts named in the ledger: new ones in bulk, a changed phone saved (and audited)."""
+    wanted = {}
+    for company, values in pairs:
+        name = values.get("contact_name", "")
+        if company is not None and name:
+            wanted[(company.pk, name)] = (company, values.get("contact_phone", ""))
+    if not wanted:
         return
-    phone = values.get("contact_phone", "")
-    contact = Contact.objects.filter(company=company, name=name).first()
-    if contact is None:
-        Contact.objects.create(company=company, name=name, phone=phone)
-    elif phone and contact.phone != phone:
-        contact.phone = phone
-        contact.save()
+    existing = {
+        (contact.company_id, contact.name): contact
+        for contact in Contact.objects.filter(
+            company_id__in={key[0] for key in wanted}, name__in={key[1] for key in wanted}
+        )
+    }
+    new = []
+    for (company_id, name), (company, phone) in wanted.items():
+        contact = existing.get((company_id, name))
+        if contact is None:
+            new.append(Contact(company=company, name=name, phone=phone))
+        elif phone and contact.phone != phone:
+            contact.phone = phone
+            contact.save()
+    Contact.objects.bulk_create(new, batch_size=2000)
+    record_created(new, detail="台账导入")

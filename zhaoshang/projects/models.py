@@ -176,10 +176,14 @@ class Project(VersionedModel, AuditedModel):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Fields computed from others (also called by bulk creation, which skips save)."""
         threshold = Decimal(settings.KEY_PROJECT_THRESHOLD_WAN)
         self.is_key = self.key_manual or (self.total_investment is not None and self.total_investment >= threshold)
         self.search_text = build_search_text(self.name, self.code, self.investor.name if self.investor_id else "")
-        super().save(*args, **kwargs)
 
     @property
     def stage_badge(self) -> str:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.context import current_context
 from zhaoshang.core.models import AuditLog
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.models import FollowUp, Project, ProjectCredit, StageEvent
@@ -413,3 +414,102 @@ def bulk_edit(user, projects, changes: dict) -> int:
         update_project(user, project, expected_version=project.version)
         count += 1
     return count
+
+
+# --- Bulk creation (ledger import) -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_projects_bulk(user, projects: list[Project], *, verified: bool = False) -> list[Project]:
+    """Create many projects at once: the same checks, codes, credit shares and stage events
+    as ``create_project``, inserted in bulk with their audit rows written alongside.
+
+    ``verified``: the bureau migrating historical ledgers confirms the stage events at
+    import; the events carry verified_by_import and the audit log says so.
+    """
+    from zhaoshang.core.models import record_created
+
+    _require(user, Action.ADD)
+    if verified and not StageEvent.access.allows(user, Action.VERIFY):
+        raise PermissionDenied("只有招商局可以在导入时确认审核通过。")
+    problems = {}
+    for index, project in enumerate(projects):
+        if user.role == "officer" and not project.responsible_unit.is_within(user.unit):
+            problems[index] = {"responsible_unit": "责任单位须为本单位或下级单位。"}
+            continue
+        found = {**date_order_problems(project), **required_fields_problems(project)}
+        if found:
+            problems[index] = found
+    if problems:
+        index, found = next(iter(problems.items()))
+        raise ValidationError({field: f"{projects[index].name}：{message}" for field, message in found.items()})
+
+    today = timezone.localdate()
+    next_sequence: dict[str, int] = {}
+    for project in projects:
+        year = (project.signed_on or today).year
+        prefix = f"{project.responsible_unit.code}-{year}-"
+        if prefix not in next_sequence:
+            next_sequence[prefix] = int(next_project_code(project.responsible_unit, year).rsplit("-", 1)[1])
+        project.code = f"{prefix}{next_sequence[prefix]:04d}"
+        next_sequence[prefix] += 1
+        project.created_by = user if getattr(user, "pk", None) else None
+        project.count_unit = project.responsible_unit
+        project.derive_fields()
+    now = timezone.now()
+    events_for: dict[int, list[StageEvent]] = {}
+    for index, project in enumerate(projects):
+        events = []
+        for stage, field in STAGE_DATE_FIELDS.items():
+            date = getattr(project, field)
+            if date is None or (project.stage in LIFECYCLE and STAGE_ORDER[stage] > STAGE_ORDER.get(project.stage, -1)):
+                continue
+            event = StageEvent(
+                stage=stage,
+                date=date,
+                amount=project.total_investment if stage == Stage.SIGNED else None,
+                submitted_by=user if getattr(user, "pk", None) else None,
+            )
+            if verified:
+                event.status = Verification.VERIFIED
+                event.verified_by = user
+                event.verified_at = now
+                event.verified_by_import = True
+            events.append(event)
+        events_for[index] = events
+        if verified and events:
+            project.verified_stage = max((event.stage for event in events), key=lambda stage: STAGE_ORDER[stage])
+    Project.objects.bulk_create(projects, batch_size=1000)
+    record_created(projects, detail="台账导入")
+    credits = [ProjectCredit(project=project, unit=project.responsible_unit, percent=HUNDRED) for project in projects]
+    ProjectCredit.objects.bulk_create(credits, batch_size=2000)
+    record_created(credits, detail="台账导入")
+    events = []
+    for index, project in enumerate(projects):
+        for event in events_for[index]:
+            event.project = project
+            events.append(event)
+    StageEvent.objects.bulk_create(events, batch_size=2000)
+    record_created(events, detail="台账导入")
+    if verified:
+        context = current_context()
+        AuditLog.objects.bulk_create(
+            [
+                AuditLog(
+                    action=AuditAction.VERIFY,
+                    user_id=context.user_id,
+                    username=context.username or "",
+                    object_type=event._meta.label_lower,
+                    object_id=str(event.pk),
+                    object_repr=str(event)[:200],
+                    changes={"status": [Verification.SUBMITTED, Verification.VERIFIED]},
+                    detail="导入时确认审核通过",
+                    ip=context.ip,
+                    request_id=context.request_id,
+                    source=context.source,
+                )
+                for event in events
+            ],
+            batch_size=2000,
+        )
+    return projects

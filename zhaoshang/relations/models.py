@@ -55,14 +55,17 @@ class Company(VersionedModel, AuditedModel):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.uscc = (self.uscc or "").strip().upper() or None
-        self.normalised_name = normalise_company_name(self.name)
+        self.derive_fields()
         renamed = self.pk is not None and getattr(self, "_audit_before", {}).get("name") not in (None, self.name)
         super().save(*args, **kwargs)
         if renamed:
             # Projects search by their investor's name: keep their search text current.
             for project in self.projects.all():
                 project.save()
+
+    def derive_fields(self) -> None:
+        self.uscc = (self.uscc or "").strip().upper() or None
+        self.normalised_name = normalise_company_name(self.name)
 
     def flag_labels(self) -> list[str]:
         labels = dict(CompanyFlag.choices)

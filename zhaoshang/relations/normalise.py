@@ -5,6 +5,7 @@ firm; the legal-form suffix, brackets and spaces say nothing about which firm it
 """
 
 import re
+from functools import lru_cache
 
 from zhaoshang.core.parsing import normalise_text
 
@@ -43,6 +44,10 @@ _BRACKETS = re.compile(r"[()（）\[\]【】〔〕<>《》\"'“”‘’]")
 _SPACES = re.compile(r"[\s·•.,，、\-_]+")
 
 
+_COMPACT_SUFFIXES = [_SPACES.sub("", _BRACKETS.sub("", suffix)) for suffix in LEGAL_SUFFIXES]
+
+
+@lru_cache(maxsize=65536)
 def normalise_company_name(name: str) -> str:
     text = normalise_text(name).lower()
     text = _BRACKETS.sub("", text)
@@ -50,8 +55,7 @@ def normalise_company_name(name: str) -> str:
     changed = True
     while changed:
         changed = False
-        for suffix in LEGAL_SUFFIXES:
-            compact = _SPACES.sub("", _BRACKETS.sub("", suffix))
+        for compact in _COMPACT_SUFFIXES:
             if text.endswith(compact) and len(text) > len(compact):
                 text = text[: -len(compact)]
                 changed = True
