@@ -37,8 +37,10 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": "项目名称、投资方、编号或拼音首字母"}),
     )
+    # distinct=False: a stage is a column of the project itself, and the default DISTINCT
+    # over every column made the list ten times slower at province scale.
     stage = django_filters.MultipleChoiceFilter(
-        label="阶段", choices=[(s.value, s.label) for s in [*LIFECYCLE, Stage.ON_HOLD, Stage.DROPPED]]
+        label="阶段", choices=[(s.value, s.label) for s in [*LIFECYCLE, Stage.ON_HOLD, Stage.DROPPED]], distinct=False
     )
     verification = django_filters.ChoiceFilter(
         label="审核", choices=VERIFICATION_FILTERS, method="by_verification", empty_label="全部"
