@@ -207,9 +207,29 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # A raw copy is cheap; the JSON form is computed only for fields that change.
-        instance._audit_before = instance._raw_values()
+        # Keep the loaded row as it came; the before-snapshot is built from it only when
+        # the object is saved (most loaded objects are only shown: lists, dropdowns).
+        instance.__dict__["_audit_loaded_row"] = (field_names, values)
         return instance
+
+    @property
+    def _audit_before(self) -> dict:
+        """Audited field values as loaded (or as last saved): what a save compares with."""
+        snapshot = self.__dict__.get("_audit_snapshot")
+        if snapshot is None:
+            row = self.__dict__.get("_audit_loaded_row")
+            if row is None:
+                raise AttributeError("_audit_before")  # never loaded nor saved: getattr() default applies
+            loaded = dict(zip(*row, strict=True))
+            snapshot = {
+                field.name: loaded[field.attname] for field in self._audited_fields() if field.attname in loaded
+            }
+            self.__dict__["_audit_snapshot"] = snapshot
+        return snapshot
+
+    @_audit_before.setter
+    def _audit_before(self, value: dict) -> None:
+        self.__dict__["_audit_snapshot"] = value
 
     def _audited_fields(self):
         for field in self._meta.concrete_fields:

@@ -98,9 +98,12 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
 
     def in_unit(self, queryset, name, unit):
         # The unit's whole subtree, by the responsible unit: a county shows its towns' projects.
+        # As unit ids (one query on the small unit table): an indexed IN on the project's
+        # foreign key, not a LIKE on a joined path tested against every project.
         if unit is None:
             return queryset
-        return queryset.filter(responsible_unit__path__startswith=unit.path)
+        subtree = Unit._base_manager.filter(path__startswith=unit.path).values_list("pk", flat=True)
+        return queryset.filter(responsible_unit_id__in=list(subtree))
 
     def in_industry(self, queryset, name, industry):
         if industry is None:

@@ -38,6 +38,7 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
 
 # An officer sees a project their unit's subtree is responsible for, hosts, or shares credit in.
 PROJECT_SCOPE = ("responsible_unit", "landing_unit", "credits__unit")
+LIVE = models.Q(merged_into__isnull=True)  # not merged into another project
 
 
 class Project(VersionedModel, AuditedModel):
@@ -170,6 +171,13 @@ class Project(VersionedModel, AuditedModel):
             models.Index(fields=["stage", "signed_on"]),
             models.Index(fields=["total_investment"]),
             models.Index(fields=["updated_at", "id"]),
+            # The list shows live (not merged-away) projects newest first. Partial indexes
+            # on that condition let SQLite answer "stage/key/unit = x, newest first, 50
+            # rows" and its count from the index alone, instead of reading and sorting
+            # tens of thousands of wide rows (measured in bench/: 190 ms → under 1 ms).
+            models.Index(fields=["stage", "updated_at"], condition=LIVE, name="projects_live_stage_updated"),
+            models.Index(fields=["is_key", "updated_at"], condition=LIVE, name="projects_live_key_updated"),
+            models.Index(fields=["responsible_unit", "updated_at"], condition=LIVE, name="projects_live_unit_updated"),
         ]
 
     def __str__(self):

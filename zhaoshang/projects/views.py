@@ -95,7 +95,8 @@ def project_list(request):
     if not Project.access.allows(request.user, Action.VIEW):
         raise Http404
     filterset, rows, sort = project_queryset(request)
-    page = paginate(request, rows, 50)
+    # A free-text search reads every live project; counting stops at 1,000 so it costs no more.
+    page = paginate(request, rows, 50, count_cap=1000 if request.GET.get("q", "").strip() else None)
     total = sum((project.total_investment or 0) for project in page.object_list)
     context = {
         "filterset": filterset,
