@@ -87,19 +87,35 @@ def unit_index(user, scope_unit: Unit) -> dict[str, Unit]:
 
 @dataclass
 class ProjectIndex:
+    """Stored projects a ledger row may update: by code, or by investor (credit code or
+    normalised name) and normalised project name.
+
+    Names are kept raw per investor and normalised only for the investors a ledger names:
+    a city's index holds tens of thousands of projects and normalising them all was most
+    of an import's preview."""
+
     by_code: dict[str, int] = field(default_factory=dict)
-    by_uscc_name: dict[tuple[str, str], int] = field(default_factory=dict)
-    by_investor_name: dict[tuple[str, str], int] = field(default_factory=dict)
+    by_uscc: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    by_investor: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def find(self, values: dict) -> int | None:
-        name = normalise_project_name(values.get("name", ""))
         if values.get("code") and values["code"] in self.by_code:
             return self.by_code[values["code"]]
-        if values.get("uscc") and (values["uscc"], name) in self.by_uscc_name:
-            return self.by_uscc_name[(values["uscc"], name)]
+        name = normalise_project_name(values.get("name", ""))
+        if values.get("uscc"):
+            found = self._named(self.by_uscc.get(values["uscc"]), name)
+            if found is not None:
+                return found
         investor = normalise_company_name(values.get("investor", ""))
-        if investor and (investor, name) in self.by_investor_name:
-            return self.by_investor_name[(investor, name)]
+        if investor:
+            return self._named(self.by_investor.get(investor), name)
+        return None
+
+    @staticmethod
+    def _named(candidates, name: str) -> int | None:
+        for pk, stored_name in candidates or ():
+            if normalise_project_name(stored_name) == name:
+                return pk
         return None
 
 
@@ -108,15 +124,15 @@ def project_index(user, scope_unit: Unit) -> ProjectIndex:
     rows = (
         Project.objects.restrict(user, Action.CHANGE)
         .filter(responsible_unit__path__startswith=scope_unit.path, merged_into__isnull=True)
+        .order_by("pk")
         .values_list("pk", "code", "name", "investor__uscc", "investor__normalised_name")
     )
     for pk, code, name, uscc, investor in rows:
-        key = normalise_project_name(name)
         index.by_code[code] = pk
         if uscc:
-            index.by_uscc_name[(uscc, key)] = pk
+            index.by_uscc.setdefault(uscc, []).append((pk, name))
         if investor:
-            index.by_investor_name[(investor, key)] = pk
+            index.by_investor.setdefault(investor, []).append((pk, name))
     return index
 
 
