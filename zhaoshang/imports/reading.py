@@ -8,6 +8,7 @@ out of them is the next step's job.
 import csv
 import datetime
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 
@@ -125,3 +126,51 @@ def _trim(rows: list[list]) -> list[list]:
     while trimmed and not trimmed[-1]:
         trimmed.pop()
     return trimmed
+
+
+# --- A parsed copy kept beside the upload ---------------------------------------------------
+# Reading a 10,000-row .xlsx takes seconds; the preview pages and the commit read the same
+# upload again. The cells are kept once as tagged JSON (never pickle: it is read back from
+# storage) and used while the upload's checksum still matches.
+
+
+def _encode(value):
+    if isinstance(value, datetime.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"t": value.isoformat()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if "dt" in value:
+            return datetime.datetime.fromisoformat(value["dt"])
+        if "d" in value:
+            return datetime.date.fromisoformat(value["d"])
+        if "t" in value:
+            return datetime.time.fromisoformat(value["t"])
+    return value
+
+
+def sheets_to_json(sheets: list[Sheet], sha256: str) -> bytes:
+    payload = {
+        "sha256": sha256,
+        "sheets": [[sheet.name, [[_encode(v) for v in row] for row in sheet.rows]] for sheet in sheets],
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sheets_from_json(data: bytes, sha256: str) -> list[Sheet] | None:
+    """The sheets, or None when the copy is unreadable or belongs to another upload."""
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("sha256") != sha256:
+        return None
+    return [Sheet(name, [[_decode(v) for v in row] for row in rows]) for name, rows in payload["sheets"]]

@@ -23,7 +23,7 @@ from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.headers import header_key
 from zhaoshang.imports.ledger import LedgerRow, ParsedLedger, parse_ledger
 from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.reading import read_workbook
+from zhaoshang.imports.reading import read_workbook, sheets_from_json, sheets_to_json
 from zhaoshang.projects.choices import STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
@@ -260,7 +260,8 @@ def preview_ledger(
     """Parse a ledger and say what importing it would do. Writes nothing but the batch."""
     _check_can_import(user, scope_unit, mark_verified)
     check_upload_size(data)
-    parsed = parse_ledger(read_workbook(data, filename))
+    sheets = read_workbook(data, filename)
+    parsed = parse_ledger(sheets)
     resolve(user, scope_unit, parsed)
     now = timezone.now()
     batch = ImportBatch(
@@ -279,7 +280,24 @@ def preview_ledger(
     if store:
         batch.file.save(f"{batch.sha256}", ContentFile(data), save=False)
         batch.save()
+        batch.file.storage.save(_sheets_name(batch), ContentFile(sheets_to_json(sheets, batch.sha256)))
     return preview
+
+
+def _sheets_name(batch: ImportBatch) -> str:
+    return f"{batch.file.name}.sheets.json"
+
+
+def batch_sheets(batch: ImportBatch, data: bytes):
+    """The upload's cells: the copy kept at preview if it is there and matches, else read anew."""
+    storage = batch.file.storage
+    name = _sheets_name(batch)
+    if storage.exists(name):
+        with storage.open(name, "rb") as handle:
+            sheets = sheets_from_json(handle.read(), batch.sha256)
+        if sheets is not None:
+            return sheets
+    return read_workbook(data, batch.original_name)
 
 
 def _summary(preview: LedgerPreview) -> dict:
@@ -310,7 +328,7 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ValidationError("导入文件已损坏或被替换，请重新上传。")
-    parsed = parse_ledger(read_workbook(data, batch.original_name))
+    parsed = parse_ledger(batch_sheets(batch, data))
     resolve(user, batch.unit, parsed)
     excluded = set(int(number) for number in exclude_rows)
     preview = LedgerPreview(batch, parsed)
