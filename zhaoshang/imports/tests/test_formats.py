@@ -251,3 +251,14 @@ def test_the_parsed_copy_round_trips_every_cell_type_and_refuses_another_upload(
     assert sheets_from_json(copy, "abc") == sheets
     assert sheets_from_json(copy, "another upload") is None
     assert sheets_from_json(b"not json", "abc") is None
+
+
+def test_a_damaged_xlsx_is_refused_in_chinese():
+    import pytest
+
+    from zhaoshang.imports.reading import ReadError, read_workbook
+
+    with pytest.raises(ReadError) as refused:
+        read_workbook(b"PK\x03\x04" + b"\x00" * 200, "台账.xlsx")
+    message = str(refused.value)
+    assert message.startswith("无法读取 Excel 文件：文件已损坏") and "detect" not in message
