@@ -7,4 +7,5 @@ urlpatterns = [
     path("projects/", include("zhaoshang.projects.urls")),
     path("imports/", include("zhaoshang.imports.urls")),
     path("funds/", include("zhaoshang.funds.urls")),
+    path("targets/", include("zhaoshang.targets.urls")),
 ]
