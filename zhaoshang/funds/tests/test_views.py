@@ -277,3 +277,11 @@ def test_the_list_takes_a_bounded_number_of_queries(personas, client, django_ass
     client.force_login(personas.officer_a)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("funds:list")).status_code == 200
+
+
+def test_filtering_with_htmx_returns_only_the_table(towns, client):
+    client.force_login(towns.bureau)
+    response = client.get(reverse("funds:list"), {"unit": towns.town_a.pk}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div class="card" id="tranche-table">')
+    assert 'data-testid="total-amount">1000.5<' in page and "<html" not in page
