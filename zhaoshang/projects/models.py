@@ -133,12 +133,8 @@ class Project(VersionedModel, AuditedModel):
     agreed_production_on = models.DateField("协议约定投产日期", null=True, blank=True)
 
     # The stage as claimed by the unit (latest submitted or verified event) and as verified.
-    stage = models.CharField(
-        "当前阶段（填报）", max_length=20, choices=Stage.choices, default=Stage.LEAD
-    )
-    verified_stage = models.CharField(
-        "当前阶段（已审核）", max_length=20, choices=Stage.choices, blank=True
-    )
+    stage = models.CharField("当前阶段（填报）", max_length=20, choices=Stage.choices, default=Stage.LEAD)
+    verified_stage = models.CharField("当前阶段（已审核）", max_length=20, choices=Stage.choices, blank=True)
     signed_on = models.DateField("签约日期", null=True, blank=True, db_index=True)
     registered_on = models.DateField("注册日期", null=True, blank=True)
     started_on = models.DateField("开工日期", null=True, blank=True, db_index=True)

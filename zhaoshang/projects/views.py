@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
@@ -108,7 +109,6 @@ def project_list(request):
         "page_total_yi": wan_to_yi(total),
         "can_add": Project.access.allows(request.user, Action.ADD),
         "can_bulk": Project.access.allows(request.user, Action.CHANGE),
-        "bulk_form": BulkEditForm(user=request.user),
     }
     template = "projects/project_list.html#project-table" if request.htmx else "projects/project_list.html"
     return render(request, template, context)
@@ -430,10 +430,19 @@ def project_merge(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_bulk_edit(request):
+    if request.method == "GET":
+        # The form is fetched when the user opens it: its unit list has thousands of
+        # options, and most visits to the list never bulk-edit.
+        if not Project.access.allows(request.user, Action.CHANGE):
+            raise PermissionDenied
+        context = {"bulk_form": BulkEditForm(user=request.user), "back": request.GET.get("back", "")}
+        return render(request, "projects/_bulk_form.html", context)
     form = BulkEditForm(request.POST, user=request.user)
-    back = request.POST.get("back") or reverse("projects:list")
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("projects:list")  # never redirect off-site (a forged "back")
     if not form.is_valid():
         messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
         return redirect(back)
