@@ -346,6 +346,20 @@ class UnitTable:
         return [INDICATOR_RULES[Indicator(indicator)] for indicator in self.indicators] + [self.rules.describe()]
 
 
+def subtrees(units) -> list:
+    """Every unit at or below any of ``units`` (pk, parent, depth, path only). The unit
+    table is small (a province has a few thousand), so it is read whole and filtered here:
+    one OR-ed path condition per unit asked about overflowed SQLite's expression depth."""
+    from zhaoshang.accounts.models import Unit
+
+    roots = {unit.path for unit in units}
+    return [
+        unit
+        for unit in Unit._base_manager.only("pk", "parent_id", "depth", "path")
+        if any(unit.path[: end + 1] in roots for end, char in enumerate(unit.path) if char == "/")
+    ]
+
+
 def unit_table(units, indicators: list[str], period: Period, rules: CountingRules | None = None) -> UnitTable:
     """For each unit (its subtree) and indicator: value, target, completion, gap to
     序时进度, last year's value and 同比, and rank among ``units``.
@@ -353,18 +367,13 @@ def unit_table(units, indicators: list[str], period: Period, rules: CountingRule
     One grouped query per indicator and year, rolled up over the tree in Python: the cost
     does not grow with the number of units asked about.
     """
-    from zhaoshang.accounts.models import Unit
     from zhaoshang.targets.models import Target
 
     rules = rules or CountingRules.from_settings()
     units = list(units)
     if not units:
         return UnitTable(period, indicators, [], rules, period.schedule)
-    tree = list(
-        Unit.objects.filter(Q(*[Q(path__startswith=unit.path) for unit in units], _connector=Q.OR)).only(
-            "pk", "parent_id", "depth", "path"
-        )
-    )
+    tree = subtrees(units)
     last_period = period.same_period_last_year()
     ytd = period.year_to_date()
     targets = {
