@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from zhaoshang.core.numbers import round_half_up
 from zhaoshang.projects.choices import Stage, Verification
-from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
 
 YUAN_PER_WAN = 10000
 BASIS_POINTS = 10000  # 100.00% = 10,000 bp
@@ -92,6 +92,12 @@ class Period:
     def year_to_date(self) -> "Period":
         """1 January to the end of this period: what annual completion is measured on."""
         return Period(datetime.date(self.end.year, 1, 1), self.end, f"{self.end.year}年1—{self.end.month}月")
+
+    @property
+    def month_aligned(self) -> bool:
+        """Whole months: from a 1st to a month's last day (what the roll-up can answer)."""
+        last = calendar.monthrange(self.end.year, self.end.month)[1]
+        return self.start.day == 1 and self.end.day == last
 
     @property
     def schedule(self) -> Decimal:
@@ -247,7 +253,33 @@ def funds_in_place(period: Period, rules: CountingRules, within=None, foreign: b
 def direct_values(
     indicator: str, period: Period, rules: CountingRules | None = None, within=None
 ) -> dict[int, Decimal]:
-    """{unit id: value credited to that unit itself} for one indicator."""
+    """{unit id: value credited to that unit itself} for one indicator.
+
+    Month-aligned periods under the deployment's own rules are read from the monthly
+    roll-up (stats.models.UnitMonthFact, kept exact by stats.facts); any other period or
+    rule is computed from the rows themselves by the functions above."""
+    rules = rules or CountingRules.from_settings()
+    if settings.STATS_ROLLUPS and period.month_aligned and rules == CountingRules.from_settings():
+        return _from_rollup(indicator, period, within)
+    return computed_values(indicator, period, rules, within)
+
+
+def _from_rollup(indicator: str, period: Period, within=None) -> dict[int, Decimal]:
+    from zhaoshang.stats.models import UnitMonthFact
+
+    facts = UnitMonthFact.objects.filter(indicator=indicator, month__range=(period.start, period.end))
+    if within is not None:
+        facts = facts.filter(unit__path__startswith=within.path)
+    rows = facts.values_list("unit").annotate(total=Sum("amount")).values_list("unit", "total")
+    if indicator in MONEY_INDICATORS:
+        return {unit: _wan_from_yuan_bp(total) for unit, total in rows if total}
+    return {unit: Decimal(total) for unit, total in rows if total}
+
+
+def computed_values(
+    indicator: str, period: Period, rules: CountingRules | None = None, within=None
+) -> dict[int, Decimal]:
+    """``direct_values`` computed from the projects, events and tranches themselves."""
     rules = rules or CountingRules.from_settings()
     match indicator:
         case Indicator.SIGNED_COUNT:
