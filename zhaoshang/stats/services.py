@@ -23,6 +23,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
@@ -308,14 +309,16 @@ def value(indicator: str, unit, period: Period, rules: CountingRules | None = No
 
 def rollup(direct: dict[int, Decimal], units) -> dict[int, Decimal]:
     """Subtree sums: each unit's own value plus all its descendants'. ``units`` must be
-    the whole tree below the units asked about (so that every child is present)."""
+    the whole tree below the units asked about (so that every child is present); any
+    objects with ``pk``, ``parent_id`` and ``depth`` (units, or ``TreeNode``)."""
+    nodes = sorted(((unit.depth, unit.pk, unit.parent_id) for unit in units), reverse=True)
+    present = {pk for _, pk, _ in nodes}
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    ordered = sorted(units, key=lambda unit: unit.depth, reverse=True)
-    present = {unit.pk for unit in ordered}
-    for unit in ordered:
-        totals[unit.pk] += direct.get(unit.pk, Decimal(0))
-        if unit.parent_id in present:
-            totals[unit.parent_id] += totals[unit.pk]
+    zero = Decimal(0)
+    for _, pk, parent_id in nodes:  # deepest first: children are summed before parents
+        totals[pk] += direct.get(pk, zero)
+        if parent_id in present:
+            totals[parent_id] += totals[pk]
     return dict(totals)
 
 
@@ -378,17 +381,24 @@ class UnitTable:
         return [INDICATOR_RULES[Indicator(indicator)] for indicator in self.indicators] + [self.rules.describe()]
 
 
-def subtrees(units) -> list:
-    """Every unit at or below any of ``units`` (pk, parent, depth, path only). The unit
-    table is small (a province has a few thousand), so it is read whole and filtered here:
-    one OR-ed path condition per unit asked about overflowed SQLite's expression depth."""
+class TreeNode(NamedTuple):
+    pk: int
+    parent_id: int | None
+    depth: int
+    path: str
+
+
+def subtrees(units) -> list[TreeNode]:
+    """Every unit at or below any of ``units``, as plain tuples. The unit table is small (a
+    province has a few thousand), so it is read whole and filtered here: one OR-ed path
+    condition per unit asked about overflowed SQLite's expression depth."""
     from zhaoshang.accounts.models import Unit
 
     roots = {unit.path for unit in units}
     return [
-        unit
-        for unit in Unit._base_manager.only("pk", "parent_id", "depth", "path")
-        if any(unit.path[: end + 1] in roots for end, char in enumerate(unit.path) if char == "/")
+        TreeNode(*row)
+        for row in Unit._base_manager.values_list("pk", "parent_id", "depth", "path")
+        if any(row[3][: end + 1] in roots for end, char in enumerate(row[3]) if char == "/")
     ]
 
 
@@ -408,28 +418,33 @@ def unit_table(units, indicators: list[str], period: Period, rules: CountingRule
     tree = subtrees(units)
     last_period = period.same_period_last_year()
     ytd = period.year_to_date()
+    ids = [unit.pk for unit in units]
     targets = {
-        (target.unit_id, target.indicator): target.value
-        for target in Target.objects.filter(year=period.end.year, unit__in=units, indicator__in=indicators)
+        (unit_id, indicator): target
+        for unit_id, indicator, target in Target.objects.filter(
+            year=period.end.year, unit__in=ids, indicator__in=indicators
+        ).values_list("unit_id", "indicator", "value")
     }
     rows = {unit.pk: TableRow(unit) for unit in units}
+    zero, schedule = Decimal(0), period.schedule
     for indicator in indicators:
         now = rollup(direct_values(indicator, period, rules), tree)
         before = rollup(direct_values(indicator, last_period, rules), tree)
         same_span = (ytd.start, ytd.end) == (period.start, period.end)
         year_so_far = now if same_span else rollup(direct_values(indicator, ytd, rules), tree)
-        for unit in units:
-            target = targets.get((unit.pk, indicator))
-            completion = ratio(year_so_far.get(unit.pk, Decimal(0)), target)
-            rows[unit.pk].cells[indicator] = Cell(
-                value=now.get(unit.pk, Decimal(0)),
+        for pk in ids:
+            target = targets.get((pk, indicator))
+            completion = ratio(year_so_far.get(pk, zero), target)
+            current, previous = now.get(pk, zero), before.get(pk, zero)
+            rows[pk].cells[indicator] = Cell(
+                value=current,
                 target=target,
                 completion=completion,
-                schedule_gap=None if completion is None else completion - period.schedule,
-                last_year=before.get(unit.pk, Decimal(0)),
-                yoy=year_on_year(now.get(unit.pk, Decimal(0)), before.get(unit.pk, Decimal(0))),
+                schedule_gap=None if completion is None else completion - schedule,
+                last_year=previous,
+                yoy=year_on_year(current, previous),
             )
-        ranks = rank_desc({unit.pk: rows[unit.pk].cells[indicator].value for unit in units})
-        for unit in units:
-            rows[unit.pk].cells[indicator].rank = ranks.get(unit.pk)
-    return UnitTable(period, indicators, [rows[unit.pk] for unit in units], rules, period.schedule)
+        ranks = rank_desc({pk: rows[pk].cells[indicator].value for pk in ids})
+        for pk in ids:
+            rows[pk].cells[indicator].rank = ranks.get(pk)
+    return UnitTable(period, indicators, [rows[pk] for pk in ids], rules, schedule)
