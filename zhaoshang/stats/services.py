@@ -448,3 +448,76 @@ def unit_table(units, indicators: list[str], period: Period, rules: CountingRule
         for pk in ids:
             rows[pk].cells[indicator].rank = ranks.get(pk)
     return UnitTable(period, indicators, [rows[pk] for pk in ids], rules, schedule)
+
+
+# --- Behind a number (drill-down) ------------------------------------------------------------
+
+
+@dataclass
+class Contribution:
+    """One project (or tranche) behind a figure, with what it adds to the figure."""
+
+    project: object
+    date: datetime.date
+    amount: Decimal  # its contribution: 1 for a count, or the credited share in 万元 / 万美元
+    tranche: object = None
+
+
+def behind(indicator: str, unit, period: Period, rules: CountingRules | None = None) -> list[Contribution]:
+    """The rows that make ``indicator`` for ``unit``'s subtree in ``period``, by the same
+    querysets as the figure itself; their amounts add up to ``value(...)`` exactly."""
+    from zhaoshang.funds.models import FundsTranche
+
+    rules = rules or CountingRules.from_settings()
+    money = indicator in MONEY_INDICATORS
+    credits_in = {"credits__unit__path__startswith": unit.path}
+
+    def share(project) -> Decimal:
+        in_scope = [c for c in project.credits.all() if c.unit.path.startswith(unit.path)]
+        return sum((credit.percent for credit in in_scope), Decimal(0)) / 100
+
+    if indicator in (Indicator.FUNDS_IN_PLACE, Indicator.FOREIGN_FUNDS):
+        tranches = FundsTranche.objects.filter(
+            status__in=rules.statuses, date__range=(period.start, period.end), project__merged_into__isnull=True
+        ).filter(project__in=_projects_matching(credits_in))
+        if indicator == Indicator.FOREIGN_FUNDS:
+            tranches = tranches.filter(kind="foreign", amount_usd__isnull=False)
+        tranches = tranches.select_related("project").prefetch_related("project__credits__unit").order_by("date", "pk")
+        field_name = "amount_usd" if indicator == Indicator.FOREIGN_FUNDS else "amount"
+        return [Contribution(t.project, t.date, getattr(t, field_name) * share(t.project), tranche=t) for t in tranches]
+    stage = {
+        Indicator.SIGNED_COUNT: Stage.SIGNED,
+        Indicator.SIGNED_BIG_COUNT: Stage.SIGNED,
+        Indicator.CONTRACTED_INVESTMENT: Stage.SIGNED,
+        Indicator.STARTED_COUNT: Stage.STARTED,
+        Indicator.STARTED_BIG_COUNT: Stage.STARTED,
+        Indicator.PRODUCTION_COUNT: Stage.PRODUCTION,
+    }[Indicator(indicator)]
+    events = _first_events(stage, period, rules)
+    if indicator == Indicator.SIGNED_BIG_COUNT:
+        events = events.annotate(counted=Coalesce("amount", "project__total_investment")).filter(
+            counted__gte=rules.big_threshold_wan
+        )
+    if indicator == Indicator.STARTED_BIG_COUNT:
+        events = events.filter(project__total_investment__gte=rules.big_threshold_wan)
+    if money:
+        events = events.filter(project__in=_projects_matching(credits_in))
+    else:
+        events = _within(events, unit, "project__count_unit")
+    events = events.select_related("project").prefetch_related("project__credits__unit").order_by("date", "pk")
+    result = []
+    for event in events:
+        if money:
+            amount = (event.amount if event.amount is not None else event.project.total_investment) * share(
+                event.project
+            )
+        else:
+            amount = Decimal(1)
+        result.append(Contribution(event.project, event.date, amount))
+    return result
+
+
+def _projects_matching(condition: dict):
+    from zhaoshang.projects.models import Project
+
+    return Project._base_manager.filter(**condition).values("pk")
