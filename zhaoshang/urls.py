@@ -8,4 +8,5 @@ urlpatterns = [
     path("imports/", include("zhaoshang.imports.urls")),
     path("funds/", include("zhaoshang.funds.urls")),
     path("targets/", include("zhaoshang.targets.urls")),
+    path("dashboard/", include("zhaoshang.dashboard.urls")),
 ]
