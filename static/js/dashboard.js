@@ -4,6 +4,16 @@
  * for drawing. Written in ES5 for the older browsers of government intranets. */
 (function () {
   'use strict';
+  // The period picker: only the month or the quarter that the chosen kind uses.
+  var kind = document.getElementById('id_kind');
+  function togglePeriodFields() {
+    var month = document.getElementById('id_month'), quarter = document.getElementById('id_quarter');
+    if (!kind || !month || !quarter) { return; }
+    month.disabled = kind.value === 'quarter' || kind.value === 'year';
+    quarter.disabled = kind.value !== 'quarter';
+  }
+  if (kind) { kind.addEventListener('change', togglePeriodFields); togglePeriodFields(); }
+
   var holder = document.getElementById('dashboard-data');
   if (!holder || !window.echarts) { return; }
   var data = JSON.parse(holder.textContent);

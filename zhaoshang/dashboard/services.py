@@ -52,6 +52,7 @@ from zhaoshang.stats.services import (
 )
 
 YI_INDICATORS = {Indicator.CONTRACTED_INVESTMENT, Indicator.FUNDS_IN_PLACE}  # 万元, shown in 亿元
+BIG_BAND_WAN = Decimal(10000)  # the project list's "ge1yi" amount band
 KEY_PROJECTS_SHOWN = 10
 MIX_ROWS_SHOWN = 10
 
@@ -339,7 +340,9 @@ def indicator_link(indicator: str, scope: Scope, period: Period, rules: Counting
     """The project or tranche list behind an indicator's value."""
     match indicator:
         case Indicator.SIGNED_BIG_COUNT:
-            return signed_link(scope, period, rules, amount="ge1yi")
+            # The list's band is 1亿元 and up; with another threshold, all signings are listed.
+            band = {"amount": "ge1yi"} if rules.big_threshold_wan == BIG_BAND_WAN else {}
+            return signed_link(scope, period, rules, **band)
         case Indicator.FUNDS_IN_PLACE:
             return funds_link(scope, period, rules)
         case Indicator.FOREIGN_FUNDS:

@@ -214,3 +214,12 @@ def test_every_province_has_a_feature_in_the_vendored_china_map():
     assert set(PROVINCE_MAP_NAMES.values()) == names
     ids = set(re.findall(r'"id":"(\d{2})0000"', text))
     assert ids == {code for code, _, _ in PROVINCES}
+
+
+def test_the_big_projects_link_uses_the_list_s_band_only_for_the_default_threshold(year):
+    from zhaoshang.dashboard.services import indicator_link
+
+    scope = resolve_scope(year.county_officer)
+    assert "amount=ge1yi" in indicator_link(Indicator.SIGNED_BIG_COUNT, scope, JAN_JUL_2024, VERIFIED_ONLY)
+    lower = CountingRules(big_threshold_wan=D(3000))
+    assert "amount=" not in indicator_link(Indicator.SIGNED_BIG_COUNT, scope, JAN_JUL_2024, lower)

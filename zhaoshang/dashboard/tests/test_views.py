@@ -318,3 +318,9 @@ def test_the_number_of_queries_does_not_grow_with_the_data(year, client, django_
     client.force_login(year.bureau)
     with django_assert_max_num_queries(17):
         client.get(URL, JAN_JUL_2024)
+
+
+def test_a_town_officer_is_told_where_rankings_come_from(year, client):
+    content = open_dashboard(client, year.officer_a).content.decode()
+    assert 'data-testid="no-ranking"' in content and "以招商局发布的通报为准" in content
+    assert 'id="chart-rank-value"' not in content
