@@ -21,6 +21,9 @@
   var GREEN = '#2fb344', RED = '#d63939', BLUE = '#206bc4', GREY = '#9ba9be';
   var PALETTE = ['#206bc4', '#4299e1', '#2fb344', '#f59f00', '#ae3ec9', '#d63939', '#17a2b8', '#f76707', '#74b816', '#6574cd'];
 
+  // Tooltips are HTML: names typed by users (units, leading industries, chains) are escaped.
+  function esc(text) { return echarts.format.encodeHTML(String(text)); }
+
   function num(value) { return value === null || value === undefined || value === '' ? null : Number(value); }
 
   function toolbox(name) {
@@ -69,7 +72,7 @@
       tooltip: {
         trigger: 'axis', formatter: function (points) {
           return points[0].axisValue + points.map(function (p) {
-            return '<br>' + p.marker + p.seriesName + '：' + (p.data.shown === null ? '—' : p.data.shown + ' 亿元');
+            return '<br>' + p.marker + esc(p.seriesName) + '：' + (p.data.shown === null ? '—' : p.data.shown + ' 亿元');
           }).join('');
         }
       },
@@ -90,7 +93,7 @@
     var ranked = data.ranking.slice().reverse();  // the first at the top
     make('chart-rank-value', '各单位协议引资额排名', {
       grid: { left: 8, right: 90, top: 28, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'item', formatter: function (p) { return p.data.full_name + '<br>第 ' + p.data.rank + ' 名：' + p.data.shown + ' 亿元'; } },
+      tooltip: { trigger: 'item', formatter: function (p) { return esc(p.data.full_name) + '<br>第 ' + p.data.rank + ' 名：' + p.data.shown + ' 亿元'; } },
       xAxis: { type: 'value', name: '亿元' },
       yAxis: { type: 'category', data: ranked.map(function (row) { return row.name; }) },
       series: [{
@@ -109,8 +112,8 @@
       tooltip: {
         trigger: 'item', formatter: function (p) {
           var row = p.data;
-          if (row.completion === null) { return row.full_name + '<br>未下达年度目标'; }
-          return row.full_name + '<br>完成 ' + row.completion + '%（第 ' + row.completion_rank + ' 名）<br>' + row.gap;
+          if (row.completion === null) { return esc(row.full_name) + '<br>未下达年度目标'; }
+          return esc(row.full_name) + '<br>完成 ' + row.completion + '%（第 ' + row.completion_rank + ' 名）<br>' + esc(row.gap);
         }
       },
       xAxis: { type: 'value', name: '%', max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); } },
@@ -139,7 +142,7 @@
   // --- 阶段漏斗 ---
   var reached = data.funnel.some(function (stage) { return stage.value; });
   make('chart-funnel', '项目阶段漏斗', {
-    tooltip: { trigger: 'item', formatter: function (p) { return p.data.name + '：' + p.data.value + ' 个<br>当前处于' + p.data.stage + '：' + p.data.current + ' 个'; } },
+    tooltip: { trigger: 'item', formatter: function (p) { return esc(p.data.name) + '：' + p.data.value + ' 个<br>当前处于' + p.data.stage + '：' + p.data.current + ' 个'; } },
     series: [{
       type: 'funnel', sort: 'none', left: '8%', width: '84%', top: 30, bottom: 10, minSize: '12%', gap: 2,
       label: { position: 'inside', formatter: function (p) { return p.data.name + ' ' + p.data.value; } },
@@ -153,7 +156,7 @@
     var shownRows = rows.slice().reverse();
     make(id, name, {
       grid: { left: 8, right: 70, top: 28, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'item', formatter: function (p) { return p.data.name + '<br>' + p.data.count + ' 个项目，' + p.data.total + ' 亿元'; } },
+      tooltip: { trigger: 'item', formatter: function (p) { return esc(p.data.name) + '<br>' + p.data.count + ' 个项目，' + p.data.total + ' 亿元'; } },
       xAxis: { type: 'value', name: '亿元' },
       yAxis: { type: 'category', data: shownRows.map(function (row) { return row.name; }), axisLabel: { width: 150, overflow: 'truncate' } },
       series: [{ type: 'bar', data: items(shownRows, 'total'), label: { show: true, position: 'right', formatter: function (p) { return p.data.total; } } }],
@@ -164,7 +167,7 @@
   bars('chart-leading', '主导产业分布', data.leading, '本期签约项目未标注主导产业');
   bars('chart-chains', '产业链分布', data.chains, '本期签约项目未标注产业链');
   make('chart-sectors', '三次产业结构', {
-    tooltip: { trigger: 'item', formatter: function (p) { return p.data.name + '<br>' + p.data.count + ' 个项目，' + p.data.total + ' 亿元（' + p.percent + '%）'; } },
+    tooltip: { trigger: 'item', formatter: function (p) { return esc(p.data.name) + '<br>' + p.data.count + ' 个项目，' + p.data.total + ' 亿元（' + p.percent + '%）'; } },
     legend: { bottom: 0 },
     series: [{
       type: 'pie', radius: ['40%', '68%'], center: ['50%', '45%'],
@@ -178,8 +181,8 @@
   var provinces = items(data.provinces);
   var most = provinces.reduce(function (max, row) { return Math.max(max, row.value || 0); }, 0);
   var provinceTooltip = function (p) {
-    if (!p.data) { return p.name + '：本期无签约项目'; }
-    return p.data.full_name + '<br>' + p.data.count + ' 个签约项目，' + p.data.shown + ' 亿元';
+    if (!p.data) { return esc(p.name) + '：本期无签约项目'; }
+    return esc(p.data.full_name) + '<br>' + p.data.count + ' 个签约项目，' + p.data.shown + ' 亿元';
   };
   if (echarts.getMap && echarts.getMap('china')) {
     make('chart-map', '客商来源地', {

@@ -43,3 +43,21 @@ def test_the_leader_s_home_draws_the_dashboard_and_prints_without_the_sidebar(pa
     assert page.evaluate("getComputedStyle(document.querySelector('aside')).display") == "none"
     assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=period-form]')).display") == "none"
     assert page.problems.errors == []
+
+
+def test_names_typed_by_users_are_not_run_as_html_in_tooltips(page, year):  # noqa: F811
+    p1 = year.extra["p1"]
+    p1.leading_industry = '<img src=x onerror="window.__injected=1">电子'
+    p1.save()
+    sign_in(page, "county_officer", year.password)
+    page.goto(f"{page.base_url}/dashboard/?kind=ytd&year=2024&month=7")
+    page.wait_for_function("window.zhaoshangDashboard && window.zhaoshangDashboard.charts.length > 0")
+    page.evaluate(
+        """() => { const chart = window.zhaoshangDashboard.charts.find(c => c.getDom().id === 'chart-leading');
+        const index = chart.getOption().series[0].data.findIndex(item => item.name.startsWith('<img'));
+        chart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: index}); }"""
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__injected") is None
+    assert "<img" in page.inner_text("#chart-leading")  # shown as text
+    assert page.problems.errors == []

@@ -9,9 +9,13 @@ MONTHS = [(month, f"{month}月") for month in range(1, 13)]
 QUARTERS = [(quarter, f"第{'一二三四'[quarter - 1]}季度") for quarter in range(1, 5)]
 
 
+FIRST_YEAR = 2000
+
+
 def year_choices() -> list[tuple[int, str]]:
+    """This year back to 2000 (ledgers migrated from Excel reach back years)."""
     this_year = timezone.localdate().year
-    return [(year, f"{year}年") for year in range(this_year, this_year - 6, -1)]
+    return [(year, f"{year}年") for year in range(this_year, FIRST_YEAR - 1, -1)]
 
 
 class PeriodForm(StyledFormMixin, forms.Form):
