@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhaoshang.funds",
     "zhaoshang.targets",
     "zhaoshang.stats",
+    "zhaoshang.dashboard",
 ]
 
 MIDDLEWARE = [

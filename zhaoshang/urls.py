@@ -9,4 +9,5 @@ urlpatterns = [
     path("stats/", include("zhaoshang.stats.urls")),
     path("funds/", include("zhaoshang.funds.urls")),
     path("targets/", include("zhaoshang.targets.urls")),
+    path("dashboard/", include("zhaoshang.dashboard.urls")),
 ]

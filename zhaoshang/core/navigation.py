@@ -25,6 +25,7 @@ BUSINESS = frozenset({Role.LEADER, Role.BUREAU, Role.OFFICER})
 
 NAV_ITEMS = [
     NavItem("首页", "core:home", "home", ALL),
+    NavItem("领导驾驶舱", "dashboard:index", "dashboard", BUSINESS),
     NavItem("项目库", "projects:list", "briefcase", BUSINESS, "项目"),
     NavItem("项目看板", "projects:kanban", "layout-kanban", BUSINESS, "项目"),
     NavItem("新建项目", "projects:create", "plus", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),

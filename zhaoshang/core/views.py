@@ -21,6 +21,11 @@ def home(request):
     """Each role's own home page."""
     from zhaoshang.core.services import home_context
 
+    if request.user.role == Role.LEADER:
+        # A leader's home is the dashboard (驾驶舱) for this year to date.
+        from zhaoshang.dashboard.views import dashboard_context
+
+        return render(request, HOME_TEMPLATES[Role.LEADER], dashboard_context(request))
     return render(request, HOME_TEMPLATES[request.user.role], home_context(request.user))
 
 
