@@ -148,9 +148,10 @@ def apply(delta: Counter) -> None:
 
 
 def add_projects(project_ids) -> None:
-    """Contributions of projects whose rows were bulk-inserted (no signals were sent)."""
+    """Contributions of new projects whose rows (with their stage events and credit shares)
+    were bulk-inserted, which sends no signals. New projects have no tranches yet."""
     if enabled() and project_ids:
-        apply(compute(CountingRules.from_settings(), list(project_ids)))
+        apply(compute(CountingRules.from_settings(), list(project_ids), EVENT_INDICATORS))
 
 
 @transaction.atomic
