@@ -24,27 +24,59 @@ class FastSelect(forms.Select):
         final_attrs["name"] = name
         selected = {str(item) for item in self.format_value(value)}
         parts = [f"<select{flatatt(final_attrs)}>"]
-        for option_value, option_label in self._plain_choices():
-            option_value = "" if option_value is None else str(option_value)
-            mark = " selected" if option_value in selected else ""
-            parts.append(f'<option value="{escape(option_value)}"{mark}>{escape(option_label)}</option>')
+        for option_value, option_html in self._options():
+            parts.append(option_html.replace(">", " selected>", 1) if option_value in selected else option_html)
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
-    def _plain_choices(self):
-        choices = self.choices
-        field = getattr(choices, "field", None)
-        queryset = getattr(choices, "queryset", None)
+    def _options(self) -> list[tuple[str, str]]:
+        """(value, escaped <option> without ``selected``) for every choice. Model choices are
+        read as plain rows, and the escaped markup of a list of rows seen before is reused:
+        the bureau's unit dropdowns have thousands of options on every list page."""
+        rows = list(self._plain_choices())
+        if len(rows) < 200:
+            return self._build_options(rows)
+        key = hash(tuple(rows))
+        options = _OPTION_CACHE.get(key)
+        if options is None or len(options) != len(rows):
+            options = self._build_options(rows)
+            if len(_OPTION_CACHE) > 64:
+                _OPTION_CACHE.clear()
+            _OPTION_CACHE[key] = options
+        return options
+
+    @staticmethod
+    def _build_options(rows) -> list[tuple[str, str]]:
+        options = []
+        for option_value, option_label in rows:
+            option_value = "" if option_value is None else str(option_value)
+            options.append(
+                (option_value, f'<option value="{escape(option_value)}">{escape(str(option_label))}</option>')
+            )
+        return options
+
+    def _plain_rows_possible(self) -> bool:
+        field = getattr(self.choices, "field", None)
+        queryset = getattr(self.choices, "queryset", None)
         label_fields = getattr(getattr(queryset, "model", None), "choice_label_fields", None)
         default_label = forms.ModelChoiceField.label_from_instance
         plain_labels = getattr(type(field), "label_from_instance", None) is default_label
-        if not (label_fields and plain_labels) or getattr(field, "null_label", None):
-            yield from choices
+        return bool(label_fields and plain_labels) and not getattr(field, "null_label", None)
+
+    def _plain_choices(self):
+        if not self._plain_rows_possible():
+            yield from ((value, str(label)) for value, label in self.choices)
             return
+        field, queryset = self.choices.field, self.choices.queryset
         if field.empty_label is not None:
-            yield "", field.empty_label
+            yield "", str(field.empty_label)
+        label_fields = queryset.model.choice_label_fields
         for pk, *labels in queryset.values_list(field.to_field_name or "pk", *label_fields):
             yield pk, " ".join(str(label) for label in labels)
+
+
+# Escaped option markup by the exact (value, label) rows it was built from; per process.
+_OPTION_CACHE: dict[tuple, list[tuple[str, str]]] = {}
 
 
 class StyledFormMixin:

@@ -37,3 +37,19 @@ def test_a_project_is_found_by_initials_full_pinyin_and_characters():
     text = build_search_text("安泰电容项目", "重庆长安汽车股份有限公司")
     for query in ("安泰", "atdr", "antaidianrong", "cqca", "chongqing"):
         assert all(term in text for term in search_terms(query)), query
+
+
+def test_a_renamed_unit_shows_its_new_name_in_every_unit_dropdown(personas, client):
+    """Unit dropdowns are kept rendered between requests; any unit edit must refresh them."""
+    import pytest  # noqa: F401 - django_db via the personas fixture
+    from django.urls import reverse
+
+    from zhaoshang.accounts.models import Unit
+
+    client.force_login(personas.bureau)
+    assert personas.town_a.name in client.get(reverse("projects:list")).content.decode()
+    unit = Unit.objects.get(pk=personas.town_a.pk)
+    unit.name = "城关街道"
+    unit.save()
+    page = client.get(reverse("projects:list"), {"unit": unit.pk}).content.decode()
+    assert f'<option value="{unit.pk}" selected>城关街道</option>' in page
