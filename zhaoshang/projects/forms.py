@@ -215,3 +215,54 @@ class BulkEditForm(StyledFormMixin, forms.Form):
             return [int(part) for part in self.cleaned_data["ids"].split(",") if part.strip()]
         except ValueError:
             raise ValidationError("所选项目有误，请重新勾选。") from None
+
+
+class CreditShareForm(StyledFormMixin, forms.Form):
+    """One row of a project's credit shares: a unit and its percent of the credit."""
+
+    unit = forms.ModelChoiceField(label="计入单位", queryset=Unit.objects.none(), empty_label="（请选择单位）")
+    percent = forms.DecimalField(
+        label="比例（%）",
+        max_digits=5,
+        decimal_places=2,
+        error_messages={"invalid": "比例须为数字。", "max_decimal_places": "比例最多保留两位小数。"},
+    )
+    reason = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["percent"].widget.attrs.update({"step": "0.01", "min": "0.01", "max": "100", "data-percent": ""})
+
+    def clean_percent(self):
+        percent = self.cleaned_data["percent"]
+        if percent <= 0 or percent > 100:
+            raise ValidationError("比例须大于 0 且不超过 100。")
+        return percent
+
+
+class BaseCreditShareFormSet(forms.BaseFormSet):
+    """All rows together: no unit twice, the percents adding up to exactly 100."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not rows:
+            raise ValidationError("至少需要一个计入单位。")
+        units = [row["unit"].pk for row in rows]
+        if len(set(units)) != len(units):
+            raise ValidationError("同一单位不能重复出现。")
+        total = sum((row["percent"] for row in rows), Decimal(0))
+        if total != Decimal(100):
+            raise ValidationError(f"各单位比例之和须为 100%，当前为 {total.normalize():f}%。")
+
+    def shares(self) -> list[tuple]:
+        return [
+            (row["unit"], row["percent"], row.get("reason", ""))
+            for row in (form.cleaned_data for form in self.forms)
+            if row and not row.get("DELETE")
+        ]
+
+
+CreditShareFormSet = forms.formset_factory(CreditShareForm, formset=BaseCreditShareFormSet, extra=1, can_delete=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/advance/", views.project_advance, name="advance"),
     path("<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
+    path("<int:pk>/credits/", views.project_credits, name="credits"),
     path("<int:pk>/merge/", views.project_merge, name="merge"),
     path("events/<int:pk>/verify/", views.event_verify, name="event_verify"),
     path("events/<int:pk>/return/", views.event_return, name="event_return"),

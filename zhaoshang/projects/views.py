@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
@@ -21,7 +22,14 @@ from zhaoshang.projects.attachments import save_attachment
 from zhaoshang.projects.choices import LIFECYCLE, Stage
 from zhaoshang.projects.duplicates import find_duplicates, merge_projects
 from zhaoshang.projects.filtersets import ProjectFilterSet
-from zhaoshang.projects.forms import BulkEditForm, FollowUpForm, ProjectForm, ReturnForm, StageClaimForm
+from zhaoshang.projects.forms import (
+    BulkEditForm,
+    CreditShareFormSet,
+    FollowUpForm,
+    ProjectForm,
+    ReturnForm,
+    StageClaimForm,
+)
 from zhaoshang.projects.models import Attachment, Project, StageEvent
 from zhaoshang.projects.services import (
     StageClaim,
@@ -30,6 +38,7 @@ from zhaoshang.projects.services import (
     create_project,
     find_or_create_investor,
     return_event,
+    set_credits,
     submit_stage,
     update_project,
     verify_event,
@@ -187,6 +196,32 @@ def project_detail(request, pk):
             "return_form": ReturnForm(),
             "total_yi": wan_to_yi(project.total_investment),
         },
+    )
+
+
+@login_required
+def project_credits(request, pk):
+    """A project's credit shares: anyone who sees the project reads them; the bureau changes them."""
+    project = _project_or_404(request.user, pk)
+    can_edit = request.user.role == "bureau"
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("业绩归属只能由招商局调整。")
+    credits = list(project.credits.select_related("unit"))
+    units = Unit.objects.restrict(request.user).filter(active=True).order_by("path")
+    initial = [{"unit": credit.unit_id, "percent": credit.percent, "reason": credit.reason} for credit in credits]
+    formset = CreditShareFormSet(request.POST or None, initial=initial, form_kwargs={"units": units}, prefix="credits")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            set_credits(request.user, project, formset.shares())
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            messages.success(request, "已保存业绩归属。")
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request,
+        "projects/project_credits.html",
+        {"project": project, "credits": credits, "formset": formset, "can_edit": can_edit},
     )
 
 
