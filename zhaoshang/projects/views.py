@@ -106,8 +106,15 @@ def project_list(request):
     filterset, rows, sort = project_queryset(request)
     page = paginate(request, rows, 50)
     total = sum((project.total_investment or 0) for project in page.object_list)
+    form = filterset.form
+    filter_errors = [
+        f"{form.fields[name].label if name in form.fields else '筛选'}：{message}"
+        for name, errors in (form.errors.items() if filterset.is_bound else [])
+        for message in errors
+    ]
     context = {
         "filterset": filterset,
+        "filter_errors": filter_errors,
         "page": page,
         "qs": querystring_without_page(request),
         "sort": sort,
