@@ -18,3 +18,15 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_context():
+    """Each test starts as nobody. ``client.force_login`` signs in outside a request, and the
+    login signal puts the user into the request context; without this reset that user
+    would be written into the next test's audit rows (making tests depend on their order)."""
+    from zhaoshang.core.context import RequestContext, reset_context, set_context
+
+    token = set_context(RequestContext())
+    yield
+    reset_context(token)

@@ -77,6 +77,8 @@ class Unit(VersionedModel, AuditedModel):
         verbose_name_plural = "单位"
         ordering = ["path"]
 
+    choice_label_fields = ("name",)  # as __str__, for FastSelect's plain rows
+
     def __str__(self):
         return self.name
 

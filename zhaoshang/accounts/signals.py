@@ -4,12 +4,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 from zhaoshang.core.choices import AuditAction
-from zhaoshang.core.context import update_context
+from zhaoshang.core.context import current_context, update_context
 from zhaoshang.core.models import AuditLog
 
 
 def on_login(sender, request, user, **kwargs):
-    update_context(user_id=user.pk, username=user.get_username())
+    # Only inside a request (its middleware resets the context afterwards). A login from
+    # code outside any request (a script, a test client's force_login) must not leave
+    # that user as the actor of everything the thread writes next.
+    if current_context().request_id:
+        update_context(user_id=user.pk, username=user.get_username())
     AuditLog.record(AuditAction.LOGIN, user, user=user)
 
 

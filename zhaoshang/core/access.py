@@ -8,7 +8,7 @@ Rules deny by default: an anonymous or inactive user gets nothing, and so does a
 the rule does not name.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from zhaoshang.accounts.choices import Role
 from zhaoshang.core.choices import Action
@@ -72,15 +72,18 @@ class UnitScoped(AccessRule):
         from zhaoshang.accounts.models import Unit
 
         unit_ids = list(Unit._base_manager.filter(path__startswith=user.unit.path).values_list("pk", flat=True))
-        condition = Q()
-        for field in self.unit_fields:
-            condition |= _in_units(queryset.model, field, unit_ids)
-        return queryset.filter(condition)
+        # One indexed id query per unit field, combined with UNION: "a IN … OR b IN …"
+        # made SQLite walk the list's sort index testing every row (150 ms at province
+        # scale), where the union of three index lookups takes well under a millisecond.
+        parts = [_ids_in_units(queryset.model, field, unit_ids).order_by() for field in self.unit_fields]
+        in_scope = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        return queryset.filter(pk__in=in_scope)
 
 
-def _in_units(model, field_path: str, unit_ids: list[int]) -> Q:
-    """Rows whose ``field_path`` unit is one of ``unit_ids``. A path through a one-to-many
-    relation (a project's credit shares) becomes an id subquery, so no row is repeated."""
+def _ids_in_units(model, field_path: str, unit_ids: list[int]):
+    """The ids of ``model`` rows whose ``field_path`` unit is one of ``unit_ids``, as a
+    one-column subquery. A path through a one-to-many relation (a project's credit
+    shares) selects the owning row's id from the related table."""
     parts = field_path.split("__")
     current = model
     for index, part in enumerate(parts):
@@ -88,11 +91,13 @@ def _in_units(model, field_path: str, unit_ids: list[int]) -> Q:
         if field.one_to_many or field.many_to_many:
             related = field.related_model
             rest = "__".join(parts[index + 1 :])
-            subquery = related._base_manager.filter(**{f"{rest}__in": unit_ids}).values(field.field.name)
+            owners = related._base_manager.filter(**{f"{rest}__in": unit_ids}).values(field.field.name)
+            if index == 0:
+                return owners
             prefix = "__".join(parts[:index])
-            return Q(**{f"{prefix}__pk__in" if prefix else "pk__in": subquery})
+            return model._base_manager.filter(**{f"{prefix}__pk__in": owners}).values("pk")
         current = field.related_model
-    return Q(**{f"{field_path}__in": unit_ids})
+    return model._base_manager.filter(**{f"{field_path}__in": unit_ids}).values("pk")
 
 
 class OrganisationRule(AccessRule):

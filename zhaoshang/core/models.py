@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from zhaoshang.core.access import AuditRule
@@ -166,26 +166,47 @@ def _created_changes(obj) -> dict:
 
 def record_created(objects, *, detail: str = "") -> None:
     """One CREATE audit row per object, written in bulk: for bulk inserts that bypass
-    save(). Same content as AuditedModel.save() writes."""
+    save(). Same content as AuditedModel.save() writes.
+
+    The rows go in with one prepared INSERT run over all of them (executemany): compiling
+    a bulk_create of tens of thousands of log rows field by field took longer than
+    writing them, and an import of 10,000 ledger rows writes about 40,000."""
     context = current_context()
-    rows = []
+    now = timezone.now()
+    fields = {field.name: field for field in AuditLog._meta.concrete_fields if not field.primary_key}
+    connection = connections[router.db_for_write(AuditLog)]
+
+    def prepared(name, value):
+        return fields[name].get_db_prep_save(value, connection)
+
+    constant = {
+        "time": prepared("time", now),
+        "action": AuditAction.CREATE.value,
+        "user": context.user_id,
+        "username": context.username or "",
+        "detail": detail[:500],
+        "ip": prepared("ip", context.ip),
+        "request_id": context.request_id,
+        "source": context.source,
+    }
+    names = list(fields)
+    params = []
     for obj in objects:
-        rows.append(
-            AuditLog(
-                action=AuditAction.CREATE,
-                user_id=context.user_id,
-                username=context.username or "",
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                changes=_created_changes(obj),
-                detail=detail[:500],
-                ip=context.ip,
-                request_id=context.request_id,
-                source=context.source,
-            )
-        )
-    AuditLog.objects.bulk_create(rows, batch_size=2000)
+        row = {
+            **constant,
+            "object_type": obj._meta.label_lower,
+            "object_id": str(obj.pk),
+            "object_repr": str(obj)[:200],
+            "changes": prepared("changes", _created_changes(obj)),
+        }
+        params.append([row[name] for name in names])
+    if params:
+        columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+        placeholders = ", ".join(["%s"] * len(names))
+        sql = f"INSERT INTO {connection.ops.quote_name(AuditLog._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model, values bound
+        with connection.cursor() as cursor:
+            for start in range(0, len(params), 5000):
+                cursor.executemany(sql, params[start : start + 5000])
     for obj in objects:
         obj._audit_before = obj._raw_values()
 
@@ -207,9 +228,29 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # A raw copy is cheap; the JSON form is computed only for fields that change.
-        instance._audit_before = instance._raw_values()
+        # Keep the loaded row as it came; the before-snapshot is built from it only when
+        # the object is saved (most loaded objects are only shown: lists, dropdowns).
+        instance.__dict__["_audit_loaded_row"] = (field_names, values)
         return instance
+
+    @property
+    def _audit_before(self) -> dict:
+        """Audited field values as loaded (or as last saved): what a save compares with."""
+        snapshot = self.__dict__.get("_audit_snapshot")
+        if snapshot is None:
+            row = self.__dict__.get("_audit_loaded_row")
+            if row is None:
+                raise AttributeError("_audit_before")  # never loaded nor saved: getattr() default applies
+            loaded = dict(zip(*row, strict=True))
+            snapshot = {
+                field.name: loaded[field.attname] for field in self._audited_fields() if field.attname in loaded
+            }
+            self.__dict__["_audit_snapshot"] = snapshot
+        return snapshot
+
+    @_audit_before.setter
+    def _audit_before(self, value: dict) -> None:
+        self.__dict__["_audit_snapshot"] = value
 
     def _audited_fields(self):
         for field in self._meta.concrete_fields:

@@ -1,5 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from zhaoshang.accounts.choices import Role
 
@@ -17,14 +21,60 @@ def home(request):
     """Each role's own home page."""
     from zhaoshang.core.services import home_context
 
+    if request.user.role == Role.LEADER:
+        # A leader's home is the dashboard (驾驶舱) for this year to date.
+        from zhaoshang.dashboard.views import dashboard_context
+
+        return render(request, HOME_TEMPLATES[Role.LEADER], dashboard_context(request))
     return render(request, HOME_TEMPLATES[request.user.role], home_context(request.user))
 
 
-def paginate(request, queryset, per_page: int = 50):
-    """One page of ``queryset`` from ?page=; an out-of-range or junk page shows the last/first."""
-    from django.core.paginator import Paginator
+class IdFirstPaginator(Paginator):
+    """Pages a QuerySet in two steps: the page's ids from the filtered, sorted query
+    without joins or wide columns, then those rows in full by primary key.
 
-    paginator = Paginator(queryset, per_page)
+    At province scale the database then sorts narrow (id, key) rows and reads 50 wide rows
+    by id, instead of carrying every column of every matching row (and its joined unit,
+    investor, industry) through the sort: 280 ms → a few ms for a county's projects.
+
+    ``count_cap``: count at most this many rows (then ``capped`` is true and pages stop
+    there). For free-text search, where an exact count would read the whole table.
+    """
+
+    def __init__(self, queryset, per_page, count_cap: int | None = None):
+        self.full_queryset = queryset
+        self.count_cap = count_cap
+        self.capped = False
+        super().__init__(queryset.values_list("pk", flat=True), per_page)
+
+    @cached_property
+    def count(self):
+        if self.count_cap is None:
+            return super().count
+        counted = self.object_list[: self.count_cap + 1].count()
+        self.capped = counted > self.count_cap
+        return min(counted, self.count_cap)
+
+    def _get_page(self, object_list, number, paginator):
+        ids = list(object_list)
+        source = self.full_queryset
+        rows = source.model._base_manager.using(source.db).filter(pk__in=ids)
+        rows.query.select_related = source.query.select_related
+        rows.query.deferred_loading = source.query.deferred_loading
+        rows = rows.prefetch_related(*source._prefetch_related_lookups)
+        by_id = {row.pk: row for row in rows}
+        return super()._get_page([by_id[pk] for pk in ids if pk in by_id], number, paginator)
+
+
+def paginate(request, queryset, per_page: int = 50, *, count_cap: int | None = None):
+    """One page of ``queryset`` from ?page=; an out-of-range or junk page shows the last/first.
+
+    Plain model QuerySets go through IdFirstPaginator; lists and annotated queries page as they are.
+    """
+    if isinstance(queryset, QuerySet) and queryset._iterable_class is ModelIterable and not queryset.query.annotations:
+        paginator = IdFirstPaginator(queryset, per_page, count_cap=count_cap)
+    else:
+        paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from zhaoshang.funds.choices import FundsKind, FundsSource
 from zhaoshang.funds.models import FundsTranche
-from zhaoshang.funds.services import record_tranche, verify_tranche
+from zhaoshang.funds.services import record_tranche, return_tranche, verify_tranche
 from zhaoshang.projects.choices import STAGE_ORDER, Stage
 from zhaoshang.projects.demo import DEMO_CODE_MARK
 from zhaoshang.projects.models import Project
@@ -20,6 +20,7 @@ REGIONS = [
     ("合肥", FundsSource.OUTSIDE_CITY),
     ("香港", FundsSource.ABROAD),
 ]
+RETURN_REASONS = ["凭证金额与填报金额不符，请核对后重新上传", "缺少银行进账凭证", "到账单位不是项目公司，请说明"]
 
 
 @transaction.atomic
@@ -46,7 +47,9 @@ def build_tranches(bureau, seed: int = 20241201) -> int:
         for index in range(count):
             if remaining <= 0:
                 break
-            when = min(today, when + datetime.timedelta(days=rng.randint(15, 120)))
+            when = when + datetime.timedelta(days=rng.randint(15, 120))
+            if when > today:  # money still to come; none is dated in the future or piled on today
+                break
             amount = (
                 remaining
                 if index == count - 1
@@ -67,8 +70,11 @@ def build_tranches(bureau, seed: int = 20241201) -> int:
                     voucher_no=f"PZ{project.pk:06d}{index:02d}",
                 ),
             )
-            if (today - when).days > 20 or rng.random() < 0.4:
+            chance = rng.random()
+            if (today - when).days > 45 or chance < 0.4:
                 verify_tranche(bureau, tranche)
+            elif chance > 0.85:  # a few come back for a better voucher, as in real life
+                return_tranche(bureau, tranche, rng.choice(RETURN_REASONS))
             remaining -= amount
             created += 1
     return created

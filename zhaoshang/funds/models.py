@@ -1,21 +1,22 @@
 """Funds in place (到位资金): money that really arrived, tranche by tranche.
 
 Append-only business history like stage events: a tranche is entered, verified or
-returned; only verified tranches count. Amounts in 万元, exact; foreign money also in
-万美元 as the bank voucher states it.
+returned; only verified tranches count. A unit may correct its tranche while it waits or
+after it was returned (optimistic locking, like projects); a verified tranche is fixed.
+Amounts in 万元, exact; foreign money also in 万美元 as the bank voucher states it.
 """
 
 from django.conf import settings
 from django.db import models
 
 from zhaoshang.core.access import UnitScoped
-from zhaoshang.core.models import AuditedModel
+from zhaoshang.core.models import AuditedModel, VersionedModel
 from zhaoshang.funds.choices import FundsKind, FundsSource
 from zhaoshang.projects.choices import VERIFICATION_BADGES, Verification
 from zhaoshang.projects.models import PROJECT_SCOPE, money_field
 
 
-class FundsTranche(AuditedModel):
+class FundsTranche(VersionedModel, AuditedModel):
     project = models.ForeignKey(
         "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="tranches"
     )
@@ -65,3 +66,30 @@ class FundsTranche(AuditedModel):
     @property
     def status_badge(self) -> str:
         return VERIFICATION_BADGES.get(self.status, "secondary")
+
+    @property
+    def editable(self) -> bool:
+        """A tranche waiting for verification or returned may be corrected; a verified one not."""
+        return self.status in (Verification.SUBMITTED, Verification.RETURNED)
+
+
+class TrancheEvidence(AuditedModel):
+    """A bank voucher or receipt proving a tranche: a project attachment (stored, checked
+    and served by the projects app) linked to the tranche it proves."""
+
+    tranche = models.ForeignKey(
+        FundsTranche, verbose_name="到位资金", on_delete=models.CASCADE, related_name="evidence"
+    )
+    attachment = models.OneToOneField(
+        "projects.Attachment", verbose_name="附件", on_delete=models.CASCADE, related_name="tranche_link"
+    )
+
+    access = UnitScoped(*(f"tranche__project__{field}" for field in PROJECT_SCOPE))
+
+    class Meta:
+        verbose_name = "到位资金凭证"
+        verbose_name_plural = "到位资金凭证"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.tranche} {self.attachment}"

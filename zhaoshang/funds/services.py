@@ -1,16 +1,18 @@
-"""Funds-in-place workflows: record a tranche, verify or return it, sum a project's money."""
+"""Funds-in-place workflows: record or correct a tranche with its evidence, verify or
+return it, sum a project's money and a list's money exactly."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import BigIntegerField, Count, F, Q, Sum
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog
 from zhaoshang.funds.choices import FundsKind
-from zhaoshang.funds.models import FundsTranche
+from zhaoshang.funds.models import FundsTranche, TrancheEvidence
 from zhaoshang.projects.choices import Verification
 from zhaoshang.projects.models import Project
 
@@ -43,6 +45,37 @@ def record_tranche(user, tranche: FundsTranche) -> FundsTranche:
 
 
 @transaction.atomic
+def update_tranche(user, tranche: FundsTranche, *, expected_version: int) -> FundsTranche:
+    """A unit corrects its tranche while it waits or after it was returned; a returned
+    tranche goes back to the bureau. A verified tranche is fixed (the bureau returns it
+    first). Raises StaleEditError when someone saved it since the form was opened."""
+    if not FundsTranche.objects.restrict(user, Action.CHANGE).filter(pk=tranche.pk).exists():
+        raise PermissionDenied("该到位资金不在您的管理范围内。")
+    stored = FundsTranche.objects.get(pk=tranche.pk)
+    if not stored.editable:
+        raise ValidationError("已审核通过的到位资金不能修改；如需更正，请招商局先退回。")
+    if tranche.project_id != stored.project_id:
+        raise ValidationError({"project": "不能把到位资金改到其他项目。"})
+    validate_tranche(tranche)
+    if stored.status == Verification.RETURNED:
+        tranche.status = Verification.SUBMITTED  # corrected: back to the bureau
+    tranche.save_versioned(expected_version)
+    return tranche
+
+
+@transaction.atomic
+def add_evidence(user, tranche: FundsTranche, uploaded) -> TrancheEvidence:
+    """Store an uploaded voucher as a project attachment and link it to the tranche."""
+    from zhaoshang.projects.attachments import save_attachment
+
+    if not FundsTranche.objects.restrict(user, Action.CHANGE).filter(pk=tranche.pk).exists():
+        raise PermissionDenied("该到位资金不在您的管理范围内。")
+    description = f"到位资金凭证 {tranche.date:%Y-%m-%d} {tranche.amount.normalize():f}万元"
+    attachment = save_attachment(user, tranche.project, uploaded, description=description[:200])
+    return TrancheEvidence.objects.create(tranche=tranche, attachment=attachment)
+
+
+@transaction.atomic
 def verify_tranche(user, tranche: FundsTranche, *, by_import: bool = False) -> FundsTranche:
     if not FundsTranche.access.allows(user, Action.VERIFY):
         raise PermissionDenied("只有招商局可以审核。")
@@ -55,6 +88,7 @@ def verify_tranche(user, tranche: FundsTranche, *, by_import: bool = False) -> F
     tranche.verified_at = timezone.now()
     tranche.verified_by_import = by_import
     tranche.return_reason = ""
+    tranche.version += 1  # a correction form opened before the verification is now stale
     tranche.save()
     AuditLog.record(
         AuditAction.VERIFY,
@@ -77,6 +111,7 @@ def return_tranche(user, tranche: FundsTranche, reason: str) -> FundsTranche:
     tranche.return_reason = reason.strip()
     tranche.verified_by = user
     tranche.verified_at = timezone.now()
+    tranche.version += 1
     tranche.save()
     AuditLog.record(
         AuditAction.VERIFY,
@@ -108,3 +143,35 @@ def project_funds(project: Project) -> ProjectFunds:
     submitted = Decimal(sums.get(Verification.SUBMITTED, 0))
     rate = verified / project.total_investment if project.total_investment else None
     return ProjectFunds(verified, submitted, rate)
+
+
+@dataclass
+class TrancheTotals:
+    """The money of a set of tranches: exact sums, as the list's 合计 row shows them."""
+
+    count: int
+    amount: Decimal  # 万元
+    amount_usd: Decimal  # 万美元, foreign tranches that state it
+    verified: Decimal  # 万元, of which verified
+
+
+def tranche_totals(tranches) -> TrancheTotals:
+    """Σ of a (filtered, restricted) queryset of tranches, in one query. Amounts are summed
+    as integer 元 inside the SQL (see stats), so SQLite's floating-point NUMERIC storage
+    never reaches a total."""
+    from zhaoshang.stats.services import YUAN_PER_WAN, _as_yuan
+
+    def exact(field: str, **condition):
+        return Sum(_as_yuan(F(field)), filter=Q(**condition) if condition else None, output_field=BigIntegerField())
+
+    row = tranches.order_by().aggregate(
+        n=Count("pk"),
+        total_yuan=exact("amount"),
+        total_usd_yuan=exact("amount_usd"),
+        verified_yuan=exact("amount", status=Verification.VERIFIED),
+    )
+
+    def wan(value) -> Decimal:
+        return Decimal(value or 0) / YUAN_PER_WAN
+
+    return TrancheTotals(row["n"], wan(row["total_yuan"]), wan(row["total_usd_yuan"]), wan(row["verified_yuan"]))

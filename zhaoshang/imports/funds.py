@@ -4,6 +4,7 @@ preview, commit all-or-nothing. Same shape as the project ledger pipeline."""
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -202,6 +203,10 @@ class FundsPreview:
     def messages(self) -> list[str]:
         return [message for row in self.error_rows for message in row.messages()]
 
+    def create_amount(self) -> Decimal:
+        """Σ 到位金额 (万元) of the rows that a commit adds."""
+        return sum((row.values["amount"] for row in self.rows if row.action == RowAction.CREATE), Decimal(0))
+
 
 def _check(user, scope_unit, mark_verified: bool) -> None:
     if not FundsTranche.access.allows(user, Action.ADD):
@@ -245,6 +250,8 @@ def _summary(preview: FundsPreview) -> dict:
         "unchanged": preview.count(RowAction.UNCHANGED),
         "errors": len(preview.error_rows),
         "messages": preview.messages()[:200],
+        # Exact, as text: the money the committed rows bring (万元), for the result page.
+        "create_amount": str(preview.create_amount()),
     }
 
 
@@ -264,6 +271,7 @@ def commit_funds(user, batch: ImportBatch, *, exclude_rows=()) -> FundsPreview:
     blocking = [row for row in rows if row.errors and row.number not in excluded]
     if blocking:
         raise ImportRefused([message for row in blocking for message in row.messages()])
+    created_ids = []
     for row in rows:
         if row.number in excluded:
             row.action = RowAction.EXCLUDED
@@ -285,13 +293,14 @@ def commit_funds(user, batch: ImportBatch, *, exclude_rows=()) -> FundsPreview:
         )
         validate_tranche(tranche)
         tranche.save()
+        created_ids.append(tranche.pk)
         if batch.mark_verified:
             verify_tranche(user, tranche, by_import=True)
     preview = FundsPreview(batch, rows)
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.excluded_rows = sorted(excluded)
-    batch.summary = _summary(preview)
+    batch.summary = _summary(preview) | {"created_ids": created_ids}
     batch.save()
     AuditLog.record(
         AuditAction.IMPORT,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
@@ -23,7 +23,7 @@ from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.headers import header_key
 from zhaoshang.imports.ledger import LedgerRow, ParsedLedger, parse_ledger
 from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.reading import read_workbook
+from zhaoshang.imports.reading import read_workbook, sheets_from_json, sheets_to_json
 from zhaoshang.projects.choices import STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
@@ -87,19 +87,35 @@ def unit_index(user, scope_unit: Unit) -> dict[str, Unit]:
 
 @dataclass
 class ProjectIndex:
+    """Stored projects a ledger row may update: by code, or by investor (credit code or
+    normalised name) and normalised project name.
+
+    Names are kept raw per investor and normalised only for the investors a ledger names:
+    a city's index holds tens of thousands of projects and normalising them all was most
+    of an import's preview."""
+
     by_code: dict[str, int] = field(default_factory=dict)
-    by_uscc_name: dict[tuple[str, str], int] = field(default_factory=dict)
-    by_investor_name: dict[tuple[str, str], int] = field(default_factory=dict)
+    by_uscc: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    by_investor: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def find(self, values: dict) -> int | None:
-        name = normalise_project_name(values.get("name", ""))
         if values.get("code") and values["code"] in self.by_code:
             return self.by_code[values["code"]]
-        if values.get("uscc") and (values["uscc"], name) in self.by_uscc_name:
-            return self.by_uscc_name[(values["uscc"], name)]
+        name = normalise_project_name(values.get("name", ""))
+        if values.get("uscc"):
+            found = self._named(self.by_uscc.get(values["uscc"]), name)
+            if found is not None:
+                return found
         investor = normalise_company_name(values.get("investor", ""))
-        if investor and (investor, name) in self.by_investor_name:
-            return self.by_investor_name[(investor, name)]
+        if investor:
+            return self._named(self.by_investor.get(investor), name)
+        return None
+
+    @staticmethod
+    def _named(candidates, name: str) -> int | None:
+        for pk, stored_name in candidates or ():
+            if normalise_project_name(stored_name) == name:
+                return pk
         return None
 
 
@@ -108,15 +124,15 @@ def project_index(user, scope_unit: Unit) -> ProjectIndex:
     rows = (
         Project.objects.restrict(user, Action.CHANGE)
         .filter(responsible_unit__path__startswith=scope_unit.path, merged_into__isnull=True)
+        .order_by("pk")
         .values_list("pk", "code", "name", "investor__uscc", "investor__normalised_name")
     )
     for pk, code, name, uscc, investor in rows:
-        key = normalise_project_name(name)
         index.by_code[code] = pk
         if uscc:
-            index.by_uscc_name[(uscc, key)] = pk
+            index.by_uscc.setdefault(uscc, []).append((pk, name))
         if investor:
-            index.by_investor_name[(investor, key)] = pk
+            index.by_investor.setdefault(investor, []).append((pk, name))
     return index
 
 
@@ -244,7 +260,8 @@ def preview_ledger(
     """Parse a ledger and say what importing it would do. Writes nothing but the batch."""
     _check_can_import(user, scope_unit, mark_verified)
     check_upload_size(data)
-    parsed = parse_ledger(read_workbook(data, filename))
+    sheets = read_workbook(data, filename)
+    parsed = parse_ledger(sheets)
     resolve(user, scope_unit, parsed)
     now = timezone.now()
     batch = ImportBatch(
@@ -263,7 +280,24 @@ def preview_ledger(
     if store:
         batch.file.save(f"{batch.sha256}", ContentFile(data), save=False)
         batch.save()
+        batch.file.storage.save(_sheets_name(batch), ContentFile(sheets_to_json(sheets, batch.sha256)))
     return preview
+
+
+def _sheets_name(batch: ImportBatch) -> str:
+    return f"{batch.file.name}.sheets.json"
+
+
+def batch_sheets(batch: ImportBatch, data: bytes):
+    """The upload's cells: the copy kept at preview if it is there and matches, else read anew."""
+    storage = batch.file.storage
+    name = _sheets_name(batch)
+    if storage.exists(name):
+        with storage.open(name, "rb") as handle:
+            sheets = sheets_from_json(handle.read(), batch.sha256)
+        if sheets is not None:
+            return sheets
+    return read_workbook(data, batch.original_name)
 
 
 def _summary(preview: LedgerPreview) -> dict:
@@ -294,7 +328,7 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ValidationError("导入文件已损坏或被替换，请重新上传。")
-    parsed = parse_ledger(read_workbook(data, batch.original_name))
+    parsed = parse_ledger(batch_sheets(batch, data))
     resolve(user, batch.unit, parsed)
     excluded = set(int(number) for number in exclude_rows)
     preview = LedgerPreview(batch, parsed)
@@ -347,6 +381,10 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
         "updated_ids": [row.project_id for row in parsed.rows if row.action == RowAction.UPDATE],
     }
     batch.save()
+    if len(todo) >= 1000:
+        # Thousands of new rows at once: let SQLite refresh its planner statistics, or it
+        # may keep choosing plans made for a smaller table (PostgreSQL's autovacuum does this).
+        transaction.on_commit(refresh_planner_statistics)
     AuditLog.record(
         AuditAction.IMPORT,
         batch,
@@ -357,6 +395,12 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
         ),
     )
     return preview
+
+
+def refresh_planner_statistics() -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
 
 
 def _apply(project: Project, values: dict, *, creating: bool) -> None:

@@ -22,8 +22,15 @@ from zhaoshang.imports.errors import error_workbook
 from zhaoshang.imports.forms import LedgerUploadForm
 from zhaoshang.imports.ledger import LedgerNotFound, parse_ledger
 from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.reading import ReadError, read_workbook
-from zhaoshang.imports.services import ImportRefused, LedgerPreview, commit_ledger, preview_ledger, resolve
+from zhaoshang.imports.reading import ReadError
+from zhaoshang.imports.services import (
+    ImportRefused,
+    LedgerPreview,
+    batch_sheets,
+    commit_ledger,
+    preview_ledger,
+    resolve,
+)
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.exports import ledger_workbook
 from zhaoshang.projects.filtersets import ProjectFilterSet
@@ -47,7 +54,7 @@ def _reparse(user, batch: ImportBatch) -> LedgerPreview:
     try:
         with batch.file.open("rb") as handle:
             data = handle.read()
-        parsed = parse_ledger(read_workbook(data, batch.original_name))
+        parsed = parse_ledger(batch_sheets(batch, data))
     except (OSError, ReadError, LedgerNotFound) as error:
         raise BatchUnreadable(f"无法重新读取该批次的文件「{batch.original_name}」：{error}。请重新上传。") from None
     resolve(user, batch.unit, parsed)

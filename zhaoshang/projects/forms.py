@@ -218,32 +218,25 @@ class BulkEditForm(StyledFormMixin, forms.Form):
 
 
 class CreditShareForm(StyledFormMixin, forms.Form):
-    """One row of a project's credit shares: a unit and its percent of the credit."""
+    """One row of a project's credit shares (业绩归属)."""
 
-    unit = forms.ModelChoiceField(label="计入单位", queryset=Unit.objects.none(), empty_label="（请选择单位）")
+    unit = forms.ModelChoiceField(label="计入单位", queryset=Unit.objects.none(), empty_label="（选择单位）")
     percent = forms.DecimalField(
         label="比例（%）",
         max_digits=5,
         decimal_places=2,
-        error_messages={"invalid": "比例须为数字。", "max_decimal_places": "比例最多保留两位小数。"},
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        error_messages={"min_value": "比例须大于 0。", "max_value": "比例不能超过 100%。"},
     )
     reason = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-        self.fields["percent"].widget.attrs.update({"step": "0.01", "min": "0.01", "max": "100", "data-percent": ""})
-
-    def clean_percent(self):
-        percent = self.cleaned_data["percent"]
-        if percent <= 0 or percent > 100:
-            raise ValidationError("比例须大于 0 且不超过 100。")
-        return percent
 
 
 class BaseCreditShareFormSet(forms.BaseFormSet):
-    """All rows together: no unit twice, the percents adding up to exactly 100."""
-
     def clean(self):
         if any(self.errors):
             return
@@ -257,12 +250,7 @@ class BaseCreditShareFormSet(forms.BaseFormSet):
         if total != Decimal(100):
             raise ValidationError(f"各单位比例之和须为 100%，当前为 {total.normalize():f}%。")
 
-    def shares(self) -> list[tuple]:
-        return [
-            (row["unit"], row["percent"], row.get("reason", ""))
-            for row in (form.cleaned_data for form in self.forms)
-            if row and not row.get("DELETE")
-        ]
 
-
-CreditShareFormSet = forms.formset_factory(CreditShareForm, formset=BaseCreditShareFormSet, extra=1, can_delete=True)
+CreditShareFormSet = forms.formset_factory(
+    CreditShareForm, formset=BaseCreditShareFormSet, extra=2, can_delete=True, max_num=20, validate_max=True
+)

@@ -38,6 +38,7 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
 
 # An officer sees a project their unit's subtree is responsible for, hosts, or shares credit in.
 PROJECT_SCOPE = ("responsible_unit", "landing_unit", "credits__unit")
+LIVE = models.Q(merged_into__isnull=True)  # not merged into another project
 
 
 class Project(VersionedModel, AuditedModel):
@@ -91,7 +92,11 @@ class Project(VersionedModel, AuditedModel):
 
     site = models.CharField("落地地点/园区", max_length=200, blank=True)
     responsible_unit = models.ForeignKey(
-        "accounts.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="responsible_projects"
+        "accounts.Unit",
+        verbose_name="责任单位",
+        on_delete=models.PROTECT,
+        related_name="responsible_projects",
+        db_index=False,  # (responsible_unit, stage) in Meta leads with it
     )
     landing_unit = models.ForeignKey(
         "accounts.Unit",
@@ -119,18 +124,17 @@ class Project(VersionedModel, AuditedModel):
     key_manual = models.BooleanField(
         "列为重点项目", default=False, help_text="协议总投资达到重点项目标准的自动列为重点项目。"
     )
-    is_key = models.BooleanField("重点项目", default=False, editable=False, db_index=True)
+    # No single-column indexes on is_key, stage, verified_stage or responsible_unit: the
+    # composite and partial indexes in Meta lead with them, and every extra index is paid
+    # on each insert (an import writes 10,000 projects at once).
+    is_key = models.BooleanField("重点项目", default=False, editable=False)
 
     agreed_start_on = models.DateField("协议约定开工日期", null=True, blank=True)
     agreed_production_on = models.DateField("协议约定投产日期", null=True, blank=True)
 
     # The stage as claimed by the unit (latest submitted or verified event) and as verified.
-    stage = models.CharField(
-        "当前阶段（填报）", max_length=20, choices=Stage.choices, default=Stage.LEAD, db_index=True
-    )
-    verified_stage = models.CharField(
-        "当前阶段（已审核）", max_length=20, choices=Stage.choices, blank=True, db_index=True
-    )
+    stage = models.CharField("当前阶段（填报）", max_length=20, choices=Stage.choices, default=Stage.LEAD)
+    verified_stage = models.CharField("当前阶段（已审核）", max_length=20, choices=Stage.choices, blank=True)
     signed_on = models.DateField("签约日期", null=True, blank=True, db_index=True)
     registered_on = models.DateField("注册日期", null=True, blank=True)
     started_on = models.DateField("开工日期", null=True, blank=True, db_index=True)
@@ -170,6 +174,15 @@ class Project(VersionedModel, AuditedModel):
             models.Index(fields=["stage", "signed_on"]),
             models.Index(fields=["total_investment"]),
             models.Index(fields=["updated_at", "id"]),
+            # The list shows live (not merged-away) projects newest first. Partial indexes
+            # on that condition let SQLite answer "stage/key/unit = x, newest first, 50
+            # rows" and its count from the index alone, instead of reading and sorting
+            # tens of thousands of wide rows (measured in bench/: 190 ms → under 1 ms).
+            models.Index(fields=["stage", "updated_at"], condition=LIVE, name="projects_live_stage_updated"),
+            models.Index(fields=["is_key", "updated_at"], condition=LIVE, name="projects_live_key_updated"),
+            # The dashboard's funnel (live projects by stage, and key ones) from the index alone.
+            models.Index(fields=["stage", "is_key"], condition=LIVE, name="projects_live_stage_key"),
+            models.Index(fields=["responsible_unit", "updated_at"], condition=LIVE, name="projects_live_unit_updated"),
         ]
 
     def __str__(self):

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
@@ -99,22 +100,29 @@ def project_queryset(request):
     return filterset, rows.order_by(SORTS.get(sort, "-updated_at"), "-id"), sort
 
 
+def filter_errors(filterset) -> list[str]:
+    """「阶段：…」 lines for filter values that could not be understood (a hand-edited or
+    outdated link), so the list never silently shows something other than what was asked."""
+    if filterset.form.is_bound and not filterset.form.is_valid():
+        form = filterset.form
+        return [
+            f"{form.fields[name].label}：{message}" if name in form.fields else message
+            for name, errors in form.errors.items()
+            for message in errors
+        ]
+    return []
+
+
 @login_required
 def project_list(request):
     if not Project.access.allows(request.user, Action.VIEW):
         raise Http404
     filterset, rows, sort = project_queryset(request)
-    page = paginate(request, rows, 50)
+    # A free-text search reads every live project; counting stops at 1,000 so it costs no more.
+    page = paginate(request, rows, 50, count_cap=1000 if request.GET.get("q", "").strip() else None)
     total = sum((project.total_investment or 0) for project in page.object_list)
-    form = filterset.form
-    filter_errors = [
-        f"{form.fields[name].label if name in form.fields else '筛选'}：{message}"
-        for name, errors in (form.errors.items() if filterset.is_bound else [])
-        for message in errors
-    ]
     context = {
         "filterset": filterset,
-        "filter_errors": filter_errors,
         "page": page,
         "qs": querystring_without_page(request),
         "sort": sort,
@@ -123,7 +131,7 @@ def project_list(request):
         "page_total_yi": wan_to_yi(total),
         "can_add": Project.access.allows(request.user, Action.ADD),
         "can_bulk": Project.access.allows(request.user, Action.CHANGE),
-        "bulk_form": BulkEditForm(user=request.user),
+        "filter_errors": filter_errors(filterset),
     }
     template = "projects/project_list.html#project-table" if request.htmx else "projects/project_list.html"
     return render(request, template, context)
@@ -203,32 +211,6 @@ def project_detail(request, pk):
             "return_form": ReturnForm(),
             "total_yi": wan_to_yi(project.total_investment),
         },
-    )
-
-
-@login_required
-def project_credits(request, pk):
-    """A project's credit shares: anyone who sees the project reads them; the bureau changes them."""
-    project = _project_or_404(request.user, pk)
-    can_edit = request.user.role == "bureau"
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied("业绩归属只能由招商局调整。")
-    credits = list(project.credits.select_related("unit"))
-    units = Unit.objects.restrict(request.user).filter(active=True).order_by("path")
-    initial = [{"unit": credit.unit_id, "percent": credit.percent, "reason": credit.reason} for credit in credits]
-    formset = CreditShareFormSet(request.POST or None, initial=initial, form_kwargs={"units": units}, prefix="credits")
-    if request.method == "POST" and formset.is_valid():
-        try:
-            set_credits(request.user, project, formset.shares())
-        except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
-        else:
-            messages.success(request, "已保存业绩归属。")
-            return redirect("projects:detail", pk=project.pk)
-    return render(
-        request,
-        "projects/project_credits.html",
-        {"project": project, "credits": credits, "formset": formset, "can_edit": can_edit},
     )
 
 
@@ -417,6 +399,43 @@ def follow_up_add(request, pk):
 
 
 @login_required
+def project_credits(request, pk):
+    """A project's credit shares: everyone who sees the project reads them; the bureau
+    changes them (cross-region landing, a stationed team's home department)."""
+    project = _project_or_404(request.user, pk)
+    can_edit = request.user.role == "bureau"
+    units = Unit.objects.restrict(request.user).filter(active=True).order_by("path")
+    current = [
+        {"unit": credit.unit, "percent": credit.percent, "reason": credit.reason}
+        for credit in project.credits.select_related("unit")
+    ]
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        formset = CreditShareFormSet(request.POST, form_kwargs={"units": units})
+        if formset.is_valid():
+            shares = [
+                (row["unit"], row["percent"], row.get("reason", ""))
+                for row in formset.cleaned_data
+                if row and not row.get("DELETE")
+            ]
+            try:
+                set_credits(request.user, project, shares)
+            except (ValidationError, PermissionDenied) as error:
+                formset._non_form_errors = formset.error_class(getattr(error, "messages", [str(error)]))
+            else:
+                messages.success(request, "已更新业绩归属。")
+                return redirect("projects:detail", pk=project.pk)
+    else:
+        formset = CreditShareFormSet(initial=current, form_kwargs={"units": units})
+    return render(
+        request,
+        "projects/project_credits.html",
+        {"project": project, "formset": formset, "current": current, "can_edit": can_edit},
+    )
+
+
+@login_required
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
     response = FileResponse(
@@ -471,10 +490,19 @@ def project_merge(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_bulk_edit(request):
+    if request.method == "GET":
+        # The form is fetched when the user opens it: its unit list has thousands of
+        # options, and most visits to the list never bulk-edit.
+        if not Project.access.allows(request.user, Action.CHANGE):
+            raise PermissionDenied
+        context = {"bulk_form": BulkEditForm(user=request.user), "back": request.GET.get("back", "")}
+        return render(request, "projects/_bulk_form.html", context)
     form = BulkEditForm(request.POST, user=request.user)
-    back = request.POST.get("back") or reverse("projects:list")
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("projects:list")  # never redirect off-site (a forged "back")
     if not form.is_valid():
         messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
         return redirect(back)

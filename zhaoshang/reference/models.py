@@ -58,6 +58,8 @@ class Industry(models.Model):
         verbose_name_plural = "国民经济行业"
         ordering = ["code"]
 
+    choice_label_fields = ("code", "name")  # as __str__, for FastSelect's plain rows
+
     def __str__(self):
         return f"{self.code} {self.name}"
 

@@ -1,5 +1,7 @@
-"""Demo targets for this year and last: set from what units actually did, scaled so that
-some are ahead of 序时进度 and some behind, as in a real year."""
+"""Demo targets for this year and last, as a bureau would set them: each unit's own part
+from what it did, scaled so that some units are ahead of 序时进度 and some behind, and
+every parent's target the sum of its children's (plus its own part), so the grid shows
+no distribution gaps and the city's target is believable."""
 
 import random
 from decimal import Decimal
@@ -7,20 +9,30 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from zhaoshang.accounts.choices import UnitType
 from zhaoshang.accounts.models import Unit
 from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
-from zhaoshang.stats.services import CountingRules, Period, direct_values, rollup
+from zhaoshang.stats.services import CountingRules, Period, direct_values
 from zhaoshang.targets.models import Target
 from zhaoshang.targets.services import set_target
 
-DEMO_INDICATORS = [
-    Indicator.SIGNED_COUNT,
-    Indicator.SIGNED_BIG_COUNT,
-    Indicator.CONTRACTED_INVESTMENT,
-    Indicator.FUNDS_IN_PLACE,
-    Indicator.STARTED_COUNT,
-]
+DEMO_INDICATORS = list(Indicator)
+# A target is the year's pace times one of these: below 100 the unit runs ahead of
+# 序时进度, above 100 it falls behind.
+STRETCH = [70, 85, 95, 105, 120, 140]
+
+
+def _round(indicator: str, value: Decimal) -> Decimal:
+    if indicator not in MONEY_INDICATORS:
+        return max(Decimal(1), value.quantize(Decimal(1)))
+    step = Decimal(10) if indicator == Indicator.FOREIGN_FUNDS else Decimal(100) if value < 10000 else Decimal(1000)
+    return max(step, (value / step).quantize(Decimal(1)) * step)
+
+
+def own_part(indicator: str, done: Decimal, months: int, rng: random.Random) -> Decimal:
+    """A unit's own target for what it credits itself with: a full year at its pace, stretched."""
+    if done <= 0:
+        return Decimal(0)
+    return _round(indicator, done * 12 / months * Decimal(rng.choice(STRETCH)) / 100)
 
 
 @transaction.atomic
@@ -29,25 +41,24 @@ def build_targets(bureau, seed: int = 20250101) -> int:
         return 0
     today = timezone.localdate()
     units = list(Unit.objects.filter(active=True))
-    assessed = [
-        unit for unit in units if unit.type in (UnitType.CITY, UnitType.COUNTY, UnitType.ZONE, UnitType.CITY_LEVEL)
-    ]
+    deepest_first = sorted(units, key=lambda unit: unit.depth, reverse=True)
     rules = CountingRules()
     created = 0
     for year in (today.year - 1, today.year):
         months = 12 if year < today.year else max(today.month, 1)
         period = Period.months(year, 1, months)
         for indicator in DEMO_INDICATORS:
-            values = rollup(direct_values(indicator, period, rules), units)
-            for unit in assessed:
+            done = direct_values(indicator, period, rules)
+            totals: dict[int, Decimal] = {}
+            for unit in deepest_first:  # children before their parent
                 rng = random.Random(f"{seed}-{year}-{unit.code}-{indicator}")
-                done = values.get(unit.pk, Decimal(0))
-                full_year = done * 12 / months
-                target = full_year * Decimal(rng.choice([70, 85, 95, 105, 120, 140])) / 100
-                if indicator in MONEY_INDICATORS:
-                    target = max(Decimal(1000), (target / 1000).quantize(Decimal(1)) * 1000)
-                else:
-                    target = max(Decimal(1), target.quantize(Decimal(1)))
-                set_target(bureau, year, unit, indicator, target)
-                created += 1
+                totals[unit.pk] = totals.get(unit.pk, Decimal(0)) + own_part(
+                    indicator, done.get(unit.pk, Decimal(0)), months, rng
+                )
+                if unit.parent_id is not None:
+                    totals[unit.parent_id] = totals.get(unit.parent_id, Decimal(0)) + totals[unit.pk]
+            for unit in units:
+                if totals[unit.pk] > 0:
+                    set_target(bureau, year, unit, indicator, totals[unit.pk])
+                    created += 1
     return created

@@ -113,3 +113,30 @@ def test_the_export_is_formula_safe_and_is_itself_audited(personas, client):
     assert '\'=HYPERLINK("http://x","点我")' in values
     assert not any(isinstance(value, str) and value.startswith("=") for value in values)
     assert AuditLog.objects.filter(action="export", username="auditor", detail__contains="导出审计日志").exists()
+
+
+def test_bulk_created_objects_get_the_same_audit_rows_as_a_save(personas):
+    from zhaoshang.core.models import record_created
+
+    with acting_as(personas.bureau, source="web", ip="10.0.0.9") as context:
+        saved = Unit.objects.create(code="ONE", name="单个保存", type="town", parent=personas.county, aliases=["甲"])
+        bulk = Unit(code="TWO", name="批量导入", type="town", parent=personas.county, aliases=["甲"])
+        bulk.path, bulk.depth = saved.path.replace("ONE", "TWO"), saved.depth
+        Unit.objects.bulk_create([bulk])
+        record_created([bulk], detail="批量")
+    one = AuditLog.objects.get(action="create", object_type="accounts.unit", object_id=str(saved.pk))
+    two = AuditLog.objects.get(action="create", object_type="accounts.unit", object_id=str(bulk.pk))
+    assert (two.username, two.user_id, two.ip, two.request_id, two.source, two.detail) == (
+        "bureau",
+        personas.bureau.pk,
+        "10.0.0.9",
+        context.request_id,
+        "web",
+        "批量",
+    )
+    assert two.time is not None and two.object_repr == "批量导入"
+    differing = {"id", "code", "name", "path", "alias_text"}  # alias_text is derived by save()
+    assert {k: v for k, v in two.changes.items() if k not in differing} == {
+        k: v for k, v in one.changes.items() if k not in differing
+    }
+    assert two.changes["name"] == [None, "批量导入"] and two.changes["aliases"] == [None, ["甲"]]

@@ -234,3 +234,31 @@ def test_reimporting_an_unknown_ledger_changes_nothing(personas):
     imported(personas, text.encode("utf-8-sig"), "台账.csv")
     again = preview_ledger(personas.bureau, text.encode("utf-8-sig"), "台账.csv", personas.county)
     assert [row.action for row in again.rows] == ["unchanged"]
+
+
+def test_the_parsed_copy_round_trips_every_cell_type_and_refuses_another_upload():
+    import datetime
+
+    from zhaoshang.imports.reading import Sheet, sheets_from_json, sheets_to_json
+
+    sheets = [
+        Sheet(
+            "台账",
+            [["项目", 1, 2.5, True, None], [datetime.datetime(2024, 3, 5, 9, 30), datetime.date(2024, 3, 5), "{}"]],
+        )
+    ]
+    copy = sheets_to_json(sheets, "abc")
+    assert sheets_from_json(copy, "abc") == sheets
+    assert sheets_from_json(copy, "another upload") is None
+    assert sheets_from_json(b"not json", "abc") is None
+
+
+def test_a_damaged_xlsx_is_refused_in_chinese():
+    import pytest
+
+    from zhaoshang.imports.reading import ReadError, read_workbook
+
+    with pytest.raises(ReadError) as refused:
+        read_workbook(b"PK\x03\x04" + b"\x00" * 200, "台账.xlsx")
+    message = str(refused.value)
+    assert message.startswith("无法读取 Excel 文件：文件已损坏") and "detect" not in message

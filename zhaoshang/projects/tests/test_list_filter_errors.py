@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("query", "label"),
-    [("amount=bogus", "协议总投资"), ("signed_from=2024-13-40", "签约自")],
+    [("amount=bogus", "协议总投资"), ("signed_from=2024-13-40", "签约自"), ("stage=bogus", "阶段")],
 )
 def test_an_invalid_filter_value_is_explained_above_the_table(personas, client, query, label):
     project(personas.officer_a, personas.town_a)

@@ -257,3 +257,41 @@ def test_the_date_after_today_is_refused(personas, client):
     tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
     response = client.post(reverse("projects:advance", args=[p.pk]), {"stage": "signed", "date": tomorrow}, follow=True)
     assert "日期不能晚于今天" in response.content.decode()
+
+
+def test_the_bulk_edit_form_is_fetched_on_demand_with_the_officers_own_units(personas, client):
+    client.force_login(personas.officer_a)
+    listing = client.get(reverse("projects:list"))
+    assert 'name="responsible_leader"' not in listing.content.decode()  # not built on every visit
+    form = client.get(reverse("projects:bulk_edit"), {"back": "/projects/?stage=signed"}).content.decode()
+    assert personas.town_a.name in form and personas.town_b.name not in form
+    assert 'value="/projects/?stage=signed"' in form
+
+
+def test_bulk_edit_never_redirects_off_site(personas, client):
+    from zhaoshang.projects.tests.factories import project
+
+    mine = project(personas.officer_a, personas.town_a, name="城关镇的项目")
+    client.force_login(personas.officer_a)
+    response = client.post(
+        reverse("projects:bulk_edit"),
+        {"ids": str(mine.pk), "responsible_leader": "王", "back": "https://evil.example/phish"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("projects:list")
+
+
+def test_sysadmin_cannot_open_the_bulk_edit_form(personas, client):
+    client.force_login(personas.sysadmin)
+    assert client.get(reverse("projects:bulk_edit")).status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [("amount=bogus", "协议总投资"), ("signed_from=2024-13-40", "签约自"), ("stage=flying", "阶段")],
+)
+def test_a_filter_value_that_cannot_be_understood_is_said_in_chinese(personas, client, query, label):
+    client.force_login(personas.bureau)
+    response = client.get(f"{reverse('projects:list')}?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "筛选条件有误" in page and label in page

@@ -1,0 +1,31 @@
+"""The leaders' dashboard page. Thin: the figures come from dashboard.services."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.choices import Action
+from zhaoshang.dashboard.forms import PeriodForm
+from zhaoshang.dashboard.services import build_dashboard
+from zhaoshang.projects.models import Project
+
+
+def dashboard_context(request) -> dict:
+    """The dashboard for the request's user, period and unit (also the leader's home)."""
+    user = request.user
+    if not Project.access.allows(user, Action.VIEW):
+        # The system admin and the auditor see no business data (三权分立).
+        raise PermissionDenied("驾驶舱只对领导、招商局和各责任单位开放。")
+    form = PeriodForm(request.GET)
+    unit = None
+    if form.unit_id() is not None:
+        # Another unit's dashboard only within the viewer's reach; otherwise it does not exist.
+        unit = get_object_or_404(Unit.objects.restrict(user), pk=form.unit_id())
+    board = build_dashboard(user, form.period(), unit, form_params=form.params())
+    return {"form": form, "board": board}
+
+
+@login_required
+def index(request):
+    return render(request, "dashboard/dashboard.html", dashboard_context(request))

@@ -1,0 +1,473 @@
+"""Funds-in-place pages: the list with its totals and export, a tranche entered on a
+project, corrected by its unit, verified or returned by the bureau, and the funds ledger
+import (upload → preview → commit → result). Thin: reads through restrict(), writes
+through services."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.export import write_xlsx, xlsx_response
+from zhaoshang.core.models import AuditLog, StaleEditError
+from zhaoshang.core.numbers import wan_to_yi
+from zhaoshang.core.views import paginate, querystring_without_page
+from zhaoshang.funds.filtersets import FundsTrancheFilterSet
+from zhaoshang.funds.forms import FundsUploadForm, TrancheForm
+from zhaoshang.funds.models import FundsTranche
+from zhaoshang.funds.services import (
+    add_evidence,
+    project_funds,
+    record_tranche,
+    return_tranche,
+    tranche_totals,
+    update_tranche,
+    verify_tranche,
+)
+from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
+from zhaoshang.imports.funds import FundsPreview, commit_funds, parse_funds, preview_funds, resolve_funds
+from zhaoshang.imports.models import ImportBatch
+from zhaoshang.imports.reading import read_workbook
+from zhaoshang.imports.services import ImportRefused
+from zhaoshang.imports.views import PREVIEW_PAGE, BatchUnreadable, _excluded_rows
+from zhaoshang.projects.choices import Verification
+from zhaoshang.projects.forms import ReturnForm
+from zhaoshang.projects.models import Project
+
+PAGE = 50
+
+
+def _tranche_or_404(user, pk, action=Action.VIEW) -> FundsTranche:
+    return get_object_or_404(
+        FundsTranche.objects.restrict(user, action).select_related(
+            "project", "project__responsible_unit", "project__investor", "submitted_by", "verified_by"
+        ),
+        pk=pk,
+    )
+
+
+def _tranche_rows(request, *, pending: bool = False):
+    """The list's rows: in scope, filtered as on screen, newest first."""
+    action = Action.VERIFY if pending else Action.VIEW
+    base = FundsTranche.objects.restrict(request.user, action)
+    if pending:
+        base = base.filter(status=Verification.SUBMITTED)
+    filterset = FundsTrancheFilterSet(request.GET or None, queryset=base, request=request)
+    rows = filterset.qs.select_related("project", "project__responsible_unit")
+    return filterset, rows.order_by("-date", "-id")
+
+
+def _list_page(request, *, pending: bool):
+    filterset, rows = _tranche_rows(request, pending=pending)
+    totals = tranche_totals(rows)
+    context = {
+        "filterset": filterset,
+        "page": paginate(request, rows, PAGE),
+        "qs": querystring_without_page(request),
+        "totals": totals,
+        "total_yi": wan_to_yi(totals.amount),
+        "pending": pending,
+        "can_verify": FundsTranche.access.allows(request.user, Action.VERIFY),
+        "return_form": ReturnForm(),
+    }
+    template = "funds/tranche_list.html#tranche-table" if request.htmx else "funds/tranche_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def tranche_list(request):
+    if not FundsTranche.access.allows(request.user, Action.VIEW):
+        raise Http404
+    return _list_page(request, pending=False)
+
+
+@login_required
+def tranche_pending(request):
+    """The bureau's queue: tranches waiting for verification, oldest concerns first in view."""
+    if not FundsTranche.access.allows(request.user, Action.VERIFY):
+        raise Http404
+    return _list_page(request, pending=True)
+
+
+EXPORT_COLUMNS = [
+    ("项目编号", 18, lambda t: t.project.code),
+    ("项目名称", 32, lambda t: t.project.name),
+    ("投资方", 30, lambda t: t.project.investor.name if t.project.investor_id else ""),
+    ("责任单位", 16, lambda t: t.project.responsible_unit.name),
+    ("到位日期", 12, lambda t: t.date),
+    ("到位金额（万元）", 16, lambda t: t.amount),
+    ("资金类型", 8, lambda t: t.get_kind_display()),
+    ("外资金额（万美元）", 16, lambda t: t.amount_usd),
+    ("资金来源", 10, lambda t: t.get_source_display()),
+    ("来源地", 12, lambda t: t.source_region),
+    ("凭证编号", 18, lambda t: t.voucher_no),
+    ("审核状态", 10, lambda t: t.get_status_display()),
+    ("退回原因", 20, lambda t: t.return_reason),
+    ("说明", 24, lambda t: t.note),
+]
+
+
+@login_required
+def tranche_export(request):
+    """The filtered list as .xlsx, with a 合计 row; every export is written to the audit log."""
+    if not FundsTranche.access.allows(request.user, Action.EXPORT):
+        raise Http404
+    base = FundsTranche.objects.restrict(request.user, Action.EXPORT)
+    filterset = FundsTrancheFilterSet(request.GET or None, queryset=base, request=request)
+    rows = filterset.qs.select_related("project", "project__responsible_unit", "project__investor").order_by(
+        "-date", "-id"
+    )
+    totals = tranche_totals(rows)
+
+    def lines():
+        for tranche in rows.iterator(chunk_size=2000):
+            yield [value(tranche) for _, _, value in EXPORT_COLUMNS]
+        yield ["合计", f"{totals.count} 笔", "", "", "", totals.amount, "", totals.amount_usd or None]
+
+    data = write_xlsx("到位资金", [(name, width) for name, width, _ in EXPORT_COLUMNS], lines())
+    AuditLog.record(
+        AuditAction.EXPORT,
+        None,
+        detail=f"导出到位资金 {totals.count} 笔，合计 {totals.amount.normalize():f} 万元（筛选：{filterset.describe()}）",
+    )
+    return xlsx_response(data, f"到位资金-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, reasons in error.message_dict.items():
+            for reason in reasons:
+                form.add_error(field if field in form.fields else None, reason)
+    else:
+        for reason in error.messages:
+            form.add_error(None, reason)
+
+
+def _save_evidence(user, tranche, files) -> None:
+    for uploaded in files:
+        add_evidence(user, tranche, uploaded)
+
+
+@login_required
+def tranche_create(request, pk):
+    """登记到位资金 on a project the user may change (its unit, or the bureau)."""
+    project = get_object_or_404(
+        Project.objects.restrict(request.user, Action.CHANGE).filter(merged_into__isnull=True), pk=pk
+    )
+    used = request.session.setdefault("used_tranche_tokens", {})
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if token and token in used:
+            # A double-clicked save: the first click recorded it; show that one.
+            return redirect("funds:detail", pk=used[token])
+        form = TrancheForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    tranche = form.save(commit=False)
+                    tranche.project = project
+                    tranche = record_tranche(request.user, tranche)
+                    _save_evidence(request.user, tranche, form.cleaned_data["evidence"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                if token:
+                    used[token] = tranche.pk
+                    request.session.modified = True
+                messages.success(request, f"已登记到位资金 {tranche.amount.normalize():f} 万元，等待招商局审核。")
+                return redirect("funds:detail", pk=tranche.pk)
+    else:
+        form = TrancheForm(initial={"date": timezone.localdate(), "token": uuid.uuid4().hex})
+    return render(
+        request, "funds/tranche_form.html", {"form": form, "project": project, "funds": project_funds(project)}
+    )
+
+
+@login_required
+def tranche_edit(request, pk):
+    """A unit corrects its tranche while it waits, or after the bureau returned it."""
+    tranche = _tranche_or_404(request.user, pk, Action.CHANGE)
+    if not tranche.editable:
+        messages.error(request, "已审核通过的到位资金不能修改；如需更正，请招商局先退回。")
+        return redirect("funds:detail", pk=pk)
+    was_returned = tranche.status == Verification.RETURNED
+    form = TrancheForm(request.POST or None, request.FILES or None, instance=tranche)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                edited = form.save(commit=False)
+                update_tranche(request.user, edited, expected_version=int(form.cleaned_data.get("version") or 0))
+                _save_evidence(request.user, edited, form.cleaned_data["evidence"])
+        except StaleEditError:
+            form.add_error(None, "该笔到位资金已被他人修改或审核，您的修改未保存。请返回详情页查看最新内容后重新编辑。")
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已保存，重新提交招商局审核。" if was_returned else "已保存。")
+            return redirect("funds:detail", pk=pk)
+    return render(
+        request,
+        "funds/tranche_form.html",
+        {"form": form, "project": tranche.project, "tranche": tranche, "funds": project_funds(tranche.project)},
+    )
+
+
+HIDDEN_HISTORY_FIELDS = {"version", "verified_by", "verified_at", "submitted_by", "submitted_at", "project"}
+
+
+def _history(tranche) -> list[dict]:
+    """The tranche's audit rows, newest first, with field names and statuses in Chinese."""
+    rows = AuditLog.objects.filter(object_type="funds.fundstranche", object_id=str(tranche.pk)).order_by("-time")
+    shown = []
+    for row in rows[:50]:
+        changes = []
+        if row.action == AuditAction.UPDATE:
+            for name, (old, new) in row.changes.items():
+                if name in HIDDEN_HISTORY_FIELDS:
+                    continue
+                field = FundsTranche._meta.get_field(name)
+                choices = dict(field.choices or ())
+                changes.append((field.verbose_name, choices.get(old, old), choices.get(new, new)))
+        shown.append({"row": row, "changes": changes})
+    return shown
+
+
+@login_required
+def tranche_detail(request, pk):
+    tranche = _tranche_or_404(request.user, pk)
+    user = request.user
+    can_change = FundsTranche.objects.restrict(user, Action.CHANGE).filter(pk=tranche.pk).exists()
+    return render(
+        request,
+        "funds/tranche_detail.html",
+        {
+            "tranche": tranche,
+            "project": tranche.project,
+            "evidence": [link.attachment for link in tranche.evidence.select_related("attachment")],
+            "history": _history(tranche),
+            "can_edit": can_change and tranche.editable,
+            "can_verify": FundsTranche.access.allows(user, Action.VERIFY),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _tranche_for_bureau(user, pk) -> FundsTranche:
+    if not FundsTranche.access.allows(user, Action.VERIFY):
+        raise Http404
+    return _tranche_or_404(user, pk, Action.VERIFY)
+
+
+def _back(request, tranche):
+    """Back to the queue the bureau came from, or to the tranche."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("funds:detail", pk=tranche.pk)
+
+
+@login_required
+@require_POST
+def tranche_verify(request, pk):
+    tranche = _tranche_for_bureau(request.user, pk)
+    verify_tranche(request.user, tranche)
+    messages.success(
+        request, f"已审核通过：{tranche.project.name} {tranche.date:%Y-%m-%d} {tranche.amount.normalize():f} 万元。"
+    )
+    return _back(request, tranche)
+
+
+@login_required
+@require_POST
+def tranche_return(request, pk):
+    tranche = _tranche_for_bureau(request.user, pk)
+    try:
+        return_tranche(request.user, tranche, request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已退回，填报单位将看到退回原因。")
+    return _back(request, tranche)
+
+
+@login_required
+@require_POST
+def tranche_verify_selected(request):
+    """The queue's 批量审核通过: each tranche verified on its own, each audited."""
+    if not FundsTranche.access.allows(request.user, Action.VERIFY):
+        raise Http404
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    tranches = list(
+        FundsTranche.objects.restrict(request.user, Action.VERIFY).filter(pk__in=ids, status=Verification.SUBMITTED)
+    )
+    if not tranches:
+        messages.error(request, "请先勾选要审核通过的到位资金。")
+    else:
+        with transaction.atomic():
+            for tranche in tranches:
+                verify_tranche(request.user, tranche)
+        messages.success(request, f"已审核通过 {len(tranches)} 笔到位资金。")
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("funds:pending")
+
+
+# --- The funds ledger import --------------------------------------------------------------------
+
+
+def _batch_or_404(user, pk, action=Action.VIEW) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.restrict(user, action).filter(kind=ImportKind.FUNDS), pk=pk)
+
+
+def _reparse(user, batch: ImportBatch) -> tuple[FundsPreview, dict]:
+    try:
+        with batch.file.open("rb") as handle:
+            data = handle.read()
+        rows, label = parse_funds(read_workbook(data, batch.original_name))
+    except (OSError, ValueError) as error:  # ReadError and a missing header are ValueErrors
+        raise BatchUnreadable(f"无法重新读取该批次的文件「{batch.original_name}」：{error}。请重新上传。") from None
+    resolve_funds(user, batch.unit, rows, label)
+    return FundsPreview(batch, rows), label
+
+
+def _unreadable(request, error: BatchUnreadable):
+    messages.error(request, str(error))
+    return redirect("funds:import")
+
+
+@login_required
+def import_upload(request):
+    if not FundsTranche.access.allows(request.user, Action.ADD):
+        raise Http404
+    form = FundsUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = preview_funds(
+                request.user,
+                upload.read(),
+                upload.name,
+                form.cleaned_data["unit"],
+                mark_verified=form.cleaned_data.get("mark_verified", False),
+            )
+        except (ValueError, ValidationError) as error:  # ReadError, no header, too large
+            form.add_error("file", "；".join(getattr(error, "messages", [str(error)])))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("funds:import_preview", pk=preview.batch.pk)
+    batches = (
+        ImportBatch.objects.restrict(request.user)
+        .filter(kind=ImportKind.FUNDS)
+        .select_related("unit", "created_by")[:10]
+    )
+    return render(request, "funds/import_upload.html", {"form": form, "batches": batches})
+
+
+# Columns of the preview table; an error in one of them is shown in its cell.
+PREVIEW_CELLS = ("name", "investor", "date", "amount", "amount_usd", "kind", "source", "voucher_no")
+FALLBACK_LABELS = {"项目名称": "name", "资金来源": "source"}
+
+
+def _decorate(rows, label: dict) -> list:
+    """The rows of one page with their matched project and their per-cell errors."""
+    cell_of = FALLBACK_LABELS | {label[name]: name for name in PREVIEW_CELLS if name in label}
+    projects = Project.objects.in_bulk([row.project_id for row in rows if row.project_id])
+    for row in rows:
+        row.project = projects.get(row.project_id)
+        row.cell_errors = {cell_of[key]: reason for key, reason in row.errors.items() if key in cell_of}
+        row.other_errors = [(key, reason) for key, reason in row.errors.items() if key not in cell_of]
+    return rows
+
+
+def _preview_context(request, preview: FundsPreview, label: dict, refused: list[str] | None = None) -> dict:
+    only_errors = request.GET.get("errors") == "1"
+    page = paginate(request, preview.error_rows if only_errors else preview.rows, PREVIEW_PAGE)
+    _decorate(page.object_list, label)
+    return {
+        "batch": preview.batch,
+        "preview": preview,
+        "page": page,
+        "qs": querystring_without_page(request),
+        "only_errors": only_errors,
+        "counts": {action: preview.count(action) for action in RowAction.values},
+        "create_amount": preview.create_amount(),
+        "error_count": len(preview.error_rows),
+        "error_numbers": ",".join(str(row.number) for row in preview.error_rows),
+        "refused": refused or [],
+    }
+
+
+@login_required
+def import_preview(request, pk):
+    batch = _batch_or_404(request.user, pk)
+    try:
+        preview, label = _reparse(request.user, batch)
+    except BatchUnreadable as error:
+        return _unreadable(request, error)
+    return render(request, "funds/import_preview.html", _preview_context(request, preview, label))
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    batch = _batch_or_404(request.user, pk, Action.CHANGE)
+    exclude = _excluded_rows(request)
+    try:
+        result = commit_funds(request.user, batch, exclude_rows=exclude)
+    except ImportRefused as refused:
+        # Nothing was saved; every reason is shown, not only the first.
+        try:
+            preview, label = _reparse(request.user, batch)
+        except BatchUnreadable as error:
+            return _unreadable(request, error)
+        context = _preview_context(request, preview, label, refused=refused.messages)
+        return render(request, "funds/import_preview.html", context, status=400)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        return redirect("funds:import_preview", pk=pk)
+    except (OSError, ValueError) as error:
+        return _unreadable(
+            request, BatchUnreadable(f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。")
+        )
+    messages.success(
+        request,
+        f"导入完成：新增 {result.count(RowAction.CREATE)} 笔，合计 {result.create_amount().normalize():f} 万元；"
+        f"无变化 {result.count(RowAction.UNCHANGED)} 笔，排除 {len(exclude)} 行。",
+    )
+    return redirect("funds:import_result", pk=pk)
+
+
+RESULT_LIMIT = 500
+
+
+@login_required
+def import_result(request, pk):
+    batch = _batch_or_404(request.user, pk)
+    if batch.status != ImportStatus.COMMITTED:
+        return redirect("funds:import_preview", pk=pk)
+    created_ids = batch.summary.get("created_ids", [])
+    tranches = list(
+        FundsTranche.objects.restrict(request.user)
+        .filter(pk__in=created_ids[:RESULT_LIMIT])
+        .select_related("project", "project__responsible_unit")
+        .order_by("date", "id")
+    )
+    return render(
+        request,
+        "funds/import_result.html",
+        {"batch": batch, "tranches": tranches, "more": max(0, len(created_ids) - len(tranches))},
+    )

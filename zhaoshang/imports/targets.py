@@ -1,0 +1,327 @@
+"""The targets sheet (目标任务表): parse, match units, preview, commit all-or-nothing.
+
+Two layouts are read:
+
+- long — one target a row: 单位, 年度, 指标, 目标值 (the bureau's usual list);
+- wide — one unit a row, one indicator a column (签约项目数, 协议引资额 …), as the
+  targets grid exports it; the year comes from a 年度 column or from the upload form.
+
+Units are matched by name, short name, code or alias. The same shape as the ledger and
+funds pipelines: ``preview_targets`` parses and stores the file, ``commit_targets``
+parses the stored file again in one transaction and refuses it if any row has an error.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.models import AuditLog
+from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan
+from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
+from zhaoshang.imports.headers import header_key, locate_header
+from zhaoshang.imports.models import ImportBatch
+from zhaoshang.imports.reading import Sheet, read_workbook
+from zhaoshang.imports.services import ImportRefused, check_upload_size, unit_index
+from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
+from zhaoshang.targets.models import Target
+from zhaoshang.targets.services import clean_value, set_target
+
+TARGET_SYNONYMS = {
+    "unit": ["单位", "单位名称", "责任单位", "县市区", "乡镇", "单位编码"],
+    "year": ["年度", "年份", "年"],
+    "indicator": ["指标", "指标名称", "考核指标"],
+    "value": ["目标值", "目标", "年计划", "目标任务", "计划"],
+}
+INDICATOR_WORDS = {header_key(label): value for value, label in Indicator.choices} | {
+    "签约项目": Indicator.SIGNED_COUNT,
+    "亿元以上项目": Indicator.SIGNED_BIG_COUNT,
+    "亿元以上签约项目": Indicator.SIGNED_BIG_COUNT,
+    "协议投资额": Indicator.CONTRACTED_INVESTMENT,
+    "协议引资": Indicator.CONTRACTED_INVESTMENT,
+    "到位资金额": Indicator.FUNDS_IN_PLACE,
+    "实际利用外资": Indicator.FOREIGN_FUNDS,
+    "到位外资": Indicator.FOREIGN_FUNDS,
+    "外资": Indicator.FOREIGN_FUNDS,
+    "开工项目": Indicator.STARTED_COUNT,
+    "亿元以上开工项目": Indicator.STARTED_BIG_COUNT,
+    "投产项目": Indicator.PRODUCTION_COUNT,
+}
+# The wide layout: each indicator is a column of its own.
+WIDE_SYNONYMS = {
+    "unit": TARGET_SYNONYMS["unit"],
+    "year": TARGET_SYNONYMS["year"],
+    **{
+        indicator: [word for word, value in INDICATOR_WORDS.items() if value == indicator]
+        for indicator in Indicator.values
+    },
+}
+LABELS = {"unit": "单位", "year": "年度", "indicator": "指标", "value": "目标值"}
+
+
+class TargetsNotFound(ValueError):
+    pass
+
+
+@dataclass
+class TargetRow:
+    number: int  # the sheet's row number
+    unit_text: str = ""
+    unit: Unit | None = None
+    year: int | None = None
+    indicator: str = ""
+    value: Decimal | None = None
+    old: Decimal | None = None
+    errors: dict[str, str] = field(default_factory=dict)  # field name → reason
+    action: str = ""
+    value_label: str = "目标值"  # the value's column as the sheet names it
+
+    @property
+    def indicator_label(self) -> str:
+        return Indicator(self.indicator).label if self.indicator in Indicator.values else ""
+
+    def messages(self) -> list[str]:
+        labels = LABELS | {"value": self.value_label}
+        return [f"第{self.number}行 {labels.get(name, name)}: {reason}" for name, reason in self.errors.items()]
+
+
+def _year(text) -> int | None:
+    text = normalise_text(text).replace("年度", "").replace("年", "")
+    if text.endswith(".0"):  # 2026 typed into a number cell
+        text = text[:-2]
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None
+
+
+def _value(indicator: str, cell, money_unit: str | None) -> Decimal | None:
+    """A target in 万元 (money) or 个 (counts); blank → None. Raises ParseError or ValidationError."""
+    value = parse_amount_wan(cell, (money_unit or "万元") if indicator in MONEY_INDICATORS else "万元")
+    return None if value is None else clean_value(indicator, value)
+
+
+def _fill(row: TargetRow, indicator: str | None, indicator_text: str, cell, money_unit: str | None) -> None:
+    if indicator is None:
+        row.errors["indicator"] = f"无法识别的指标「{indicator_text}」"
+        return
+    row.indicator = indicator
+    try:
+        row.value = _value(indicator, cell, money_unit)
+        if row.value is None:
+            row.errors["value"] = "必填"
+    except ParseError as error:
+        row.errors["value"] = str(error)
+    except ValidationError as error:
+        row.errors["value"] = "；".join(error.messages).rstrip("。")
+
+
+def parse_targets(sheets: list[Sheet], units: dict[str, Unit], default_year: int | None = None) -> list[TargetRow]:
+    """Every target of the sheet, each with its unit, year, indicator, value or its errors."""
+    for sheet in sheets:
+        header = locate_header(sheet.rows, TARGET_SYNONYMS, required=("unit", "indicator", "value"))
+        if header is not None:
+            return _parse_long(sheet, header, units, default_year)
+    for sheet in sheets:
+        header = locate_header(sheet.rows, WIDE_SYNONYMS, required=("unit",))
+        if header is not None and any(name in Indicator.values for name in header.columns):
+            return _parse_wide(sheet, header, units, default_year)
+    raise TargetsNotFound(
+        "未找到目标任务表头：需要「单位」「年度」「指标」「目标值」四列，"
+        "或「单位」列加各指标列（如「签约项目数」「协议引资额（万元）」）。"
+    )
+
+
+def _cells(raw: list, header) -> dict:
+    return {name: (raw[col.index] if col.index < len(raw) else None) for name, col in header.columns.items()}
+
+
+def _start(number: int, cell: dict, units: dict[str, Unit], default_year: int | None) -> TargetRow:
+    row = TargetRow(number, unit_text=normalise_text(cell.get("unit")))
+    row.unit = units.get(header_key(cell.get("unit")))
+    if row.unit is None:
+        row.errors["unit"] = f"未知单位「{row.unit_text}」" if row.unit_text else "必填"
+    if "year" in cell and normalise_text(cell["year"]):
+        row.year = _year(cell["year"])
+        if row.year is None:
+            row.errors["year"] = f"无法识别的年度「{normalise_text(cell['year'])}」"
+    elif default_year is not None:
+        row.year = default_year
+    else:
+        row.errors["year"] = "必填（或在上传时选择年度）"
+    return row
+
+
+def _data_rows(sheet: Sheet, header):
+    for offset, raw in enumerate(sheet.rows[header.data_start :]):
+        cell = _cells(raw, header)
+        if any(normalise_text(value) for value in cell.values()):
+            yield header.data_start + offset + 1, cell
+
+
+def _parse_long(sheet, header, units, default_year) -> list[TargetRow]:
+    rows = []
+    money_unit = header.columns["value"].money_unit or header.default_money_unit
+    for number, cell in _data_rows(sheet, header):
+        row = _start(number, cell, units, default_year)
+        text = normalise_text(cell["indicator"])
+        _fill(row, INDICATOR_WORDS.get(header_key(text)), text, cell["value"], money_unit)
+        rows.append(row)
+    return rows
+
+
+def _parse_wide(sheet, header, units, default_year) -> list[TargetRow]:
+    rows = []
+    indicators = [name for name in Indicator.values if name in header.columns]
+    for number, cell in _data_rows(sheet, header):
+        filled = [name for name in indicators if normalise_text(cell[name])]
+        if not filled:
+            continue  # a unit without any target in this sheet: nothing to import
+        first = _start(number, cell, units, default_year)
+        if first.errors:  # an unknown unit or year is said once for the row
+            rows.append(first)
+            continue
+        for indicator in filled:
+            row = _start(number, cell, units, default_year)
+            row.value_label = header.columns[indicator].header
+            money_unit = header.columns[indicator].money_unit or header.default_money_unit
+            _fill(row, indicator, "", cell[indicator], money_unit)
+            rows.append(row)
+    return rows
+
+
+def resolve_targets(rows: list[TargetRow]) -> None:
+    """Compare each target with the stored one; flag the same target given twice."""
+    years = {row.year for row in rows if row.year}
+    stored = {
+        (unit_id, year, indicator): value
+        for unit_id, year, indicator, value in Target.objects.filter(year__in=years).values_list(
+            "unit_id", "year", "indicator", "value"
+        )
+    }
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row.errors:
+            row.action = RowAction.ERROR
+            continue
+        key = (row.unit.pk, row.year, row.indicator)
+        if key in seen:
+            row.errors["value"] = f"与第{seen[key]}行重复（同一单位、年度、指标）"
+            row.action = RowAction.ERROR
+            continue
+        seen[key] = row.number
+        row.old = stored.get(key)
+        if row.old is None:
+            row.action = RowAction.CREATE
+        elif row.old != row.value:
+            row.action = RowAction.UPDATE
+        else:
+            row.action = RowAction.UNCHANGED
+
+
+@dataclass
+class TargetsPreview:
+    batch: ImportBatch
+    rows: list[TargetRow]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def error_rows(self) -> list[TargetRow]:
+        return [row for row in self.rows if row.errors]
+
+    def messages(self) -> list[str]:
+        return [message for row in self.error_rows for message in row.messages()]
+
+
+def _check(user) -> None:
+    if not Target.access.allows(user, Action.VERIFY):
+        raise PermissionDenied("目标任务由招商局下达，您没有导入目标任务的权限。")
+
+
+def _units(user) -> dict[str, Unit]:
+    index: dict[str, Unit] = {}
+    for root in Unit.objects.restrict(user).filter(parent__isnull=True):
+        index.update(unit_index(user, root))
+    return index
+
+
+def _parse(user, data: bytes, filename: str, default_year: int | None) -> list[TargetRow]:
+    rows = parse_targets(read_workbook(data, filename), _units(user), default_year)
+    resolve_targets(rows)
+    return rows
+
+
+def _summary(preview: TargetsPreview) -> dict:
+    return {
+        "rows": len(preview.rows),
+        "create": preview.count(RowAction.CREATE),
+        "update": preview.count(RowAction.UPDATE),
+        "unchanged": preview.count(RowAction.UNCHANGED),
+        "errors": len(preview.error_rows),
+        "messages": preview.messages()[:200],
+    }
+
+
+def preview_targets(
+    user, data: bytes, filename: str, *, default_year: int | None = None, store: bool = True
+) -> TargetsPreview:
+    _check(user)
+    check_upload_size(data)
+    rows = _parse(user, data, filename, default_year)
+    scope = Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path").first() or user.unit
+    batch = ImportBatch(
+        kind=ImportKind.TARGETS,
+        unit=scope,
+        original_name=filename[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        created_by=user,
+        created_at=timezone.now(),
+    )
+    preview = TargetsPreview(batch, rows)
+    batch.summary = _summary(preview) | {"default_year": default_year}
+    batch.status = ImportStatus.REFUSED if preview.error_rows else ImportStatus.PREVIEWED
+    if store:
+        batch.file.save(batch.sha256, ContentFile(data), save=False)
+        batch.save()
+    return preview
+
+
+def reparse_targets(user, batch: ImportBatch) -> TargetsPreview:
+    """The stored file parsed again under today's data (raises OSError/ValueError if unreadable)."""
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != batch.sha256:
+        raise ValidationError("导入文件已损坏或被替换，请重新上传。")
+    return TargetsPreview(batch, _parse(user, data, batch.original_name, batch.summary.get("default_year")))
+
+
+@transaction.atomic
+def commit_targets(user, batch: ImportBatch) -> TargetsPreview:
+    """All targets of the file or none: any error refuses the whole file."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == ImportStatus.COMMITTED:
+        raise ValidationError("该批次已导入，不能重复提交。")
+    _check(user)
+    preview = reparse_targets(user, batch)
+    if preview.error_rows:
+        raise ImportRefused(preview.messages())
+    for row in preview.rows:
+        if row.action in (RowAction.CREATE, RowAction.UPDATE):
+            set_target(user, row.year, row.unit, row.indicator, row.value)
+    batch.status = ImportStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.summary = _summary(preview) | {"default_year": batch.summary.get("default_year")}
+    batch.save()
+    AuditLog.record(
+        AuditAction.IMPORT,
+        batch,
+        detail=f"导入目标任务「{batch.original_name}」：新增 {batch.summary['create']} 条，"
+        f"更新 {batch.summary['update']} 条，无变化 {batch.summary['unchanged']} 条",
+    )
+    return preview
