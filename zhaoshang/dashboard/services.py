@@ -280,18 +280,26 @@ def percent_text(value: Decimal | None) -> str:
     return "—" if shown_value is None else f"{shown_value}%"
 
 
+def _points(ratio_value: Decimal | None) -> Decimal | None:
+    """A ratio as rounded percentage points, with no "-0.0"."""
+    points = percent(ratio_value)
+    return abs(points) if points is not None and points == 0 else points
+
+
 def gap_text(gap: Decimal | None) -> str:
-    """超序时进度 7.8 个百分点 / 落后序时进度 3.2 个百分点."""
-    points = percent(gap)
+    """超序时进度 7.8 个百分点 / 落后序时进度 3.2 个百分点 / 与序时进度持平."""
+    points = _points(gap)
     if points is None:
         return "—"
-    if points >= 0:
+    if points == 0:
+        return "与序时进度持平"
+    if points > 0:
         return f"超序时进度 {points} 个百分点"
     return f"落后序时进度 {-points} 个百分点"
 
 
 def yoy_text(growth: Decimal | None) -> str:
-    points = percent(growth)
+    points = _points(growth)
     if points is None:
         return "去年同期为零，不计同比"
     if points >= 0:
@@ -439,7 +447,9 @@ class Kpi:
 
     @property
     def ahead(self) -> bool:
-        return self.gap is not None and self.gap >= 0
+        """At or ahead of 序时进度 as shown (rounded), so colour and words agree."""
+        points = _points(self.gap)
+        return points is not None and points >= 0
 
     @property
     def schedule_percent(self) -> Decimal:
@@ -661,7 +671,7 @@ def _ranking(scope: Scope, period: Period, rules: CountingRules, targets: dict, 
                 "completion": None if completion is None else str(percent(completion)),
                 "completion_rank": completion_ranks.get(unit.pk),
                 "gap": gap_text(None if completion is None else completion - period.schedule),
-                "ahead": completion is not None and completion >= period.schedule,
+                "ahead": completion is not None and _points(completion - period.schedule) >= 0,
                 "url": signed_link(unit_scope, period, rules),
                 "ytd_url": signed_link(unit_scope, ytd, rules),
                 "dashboard_url": dashboard_link(unit, form_params),

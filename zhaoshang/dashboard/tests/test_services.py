@@ -204,6 +204,8 @@ def test_display_texts_follow_the_bulletins_wording():
     assert gap_text(D("0.078")) == "超序时进度 7.8 个百分点"
     assert gap_text(D("-0.0325")) == "落后序时进度 3.3 个百分点"  # half-up
     assert gap_text(None) == "—"
+    assert gap_text(D("-0.0004")) == "与序时进度持平"  # never "-0.0"
+    assert yoy_text(D("-0.0001")) == "同比增长 0.0%"
     assert yoy_text(D("0.966")) == "同比增长 96.6%"
     assert yoy_text(D("-0.05")) == "同比下降 5.0%"
 
