@@ -99,6 +99,101 @@ def uscc(rng):
     return body + uscc_check_character(body)
 
 
+def insert_rows(model, columns: list[str], rows) -> int:
+    """A plain prepared INSERT over many rows (executemany), values already adapted: Django's
+    bulk_create compiles each value of two million rows one by one. A fixture only."""
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "  # noqa: S608 - fixture, names from the model
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    count, chunk = 0, []
+    with connection.cursor() as cursor:
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == 20000:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def add_money(rng, scale):
+    """Issue 4's benchmark: 2,000,000 funds tranches (×scale) over the signed projects, dated
+    2024–2025, 85 % verified, one in ten foreign with its 万美元; and a target for every unit,
+    indicator and year (2024, 2025)."""
+    from zhaoshang.funds.models import FundsTranche
+    from zhaoshang.stats.choices import Indicator
+    from zhaoshang.targets.models import Target
+
+    started = time.perf_counter()
+    ops = connection.ops
+    signed = list(Project.objects.filter(signed_on__isnull=False).values_list("pk", "signed_on"))
+    n_tranches = int(2_000_000 * scale)
+    verified_at = ops.adapt_datetimefield_value(datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC))
+    submitted_at = ops.adapt_datetimefield_value(datetime.datetime(2025, 12, 31, 9, 0, tzinfo=datetime.UTC))
+    first_day = datetime.date(2024, 1, 1)
+    sources = ["outside_city", "outside_province", "abroad"]
+    regions = ["宁波", "上海", "深圳", "香港", "新加坡", "苏州", "杭州"]
+
+    def tranches():
+        for index in range(n_tranches):
+            pk, signed_on = signed[rng.randrange(len(signed))]
+            start = max(first_day, signed_on)
+            date = start + datetime.timedelta(
+                days=rng.randrange(max(1, (datetime.date(2025, 12, 31) - start).days + 1))
+            )
+            amount = Decimal(rng.randrange(10, 5000)) + Decimal(rng.randrange(100)) / 100
+            foreign = rng.random() < 0.1
+            status = "verified" if rng.random() < 0.85 else "submitted"
+            yield [
+                1,  # version
+                pk,
+                ops.adapt_datefield_value(date),
+                ops.adapt_decimalfield_value(amount, 18, 4),
+                "foreign" if foreign else "domestic",
+                ops.adapt_decimalfield_value((amount / 7).quantize(Decimal("0.0001")), 18, 4) if foreign else None,
+                "abroad" if foreign else rng.choice(sources[:2]),
+                rng.choice(regions),
+                f"PZ{index:08d}",
+                "",
+                status,
+                "",
+                submitted_at,
+                verified_at if status == "verified" else None,
+                False,
+            ]
+
+    columns = [
+        "version", "project_id", "date", "amount", "kind", "amount_usd", "source", "source_region", "voucher_no",
+        "note", "status", "return_reason", "submitted_at", "verified_at", "verified_by_import",
+    ]  # fmt: skip
+    with transaction.atomic():
+        count = insert_rows(FundsTranche, columns, tranches())
+    print(f"tranches: {count}  ({time.perf_counter() - started:.0f}s)")
+
+    units = list(Unit.objects.values_list("pk", "depth"))
+    values = {
+        Indicator.SIGNED_COUNT: 40, Indicator.SIGNED_BIG_COUNT: 8, Indicator.CONTRACTED_INVESTMENT: 600000,
+        Indicator.FUNDS_IN_PLACE: 400000, Indicator.FOREIGN_FUNDS: 5000, Indicator.STARTED_COUNT: 20,
+        Indicator.STARTED_BIG_COUNT: 4, Indicator.PRODUCTION_COUNT: 10,
+    }  # fmt: skip
+
+    def targets():
+        for year in (2024, 2025):
+            for pk, depth in units:
+                weight = 8 ** max(0, 3 - depth)  # a county's target is about eight towns'
+                for indicator, base in values.items():
+                    yield [year, pk, indicator.value, ops.adapt_decimalfield_value(Decimal(base * weight), 18, 4), ""]
+
+    with transaction.atomic():
+        count = insert_rows(Target, ["year", "unit_id", "indicator", "value", "note"], targets())
+    print(f"targets: {count}  ({time.perf_counter() - started:.0f}s)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
@@ -107,7 +202,14 @@ def main():
     rng = random.Random(args.seed)
     started = time.perf_counter()
     if Project.objects.exists():
-        print("database already has projects; delete it to regenerate")
+        from zhaoshang.funds.models import FundsTranche
+
+        if FundsTranche.objects.exists():
+            print("database already has projects and tranches; delete it to regenerate")
+            return
+        add_money(random.Random(args.seed + 1), args.scale)  # a dataset made before issue 4
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
         return
 
     with transaction.atomic():
@@ -265,12 +367,11 @@ def main():
         ProjectCredit.objects.bulk_create(credits, batch_size=BATCH)
         StageEvent.objects.bulk_create(events, batch_size=BATCH)
         FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    add_money(random.Random(args.seed + 1), args.scale)
+    with connection.cursor() as cursor:
+        # PostgreSQL: VACUUM too, so the visibility map lets counts use index-only scans, as
+        # autovacuum would have done on a database that grew over months.
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
     print(
         f"done: {Unit.objects.count()} units, {Project.objects.count()} projects, {StageEvent.objects.count()} events, "
         f"{FollowUp.objects.count()} follow-ups, {ProjectCredit.objects.count()} credit shares in {time.perf_counter() - started:.0f}s"

@@ -241,3 +241,6 @@ if STATS_SIGNING_DATE not in ("event", "verification"):
 STATS_BIG_PROJECT_WAN = env_int("ZHAOSHANG_STATS_BIG_PROJECT_WAN", 10000, minimum=1)
 # Count submitted (not yet verified) events and tranches too. Default: verified only.
 STATS_INCLUDE_SUBMITTED = env_bool("ZHAOSHANG_STATS_INCLUDE_SUBMITTED", False)
+# The monthly roll-up (stats.UnitMonthFact) answers month-aligned periods under the rules
+# above; after changing a rule, run `manage.py rebuild_stats`.
+STATS_ROLLUPS = env_bool("ZHAOSHANG_STATS_ROLLUPS", True)

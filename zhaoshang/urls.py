@@ -6,6 +6,7 @@ urlpatterns = [
     path("reference/", include("zhaoshang.reference.urls")),
     path("projects/", include("zhaoshang.projects.urls")),
     path("imports/", include("zhaoshang.imports.urls")),
+    path("stats/", include("zhaoshang.stats.urls")),
     path("funds/", include("zhaoshang.funds.urls")),
     path("targets/", include("zhaoshang.targets.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
@@ -381,6 +381,10 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
         "updated_ids": [row.project_id for row in parsed.rows if row.action == RowAction.UPDATE],
     }
     batch.save()
+    if len(todo) >= 1000:
+        # Thousands of new rows at once: let SQLite refresh its planner statistics, or it
+        # may keep choosing plans made for a smaller table (PostgreSQL's autovacuum does this).
+        transaction.on_commit(refresh_planner_statistics)
     AuditLog.record(
         AuditAction.IMPORT,
         batch,
@@ -391,6 +395,12 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
         ),
     )
     return preview
+
+
+def refresh_planner_statistics() -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
 
 
 def _apply(project: Project, values: dict, *, creating: bool) -> None:

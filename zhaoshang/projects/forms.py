@@ -215,3 +215,42 @@ class BulkEditForm(StyledFormMixin, forms.Form):
             return [int(part) for part in self.cleaned_data["ids"].split(",") if part.strip()]
         except ValueError:
             raise ValidationError("所选项目有误，请重新勾选。") from None
+
+
+class CreditShareForm(StyledFormMixin, forms.Form):
+    """One row of a project's credit shares (业绩归属)."""
+
+    unit = forms.ModelChoiceField(label="计入单位", queryset=Unit.objects.none(), empty_label="（选择单位）")
+    percent = forms.DecimalField(
+        label="比例（%）",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        error_messages={"min_value": "比例须大于 0。", "max_value": "比例不能超过 100%。"},
+    )
+    reason = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+
+class BaseCreditShareFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not rows:
+            raise ValidationError("至少需要一个计入单位。")
+        units = [row["unit"].pk for row in rows]
+        if len(set(units)) != len(units):
+            raise ValidationError("同一单位不能重复出现。")
+        total = sum((row["percent"] for row in rows), Decimal(0))
+        if total != Decimal(100):
+            raise ValidationError(f"各单位比例之和须为 100%，当前为 {total.normalize():f}%。")
+
+
+CreditShareFormSet = forms.formset_factory(
+    CreditShareForm, formset=BaseCreditShareFormSet, extra=2, can_delete=True, max_num=20, validate_max=True
+)

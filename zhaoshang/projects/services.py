@@ -428,6 +428,7 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
     import; the events carry verified_by_import and the audit log says so.
     """
     from zhaoshang.core.models import record_created
+    from zhaoshang.stats.facts import add_projects
 
     _require(user, Action.ADD)
     if verified and not StageEvent.access.allows(user, Action.VERIFY):
@@ -491,6 +492,7 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
             events.append(event)
     StageEvent.objects.bulk_create(events, batch_size=2000)
     record_created(events, detail="台账导入")
+    add_projects([project.pk for project in projects])  # bulk inserts send no signals
     if verified:
         context = current_context()
         AuditLog.objects.bulk_create(

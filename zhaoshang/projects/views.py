@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
@@ -22,7 +23,14 @@ from zhaoshang.projects.attachments import save_attachment
 from zhaoshang.projects.choices import LIFECYCLE, Stage
 from zhaoshang.projects.duplicates import find_duplicates, merge_projects
 from zhaoshang.projects.filtersets import ProjectFilterSet
-from zhaoshang.projects.forms import BulkEditForm, FollowUpForm, ProjectForm, ReturnForm, StageClaimForm
+from zhaoshang.projects.forms import (
+    BulkEditForm,
+    CreditShareFormSet,
+    FollowUpForm,
+    ProjectForm,
+    ReturnForm,
+    StageClaimForm,
+)
 from zhaoshang.projects.models import Attachment, Project, StageEvent
 from zhaoshang.projects.services import (
     StageClaim,
@@ -31,6 +39,7 @@ from zhaoshang.projects.services import (
     create_project,
     find_or_create_investor,
     return_event,
+    set_credits,
     submit_stage,
     update_project,
     verify_event,
@@ -91,6 +100,19 @@ def project_queryset(request):
     return filterset, rows.order_by(SORTS.get(sort, "-updated_at"), "-id"), sort
 
 
+def filter_errors(filterset) -> list[str]:
+    """「阶段：…」 lines for filter values that could not be understood (a hand-edited or
+    outdated link), so the list never silently shows something other than what was asked."""
+    if filterset.form.is_bound and not filterset.form.is_valid():
+        form = filterset.form
+        return [
+            f"{form.fields[name].label}：{message}" if name in form.fields else message
+            for name, errors in form.errors.items()
+            for message in errors
+        ]
+    return []
+
+
 @login_required
 def project_list(request):
     if not Project.access.allows(request.user, Action.VIEW):
@@ -109,6 +131,7 @@ def project_list(request):
         "page_total_yi": wan_to_yi(total),
         "can_add": Project.access.allows(request.user, Action.ADD),
         "can_bulk": Project.access.allows(request.user, Action.CHANGE),
+        "filter_errors": filter_errors(filterset),
     }
     template = "projects/project_list.html#project-table" if request.htmx else "projects/project_list.html"
     return render(request, template, context)
@@ -373,6 +396,43 @@ def follow_up_add(request, pk):
             ),
         )
     return redirect("projects:detail", pk=pk)
+
+
+@login_required
+def project_credits(request, pk):
+    """A project's credit shares: everyone who sees the project reads them; the bureau
+    changes them (cross-region landing, a stationed team's home department)."""
+    project = _project_or_404(request.user, pk)
+    can_edit = request.user.role == "bureau"
+    units = Unit.objects.restrict(request.user).filter(active=True).order_by("path")
+    current = [
+        {"unit": credit.unit, "percent": credit.percent, "reason": credit.reason}
+        for credit in project.credits.select_related("unit")
+    ]
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        formset = CreditShareFormSet(request.POST, form_kwargs={"units": units})
+        if formset.is_valid():
+            shares = [
+                (row["unit"], row["percent"], row.get("reason", ""))
+                for row in formset.cleaned_data
+                if row and not row.get("DELETE")
+            ]
+            try:
+                set_credits(request.user, project, shares)
+            except (ValidationError, PermissionDenied) as error:
+                formset._non_form_errors = formset.error_class(getattr(error, "messages", [str(error)]))
+            else:
+                messages.success(request, "已更新业绩归属。")
+                return redirect("projects:detail", pk=project.pk)
+    else:
+        formset = CreditShareFormSet(initial=current, form_kwargs={"units": units})
+    return render(
+        request,
+        "projects/project_credits.html",
+        {"project": project, "formset": formset, "current": current, "can_edit": can_edit},
+    )
 
 
 @login_required

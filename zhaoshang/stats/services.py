@@ -23,6 +23,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
@@ -30,7 +31,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from zhaoshang.core.numbers import round_half_up
 from zhaoshang.projects.choices import Stage, Verification
-from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
 
 YUAN_PER_WAN = 10000
 BASIS_POINTS = 10000  # 100.00% = 10,000 bp
@@ -92,6 +93,12 @@ class Period:
     def year_to_date(self) -> "Period":
         """1 January to the end of this period: what annual completion is measured on."""
         return Period(datetime.date(self.end.year, 1, 1), self.end, f"{self.end.year}年1—{self.end.month}月")
+
+    @property
+    def month_aligned(self) -> bool:
+        """Whole months: from a 1st to a month's last day (what the roll-up can answer)."""
+        last = calendar.monthrange(self.end.year, self.end.month)[1]
+        return self.start.day == 1 and self.end.day == last
 
     @property
     def schedule(self) -> Decimal:
@@ -247,7 +254,33 @@ def funds_in_place(period: Period, rules: CountingRules, within=None, foreign: b
 def direct_values(
     indicator: str, period: Period, rules: CountingRules | None = None, within=None
 ) -> dict[int, Decimal]:
-    """{unit id: value credited to that unit itself} for one indicator."""
+    """{unit id: value credited to that unit itself} for one indicator.
+
+    Month-aligned periods under the deployment's own rules are read from the monthly
+    roll-up (stats.models.UnitMonthFact, kept exact by stats.facts); any other period or
+    rule is computed from the rows themselves by the functions above."""
+    rules = rules or CountingRules.from_settings()
+    if settings.STATS_ROLLUPS and period.month_aligned and rules == CountingRules.from_settings():
+        return _from_rollup(indicator, period, within)
+    return computed_values(indicator, period, rules, within)
+
+
+def _from_rollup(indicator: str, period: Period, within=None) -> dict[int, Decimal]:
+    from zhaoshang.stats.models import UnitMonthFact
+
+    facts = UnitMonthFact.objects.filter(indicator=indicator, month__range=(period.start, period.end))
+    if within is not None:
+        facts = facts.filter(unit__path__startswith=within.path)
+    rows = facts.values_list("unit").annotate(total=Sum("amount")).values_list("unit", "total")
+    if indicator in MONEY_INDICATORS:
+        return {unit: _wan_from_yuan_bp(total) for unit, total in rows if total}
+    return {unit: Decimal(total) for unit, total in rows if total}
+
+
+def computed_values(
+    indicator: str, period: Period, rules: CountingRules | None = None, within=None
+) -> dict[int, Decimal]:
+    """``direct_values`` computed from the projects, events and tranches themselves."""
     rules = rules or CountingRules.from_settings()
     match indicator:
         case Indicator.SIGNED_COUNT:
@@ -276,14 +309,16 @@ def value(indicator: str, unit, period: Period, rules: CountingRules | None = No
 
 def rollup(direct: dict[int, Decimal], units) -> dict[int, Decimal]:
     """Subtree sums: each unit's own value plus all its descendants'. ``units`` must be
-    the whole tree below the units asked about (so that every child is present)."""
+    the whole tree below the units asked about (so that every child is present); any
+    objects with ``pk``, ``parent_id`` and ``depth`` (units, or ``TreeNode``)."""
+    nodes = sorted(((unit.depth, unit.pk, unit.parent_id) for unit in units), reverse=True)
+    present = {pk for _, pk, _ in nodes}
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    ordered = sorted(units, key=lambda unit: unit.depth, reverse=True)
-    present = {unit.pk for unit in ordered}
-    for unit in ordered:
-        totals[unit.pk] += direct.get(unit.pk, Decimal(0))
-        if unit.parent_id in present:
-            totals[unit.parent_id] += totals[unit.pk]
+    zero = Decimal(0)
+    for _, pk, parent_id in nodes:  # deepest first: children are summed before parents
+        totals[pk] += direct.get(pk, zero)
+        if parent_id in present:
+            totals[parent_id] += totals[pk]
     return dict(totals)
 
 
@@ -346,6 +381,27 @@ class UnitTable:
         return [INDICATOR_RULES[Indicator(indicator)] for indicator in self.indicators] + [self.rules.describe()]
 
 
+class TreeNode(NamedTuple):
+    pk: int
+    parent_id: int | None
+    depth: int
+    path: str
+
+
+def subtrees(units) -> list[TreeNode]:
+    """Every unit at or below any of ``units``, as plain tuples. The unit table is small (a
+    province has a few thousand), so it is read whole and filtered here: one OR-ed path
+    condition per unit asked about overflowed SQLite's expression depth."""
+    from zhaoshang.accounts.models import Unit
+
+    roots = {unit.path for unit in units}
+    return [
+        TreeNode(*row)
+        for row in Unit._base_manager.values_list("pk", "parent_id", "depth", "path")
+        if any(row[3][: end + 1] in roots for end, char in enumerate(row[3]) if char == "/")
+    ]
+
+
 def unit_table(units, indicators: list[str], period: Period, rules: CountingRules | None = None) -> UnitTable:
     """For each unit (its subtree) and indicator: value, target, completion, gap to
     序时进度, last year's value and 同比, and rank among ``units``.
@@ -353,42 +409,115 @@ def unit_table(units, indicators: list[str], period: Period, rules: CountingRule
     One grouped query per indicator and year, rolled up over the tree in Python: the cost
     does not grow with the number of units asked about.
     """
-    from zhaoshang.accounts.models import Unit
     from zhaoshang.targets.models import Target
 
     rules = rules or CountingRules.from_settings()
     units = list(units)
     if not units:
         return UnitTable(period, indicators, [], rules, period.schedule)
-    tree = list(
-        Unit.objects.filter(Q(*[Q(path__startswith=unit.path) for unit in units], _connector=Q.OR)).only(
-            "pk", "parent_id", "depth", "path"
-        )
-    )
+    tree = subtrees(units)
     last_period = period.same_period_last_year()
     ytd = period.year_to_date()
+    ids = [unit.pk for unit in units]
     targets = {
-        (target.unit_id, target.indicator): target.value
-        for target in Target.objects.filter(year=period.end.year, unit__in=units, indicator__in=indicators)
+        (unit_id, indicator): target
+        for unit_id, indicator, target in Target.objects.filter(
+            year=period.end.year, unit__in=ids, indicator__in=indicators
+        ).values_list("unit_id", "indicator", "value")
     }
     rows = {unit.pk: TableRow(unit) for unit in units}
+    zero, schedule = Decimal(0), period.schedule
     for indicator in indicators:
         now = rollup(direct_values(indicator, period, rules), tree)
         before = rollup(direct_values(indicator, last_period, rules), tree)
         same_span = (ytd.start, ytd.end) == (period.start, period.end)
         year_so_far = now if same_span else rollup(direct_values(indicator, ytd, rules), tree)
-        for unit in units:
-            target = targets.get((unit.pk, indicator))
-            completion = ratio(year_so_far.get(unit.pk, Decimal(0)), target)
-            rows[unit.pk].cells[indicator] = Cell(
-                value=now.get(unit.pk, Decimal(0)),
+        for pk in ids:
+            target = targets.get((pk, indicator))
+            completion = ratio(year_so_far.get(pk, zero), target)
+            current, previous = now.get(pk, zero), before.get(pk, zero)
+            rows[pk].cells[indicator] = Cell(
+                value=current,
                 target=target,
                 completion=completion,
-                schedule_gap=None if completion is None else completion - period.schedule,
-                last_year=before.get(unit.pk, Decimal(0)),
-                yoy=year_on_year(now.get(unit.pk, Decimal(0)), before.get(unit.pk, Decimal(0))),
+                schedule_gap=None if completion is None else completion - schedule,
+                last_year=previous,
+                yoy=year_on_year(current, previous),
             )
-        ranks = rank_desc({unit.pk: rows[unit.pk].cells[indicator].value for unit in units})
-        for unit in units:
-            rows[unit.pk].cells[indicator].rank = ranks.get(unit.pk)
-    return UnitTable(period, indicators, [rows[unit.pk] for unit in units], rules, period.schedule)
+        ranks = rank_desc({pk: rows[pk].cells[indicator].value for pk in ids})
+        for pk in ids:
+            rows[pk].cells[indicator].rank = ranks.get(pk)
+    return UnitTable(period, indicators, [rows[pk] for pk in ids], rules, schedule)
+
+
+# --- Behind a number (drill-down) ------------------------------------------------------------
+
+
+@dataclass
+class Contribution:
+    """One project (or tranche) behind a figure, with what it adds to the figure."""
+
+    project: object
+    date: datetime.date
+    amount: Decimal  # its contribution: 1 for a count, or the credited share in 万元 / 万美元
+    tranche: object = None
+
+
+def behind(indicator: str, unit, period: Period, rules: CountingRules | None = None) -> list[Contribution]:
+    """The rows that make ``indicator`` for ``unit``'s subtree in ``period``, by the same
+    querysets as the figure itself; their amounts add up to ``value(...)`` exactly."""
+    from zhaoshang.funds.models import FundsTranche
+
+    rules = rules or CountingRules.from_settings()
+    money = indicator in MONEY_INDICATORS
+    credits_in = {"credits__unit__path__startswith": unit.path}
+
+    def share(project) -> Decimal:
+        in_scope = [c for c in project.credits.all() if c.unit.path.startswith(unit.path)]
+        return sum((credit.percent for credit in in_scope), Decimal(0)) / 100
+
+    if indicator in (Indicator.FUNDS_IN_PLACE, Indicator.FOREIGN_FUNDS):
+        tranches = FundsTranche.objects.filter(
+            status__in=rules.statuses, date__range=(period.start, period.end), project__merged_into__isnull=True
+        ).filter(project__in=_projects_matching(credits_in))
+        if indicator == Indicator.FOREIGN_FUNDS:
+            tranches = tranches.filter(kind="foreign", amount_usd__isnull=False)
+        tranches = tranches.select_related("project").prefetch_related("project__credits__unit").order_by("date", "pk")
+        field_name = "amount_usd" if indicator == Indicator.FOREIGN_FUNDS else "amount"
+        return [Contribution(t.project, t.date, getattr(t, field_name) * share(t.project), tranche=t) for t in tranches]
+    stage = {
+        Indicator.SIGNED_COUNT: Stage.SIGNED,
+        Indicator.SIGNED_BIG_COUNT: Stage.SIGNED,
+        Indicator.CONTRACTED_INVESTMENT: Stage.SIGNED,
+        Indicator.STARTED_COUNT: Stage.STARTED,
+        Indicator.STARTED_BIG_COUNT: Stage.STARTED,
+        Indicator.PRODUCTION_COUNT: Stage.PRODUCTION,
+    }[Indicator(indicator)]
+    events = _first_events(stage, period, rules)
+    if indicator == Indicator.SIGNED_BIG_COUNT:
+        events = events.annotate(counted=Coalesce("amount", "project__total_investment")).filter(
+            counted__gte=rules.big_threshold_wan
+        )
+    if indicator == Indicator.STARTED_BIG_COUNT:
+        events = events.filter(project__total_investment__gte=rules.big_threshold_wan)
+    if money:
+        events = events.filter(project__in=_projects_matching(credits_in))
+    else:
+        events = _within(events, unit, "project__count_unit")
+    events = events.select_related("project").prefetch_related("project__credits__unit").order_by("date", "pk")
+    result = []
+    for event in events:
+        if money:
+            amount = (event.amount if event.amount is not None else event.project.total_investment) * share(
+                event.project
+            )
+        else:
+            amount = Decimal(1)
+        result.append(Contribution(event.project, event.date, amount))
+    return result
+
+
+def _projects_matching(condition: dict):
+    from zhaoshang.projects.models import Project
+
+    return Project._base_manager.filter(**condition).values("pk")

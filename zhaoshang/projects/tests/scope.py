@@ -22,6 +22,7 @@ def town_b_attachment(personas):
 SCOPE_CHECKS = [
     ScopeCheck("projects:detail", lambda p: {"pk": town_b_project(p).pk}),
     ScopeCheck("projects:edit", lambda p: {"pk": town_b_project(p).pk}),
+    ScopeCheck("projects:credits", lambda p: {"pk": town_b_project(p).pk}),
     ScopeCheck("projects:attachment_download", town_b_attachment),
 ]
 

@@ -283,3 +283,15 @@ def test_bulk_edit_never_redirects_off_site(personas, client):
 def test_sysadmin_cannot_open_the_bulk_edit_form(personas, client):
     client.force_login(personas.sysadmin)
     assert client.get(reverse("projects:bulk_edit")).status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [("amount=bogus", "协议总投资"), ("signed_from=2024-13-40", "签约自"), ("stage=flying", "阶段")],
+)
+def test_a_filter_value_that_cannot_be_understood_is_said_in_chinese(personas, client, query, label):
+    client.force_login(personas.bureau)
+    response = client.get(f"{reverse('projects:list')}?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "筛选条件有误" in page and label in page

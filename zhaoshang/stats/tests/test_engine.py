@@ -151,3 +151,28 @@ def test_periods_have_the_labels_and_schedule_bulletins_use():
     assert Period.month(2024, 2).same_period_last_year().end == datetime.date(2023, 2, 28)
     with pytest.raises(ValueError):
         Period.months(2024, 8, 7)
+
+
+def test_the_table_covers_a_province_of_units_at_once(dataset, personas):
+    """Every unit of a province in one table (the scheduling meeting's all-units view):
+    1,200 units must not overflow the database's expression limits."""
+    from zhaoshang.accounts.models import Unit
+
+    county = personas.county
+    Unit.objects.bulk_create(
+        Unit(
+            code=f"BULK{n:04d}",
+            name=f"批量镇{n}",
+            type="town",
+            parent=county,
+            path=f"{county.path}BULK{n:04d}/",
+            depth=county.depth + 1,
+            aliases=[],
+        )
+        for n in range(1200)
+    )
+    units = list(Unit.objects.order_by("path"))
+    table = unit_table(units, [Indicator.SIGNED_COUNT], Period.year(2024))
+    by_unit = {row.unit.pk: row.cells[Indicator.SIGNED_COUNT].value for row in table.rows}
+    assert len(table.rows) == len(units) > 1200
+    assert by_unit[county.pk] == value(Indicator.SIGNED_COUNT, county, Period.year(2024))

@@ -1,0 +1,63 @@
+"""The statistics table's question: which period, whose units, which indicators."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.stats.choices import Indicator
+
+MONTHS = [(month, f"{month}月") for month in range(1, 13)]
+
+
+def default_months(today: datetime.date | None = None) -> tuple[int, int, int]:
+    """This year, January to the last complete month (January itself in January)."""
+    today = today or timezone.localdate()
+    return today.year, 1, max(1, today.month - 1)
+
+
+class TableForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    first = forms.TypedChoiceField(label="起始月", choices=MONTHS, coerce=int)
+    last = forms.TypedChoiceField(label="截止月", choices=MONTHS, coerce=int)
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="（本级）",
+        help_text="列出所选单位的下级单位，合计为所选单位。",
+    )
+    indicators = forms.TypedMultipleChoiceField(
+        label="指标", choices=Indicator.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, data=None, *, user, **kwargs):
+        year, first, last = default_months()
+        values = {"year": year, "first": first, "last": last, "indicators": [i.value for i in Indicator]}
+        if data is not None:
+            values.update({key: data.get(key) for key in ("year", "first", "last", "unit") if data.get(key)})
+            if hasattr(data, "getlist") and data.getlist("indicators"):
+                values["indicators"] = data.getlist("indicators")
+            elif isinstance(data.get("indicators"), str) and data["indicators"]:
+                values["indicators"] = [part for part in data["indicators"].split(",") if part]
+        super().__init__(values, **kwargs)
+        self.user = user
+        self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True).order_by("path")
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last and first > last:
+            raise forms.ValidationError(f"起始月（{first}月）不能晚于截止月（{last}月）。")
+        if not cleaned.get("indicators"):
+            cleaned["indicators"] = [indicator.value for indicator in Indicator]
+        return cleaned
+
+    def error_messages(self) -> list[str]:
+        return [
+            f"{self.fields[name].label}：{message}" if name in self.fields else message
+            for name, errors in self.errors.items()
+            for message in errors
+        ]

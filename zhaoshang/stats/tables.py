@@ -1,0 +1,168 @@
+"""The all-units statistics table as the monthly scheduling meeting reads it: one function
+serves the page, the .xlsx export, the JSON API and the ``stats`` command, so the four can
+never disagree."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.choices import Action
+from zhaoshang.core.numbers import format_percent, format_points, round_half_up
+from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
+from zhaoshang.stats.models import UnitMonthFact
+from zhaoshang.stats.services import Period, UnitTable, rank_desc, unit_table
+
+
+@dataclass
+class StatsTable:
+    parent: Unit | None
+    table: UnitTable  # the child units' rows, ranked among themselves
+    total: UnitTable  # the parent (or the top units together) as the 合计 row
+
+    @property
+    def title(self) -> str:
+        name = self.parent.name if self.parent else "全市"
+        return f"{name}招商引资主要指标完成情况表（{self.table.period.label}）"
+
+
+def top_units(user):
+    """The units a user's table starts from: an officer's own unit, else the roots."""
+    if user.role == "officer":
+        return [user.unit]
+    return list(Unit.objects.restrict(user).filter(parent__isnull=True, active=True).order_by("path"))
+
+
+def build(user, *, year: int, first: int, last: int, parent: Unit | None, indicators: list[str]) -> StatsTable:
+    """The table of ``parent``'s children (or of the top units' children when none is
+    given), for months ``first``–``last`` of ``year``. Raises PermissionDenied for a user
+    who may not read statistics or a unit outside an officer's subtree."""
+    if not UnitMonthFact.access.allows(user, Action.VIEW):
+        raise PermissionDenied("无权查看统计数据。")
+    if parent is not None and user.role == "officer" and not parent.is_within(user.unit):
+        raise PermissionDenied("只能查看本单位及下级单位的统计数据。")
+    tops = [parent] if parent is not None else top_units(user)
+    if len(tops) == 1:
+        parent = tops[0]
+    children = list(
+        Unit.objects.restrict(user).filter(parent__in=tops, active=True).order_by("sort_order", "path")
+    ) or list(tops)
+    period = Period.months(year, first, last)
+    table = unit_table(children, indicators, period)
+    total = unit_table(tops, indicators, period)
+    for indicator in indicators:  # 合计 is not ranked; the children are ranked among themselves
+        ranks = rank_desc({row.unit.pk: row.cells[indicator].value for row in table.rows})
+        for row in table.rows:
+            row.cells[indicator].rank = ranks.get(row.unit.pk)
+        for row in total.rows:
+            row.cells[indicator].rank = None
+    return StatsTable(parent, table, total)
+
+
+def _exact(value) -> str | None:
+    return None if value is None else format(Decimal(value).normalize(), "f")
+
+
+def as_data(result: StatsTable) -> dict:
+    """Exact decimal strings (never floats): what the API and the command print."""
+
+    def row_data(row, is_total=False):
+        return {
+            "unit": row.unit.code,
+            "unit_name": row.unit.name,
+            "total": is_total,
+            "cells": {
+                indicator: {
+                    "value": _exact(cell.value),
+                    "target": _exact(cell.target),
+                    "completion": _exact(cell.completion),
+                    "schedule_gap": _exact(cell.schedule_gap),
+                    "last_year": _exact(cell.last_year),
+                    "yoy": _exact(cell.yoy),
+                    "rank": cell.rank,
+                }
+                for indicator, cell in row.cells.items()
+            },
+        }
+
+    table = result.table
+    return {
+        "title": result.title,
+        "period": {
+            "start": table.period.start.isoformat(),
+            "end": table.period.end.isoformat(),
+            "label": table.period.label,
+        },
+        "schedule": _exact(table.schedule),
+        "indicators": [
+            {"code": code, "name": Indicator(code).label, "unit": INDICATOR_UNITS[Indicator(code)]}
+            for code in table.indicators
+        ],
+        "rows": [row_data(row) for row in table.rows] + [row_data(row, True) for row in result.total.rows],
+        "rules": table.rule_texts(),
+    }
+
+
+def shown_value(indicator: str, value) -> str:
+    """万元 with two decimals (外资 万美元), counts as integers."""
+    if value is None:
+        return "—"
+    if indicator in MONEY_INDICATORS:
+        return f"{round_half_up(value, 2):,}"
+    return f"{round_half_up(value, 0):,}"
+
+
+def workbook(result: StatsTable) -> bytes:
+    """The bulletin layout: a title row, a grouped header per indicator, 合计 last."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from zhaoshang.core.export import safe_cell
+
+    table = result.table
+    columns = ["完成值", "目标", "完成率", "序时进度", "去年同期", "同比", "排名"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "主要指标"
+    width = 1 + len(columns) * len(table.indicators)
+    sheet.append([result.title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    group, header = ["单位"], [""]
+    for indicator in table.indicators:
+        group += [f"{Indicator(indicator).label}（{INDICATOR_UNITS[Indicator(indicator)]}）"] + [""] * (
+            len(columns) - 1
+        )
+        header += columns
+    sheet.append(group)
+    sheet.append(header)
+    for index in range(len(table.indicators)):
+        start = 2 + index * len(columns)
+        sheet.merge_cells(start_row=2, start_column=start, end_row=2, end_column=start + len(columns) - 1)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
+    for row in [*table.rows, *result.total.rows]:
+        is_total = row in result.total.rows
+        values = [("合计：" if is_total else "") + row.unit.name]
+        for indicator in table.indicators:
+            cell = row.cells[indicator]
+            values += [
+                shown_value(indicator, cell.value),
+                shown_value(indicator, cell.target),
+                format_percent(cell.completion),
+                format_points(cell.schedule_gap),
+                shown_value(indicator, cell.last_year),
+                format_percent(cell.yoy),
+                cell.rank or "",
+            ]
+        sheet.append([safe_cell(value) for value in values])
+    sheet.append([])
+    for text in table.rule_texts():
+        sheet.append([safe_cell(f"注：{text}")])
+    sheet.column_dimensions["A"].width = 22
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,3 @@
+"""The engine's hand-made dataset, shared by the roll-up tests."""
+
+from zhaoshang.stats.tests.test_engine import dataset  # noqa: F401

@@ -1,0 +1,113 @@
+"""The statistics table: page, export, API and command give the same numbers; every figure
+drills down to rows that add up to it; each persona sees what it may."""
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from zhaoshang.core.models import AuditLog
+from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.services import Period, behind, unit_table, value
+
+pytestmark = pytest.mark.django_db
+QUERY = {"year": "2024", "first": "1", "last": "7"}
+
+
+def api(client, **params):
+    return client.get(reverse("stats:table_api"), {**QUERY, **params})
+
+
+def test_the_api_gives_the_engines_numbers_for_the_county_towns_with_the_county_as_total(dataset, client):
+    client.force_login(dataset.bureau)
+    data = api(client, unit=dataset.county.pk).json()
+    rows = {row["unit"]: row for row in data["rows"]}
+    expected = unit_table([dataset.town_a, dataset.town_b], list(Indicator), Period.months(2024, 1, 7))
+    for row in expected.rows:
+        for indicator, cell in row.cells.items():
+            assert rows[row.unit.code]["cells"][indicator]["value"] == format(cell.value.normalize(), "f")
+    total = next(row for row in data["rows"] if row["total"])
+    assert total["unit"] == dataset.county.code
+    assert total["cells"]["contracted_investment"]["rank"] is None
+    assert data["rules"] and "协议引资额" in "".join(data["rules"])
+
+
+def test_command_and_api_print_the_same_numbers(dataset, client):
+    client.force_login(dataset.bureau)
+    from_api = api(client, unit=dataset.county.pk).json()
+    out = io.StringIO()
+    call_command("stats", "--year", "2024", "--months", "1-7", "--unit", dataset.county.code, stdout=out)
+    assert json.loads(out.getvalue())["rows"] == from_api["rows"]
+    out = io.StringIO()
+    call_command(
+        "stats", "--year", "2024", "--months", "1-7", "--unit", dataset.county.code, "--format", "csv", stdout=out
+    )
+    assert "contracted_investment" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--months", "8-3"], "起始月不晚于截止月"),
+        (["--months", "七月"], "月份范围写法有误"),
+        (["--unit", "NOPE"], "没有编码为「NOPE」的单位"),
+        (["--indicators", "profit"], "未知指标：profit"),
+        (["--format", "xml"], "输出格式应为 csv 或 json"),
+    ],
+)
+def test_the_command_refuses_bad_arguments_in_chinese(dataset, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("stats", "--year", "2024", *args, stdout=io.StringIO())
+
+
+def test_every_figure_drills_down_to_rows_that_add_up_to_it(dataset):
+    period = Period.months(2024, 1, 7)
+    for unit in (dataset.town_a, dataset.town_b, dataset.county):
+        for indicator in Indicator:
+            rows = behind(indicator, unit, period)
+            assert sum(row.amount for row in rows) == value(indicator, unit, period), (unit.name, indicator)
+
+
+def test_the_drill_down_page_shows_the_projects_and_their_sum(dataset, client):
+    client.force_login(dataset.bureau)
+    response = client.get(reverse("stats:behind"), {**QUERY, "unit": dataset.town_a.pk, "indicator": "signed_count"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "P1" in page and "P2" not in page
+
+
+def test_an_officer_sees_own_subtree_only(dataset, client):
+    client.force_login(dataset.officer_a)
+    own = api(client).json()
+    assert {row["unit"] for row in own["rows"]} == {dataset.town_a.code}
+    refused = api(client, unit=dataset.town_b.pk)
+    assert refused.status_code == 400 and "选择" in refused.json()["error"]
+    drill = client.get(reverse("stats:behind"), {**QUERY, "unit": dataset.town_b.pk, "indicator": "signed_count"})
+    assert drill.status_code == 400 and "P2" not in drill.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["sysadmin", "auditor"])
+def test_no_statistics_for_the_sysadmin_or_the_auditor(dataset, client, persona):
+    client.force_login(getattr(dataset, persona))
+    assert client.get(reverse("stats:table")).status_code == 404
+    assert api(client).status_code == 403
+
+
+def test_bad_input_gives_a_chinese_message_not_an_error_page(dataset, client):
+    client.force_login(dataset.bureau)
+    page = client.get(reverse("stats:table"), {"year": "abc", "first": "9", "last": "3"})
+    assert page.status_code == 200 and "年度" in page.content.decode()
+    swapped = api(client, first="9", last="3")
+    assert swapped.status_code == 400 and "起始月（9月）不能晚于截止月（3月）" in swapped.json()["error"]
+
+
+def test_the_page_and_the_export_show_the_table_and_the_export_is_audited(dataset, client):
+    client.force_login(dataset.bureau)
+    page = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk}).content.decode()
+    assert "示范县招商引资主要指标完成情况表（2024年1—7月）" in page and "合计：" in page
+    response = client.get(reverse("stats:table_export"), {**QUERY, "unit": dataset.county.pk})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "示范县招商引资主要指标完成情况表（2024年1—7月）"
+    assert AuditLog.objects.filter(action="export", detail__contains="导出统计表").exists()
