@@ -31,7 +31,7 @@ def test_a_kpi_opens_the_rows_behind_it(page, year):  # noqa: F811
     page.goto(f"{page.base_url}/dashboard/?kind=ytd&year=2024&month=7")
     page.click("[data-testid='kpi-funds_in_place'] [data-testid='kpi-value']")
     page.wait_for_load_state("networkidle")
-    assert "/funds/" in page.url and "status=verified" in page.url
+    assert "/stats/behind/" in page.url and "indicator=funds_in_place" in page.url
     assert page.problems.errors == []
 
 

@@ -1,14 +1,16 @@
 """The leaders' dashboard (驾驶舱): every figure of one scope and period from a small, fixed
 number of grouped queries.
 
-The numbers follow the counting rules of ``stats.services`` — the same first-event rule
-(``_first_events``), the same exact sums in integer 元 × basis points, the same 口径
-settings — but they are gathered differently. Instead of one query per indicator and
-period, each family of rows (signings, starts, production, tranches) is read ONCE for the
-two years the page shows, grouped by day; the KPI values, last year's values, the year to
-date and the monthly trend are then sums of those buckets. The periods the dashboard
-offers are whole months, so these sums equal the engine's ``value()`` (tested). No query
-is issued per unit or per month, so the number of queries does not grow with the data.
+The numbers are the engine's (``stats.services``), gathered for a page at once. The
+periods the dashboard offers are whole months, so every KPI, last year's value, the year
+to date and the monthly trend are sums of monthly buckets read in ONE grouped query for
+the two years the page shows: from the monthly roll-up ``stats.UnitMonthFact`` under the
+deployment's own 口径, or — for other rules — from the rows, each family (signings,
+starts, production, tranches) read once with the engine's first-event rule
+(``_first_events``) and exact sums in integer 元 × basis points. Either way the figures
+equal the engine's ``value()`` (tested). No query is issued per unit or per month, so the
+number of queries does not grow with the data. The figures drill down to the statistics
+drill-down (``stats:behind``), which lists exactly the rows that add up to them.
 
 Scope: the viewer's top unit (an officer's own unit; the root for leader and bureau) or
 a unit below it chosen by the viewer. Amounts count through credit shares of units in
@@ -37,7 +39,7 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.core.numbers import percent, round_half_up, wan_to_yi
 from zhaoshang.dashboard.choices import KPI_INDICATORS, PROVINCE_MAP_NAMES, PROVINCE_NAMES
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_BADGES, STAGE_ORDER, Stage
-from zhaoshang.stats.choices import INDICATOR_UNITS, Indicator
+from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.services import (
     INDICATOR_RULES,
     CountingRules,
@@ -209,9 +211,44 @@ class Monthly:
         )
 
 
+def uses_rollup(rules: CountingRules) -> bool:
+    """Whether the monthly roll-up (stats.UnitMonthFact) answers for these rules: it is kept
+    for the deployment's own 口径 only; any other rules are computed from the rows."""
+    return settings.STATS_ROLLUPS and rules == CountingRules.from_settings()
+
+
+def _facts(scope: Scope, start: datetime.date, end: datetime.date, indicators):
+    from zhaoshang.stats.models import UnitMonthFact
+
+    facts = UnitMonthFact.objects.filter(indicator__in=list(indicators), month__range=(start, end))
+    if scope.unit_ids is not None:
+        facts = facts.filter(unit_id__in=scope.unit_ids)
+    return facts.order_by()
+
+
+def _fact_value(indicator: str, total) -> Decimal:
+    """A roll-up integer as the indicator's value: 元 × basis points for money, else a count."""
+    return _wan_from_yuan_bp(total) if indicator in MONEY_INDICATORS else Decimal(total or 0)
+
+
 def monthly_values(scope: Scope, year: int, rules: CountingRules) -> Monthly:
-    """Every KPI indicator by month, for ``year`` and the year before: four grouped queries
+    """Every KPI indicator by month, for ``year`` and the year before. From the monthly
+    roll-up in one query when it applies; otherwise four grouped queries over the rows
     (signings, starts, production, tranches), each grouped by day."""
+    if uses_rollup(rules):
+        monthly = Monthly()
+        rows = (
+            _facts(scope, datetime.date(year - 1, 1, 1), datetime.date(year, 12, 1), KPI_INDICATORS)
+            .values("indicator", "month")
+            .annotate(total=Sum("amount"))
+        )
+        for row in rows:
+            monthly.add(row["indicator"], row["month"], _fact_value(row["indicator"], row["total"]))
+        return monthly
+    return _monthly_from_rows(scope, year, rules)
+
+
+def _monthly_from_rows(scope: Scope, year: int, rules: CountingRules) -> Monthly:
     from zhaoshang.funds.choices import FundsKind
     from zhaoshang.funds.models import FundsTranche
 
@@ -303,18 +340,26 @@ def percent_text(value: Decimal | None) -> str:
     return "—" if shown_value is None else f"{shown_value}%"
 
 
+def _points(ratio_value: Decimal | None) -> Decimal | None:
+    """A ratio as rounded percentage points, with no "-0.0"."""
+    points = percent(ratio_value)
+    return abs(points) if points is not None and points == 0 else points
+
+
 def gap_text(gap: Decimal | None) -> str:
-    """超序时进度 7.8 个百分点 / 落后序时进度 3.2 个百分点."""
-    points = percent(gap)
+    """超序时进度 7.8 个百分点 / 落后序时进度 3.2 个百分点 / 与序时进度持平."""
+    points = _points(gap)
     if points is None:
         return "—"
-    if points >= 0:
+    if points == 0:
+        return "与序时进度持平"
+    if points > 0:
         return f"超序时进度 {points} 个百分点"
     return f"落后序时进度 {-points} 个百分点"
 
 
 def yoy_text(growth: Decimal | None) -> str:
-    points = percent(growth)
+    points = _points(growth)
     if points is None:
         return "去年同期为零，不计同比"
     if points >= 0:
@@ -387,6 +432,23 @@ def indicator_link(indicator: str, scope: Scope, period: Period, rules: Counting
                 **scope.list_filter,
             )
     return signed_link(scope, period, rules)
+
+
+def figure_link(indicator: str, scope: Scope, period: Period, rules: CountingRules) -> str:
+    """Where a figure drills down to: the statistics drill-down (``stats:behind``), which
+    lists exactly the projects or tranches that add up to it under the deployment's 口径;
+    the project or funds list (``indicator_link``) when there is no single unit to ask
+    about or the figure was computed under other rules."""
+    if scope.unit is None or rules != CountingRules.from_settings():
+        return indicator_link(indicator, scope, period, rules)
+    return link(
+        "stats:behind",
+        indicator=str(indicator),
+        unit=scope.unit.pk,
+        year=period.end.year,
+        first=period.start.month,
+        last=period.end.month,
+    )
 
 
 def dashboard_link(unit: UnitRow, form_params: dict) -> str:
@@ -462,7 +524,9 @@ class Kpi:
 
     @property
     def ahead(self) -> bool:
-        return self.gap is not None and self.gap >= 0
+        """At or ahead of 序时进度 as shown (rounded), so colour and words agree."""
+        points = _points(self.gap)
+        return points is not None and points >= 0
 
     @property
     def schedule_percent(self) -> Decimal:
@@ -544,7 +608,7 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
                 year_to_date=monthly.total(indicator, ytd),
                 target=targets.get((top_key, indicator)),
                 schedule=period.schedule,
-                url=indicator_link(indicator, scope, period, rules),
+                url=figure_link(indicator, scope, period, rules),
                 rule=rule_text,
             )
         )
@@ -624,11 +688,7 @@ def _trend(monthly: Monthly, scope: Scope, year: int, rules: CountingRules) -> d
             for which, in_year in (("this", year), ("last", year - 1)):
                 future = datetime.date(in_year, month, 1) > today
                 month_period = Period.month(in_year, month)
-                url = (
-                    funds_link(scope, month_period, rules)
-                    if indicator == Indicator.FUNDS_IN_PLACE
-                    else signed_link(scope, month_period, rules)
-                )
+                url = figure_link(indicator, scope, month_period, rules)
                 value = None if future else str(wan_to_yi(monthly.month(indicator, in_year, month)))
                 rows[which].append({"value": value, "url": url})
         series[key] = rows
@@ -646,19 +706,7 @@ def _ranking(scope: Scope, period: Period, rules: CountingRules, targets: dict, 
     if not scope.children:
         return []
     ytd = period.year_to_date()
-    events = _credited_in(scope, _first_events(Stage.SIGNED, ytd, rules))
-    now_direct, ytd_direct = {}, {}
-    for row in (
-        events.order_by()
-        .values("project__credits__unit_id")
-        .annotate(
-            ytd=_shared_sum(SIGNED_AMOUNT, scope),
-            now=_shared_sum(SIGNED_AMOUNT, scope, _signing_in(period, rules)),
-        )
-    ):
-        unit_id = row["project__credits__unit_id"]
-        now_direct[unit_id] = _wan_from_yuan_bp(row["now"])
-        ytd_direct[unit_id] = _wan_from_yuan_bp(row["ytd"])
+    now_direct, ytd_direct = _contracted_by_unit(scope, period, ytd, rules)
     now = rollup(now_direct, scope.tree)
     so_far = rollup(ytd_direct, scope.tree)
     indicator = Indicator.CONTRACTED_INVESTMENT
@@ -670,7 +718,7 @@ def _ranking(scope: Scope, period: Period, rules: CountingRules, targets: dict, 
     completion_ranks = rank_desc(completions)
     rows = []
     for unit in scope.children:
-        unit_scope = Scope(unit, [], [], [], [])  # only its list filter is used
+        unit_scope = Scope(unit, [unit.pk], [], [], [])  # only its unit is used, for links
         target = targets.get((unit.pk, indicator))
         completion = completions[unit.pk]
         rows.append(
@@ -684,14 +732,43 @@ def _ranking(scope: Scope, period: Period, rules: CountingRules, targets: dict, 
                 "completion": None if completion is None else str(percent(completion)),
                 "completion_rank": completion_ranks.get(unit.pk),
                 "gap": gap_text(None if completion is None else completion - period.schedule),
-                "ahead": completion is not None and completion >= period.schedule,
-                "url": signed_link(unit_scope, period, rules),
-                "ytd_url": signed_link(unit_scope, ytd, rules),
+                "ahead": completion is not None and _points(completion - period.schedule) >= 0,
+                "url": figure_link(indicator, unit_scope, period, rules),
+                "ytd_url": figure_link(indicator, unit_scope, ytd, rules),
                 "dashboard_url": dashboard_link(unit, form_params),
             }
         )
     rows.sort(key=lambda row: (row["rank"], row["name"]))
     return rows
+
+
+def _contracted_by_unit(scope: Scope, period: Period, ytd: Period, rules: CountingRules) -> tuple[dict, dict]:
+    """协议引资额 credited directly to each unit, in the period and in the year to date. One
+    grouped query, on the roll-up when it applies."""
+    indicator = Indicator.CONTRACTED_INVESTMENT
+    if uses_rollup(rules):
+        rows = (
+            _facts(scope, ytd.start, ytd.end, [indicator])
+            .values("unit_id")
+            .annotate(ytd=Sum("amount"), now=Sum("amount", filter=Q(month__range=(period.start, period.end))))
+        )
+        key = "unit_id"
+    else:
+        events = _credited_in(scope, _first_events(Stage.SIGNED, ytd, rules))
+        rows = (
+            events.order_by()
+            .values("project__credits__unit_id")
+            .annotate(
+                ytd=_shared_sum(SIGNED_AMOUNT, scope),
+                now=_shared_sum(SIGNED_AMOUNT, scope, _signing_in(period, rules)),
+            )
+        )
+        key = "project__credits__unit_id"
+    now, so_far = {}, {}
+    for row in rows:
+        now[row[key]] = _fact_value(indicator, row["now"])
+        so_far[row[key]] = _fact_value(indicator, row["ytd"])
+    return now, so_far
 
 
 def _scoped_projects(user, scope: Scope):

@@ -122,8 +122,8 @@ def test_the_trend_gives_both_years_by_month_in_yi(year):
     assert last[3] == "0.80" and last[5] == "1.20"  # P6 in April, P7 in June 2023
     funds = [month["value"] for month in trend["series"]["funds"]["this"]]
     assert funds[2:8] == ["0.10", "0.10", "0.00", "0.00", "0.07", "0.10"]
-    assert "signed_from=2024-03-01" in trend["series"]["contracted"]["this"][2]["url"]
-    assert "date_from=2024-07-01" in trend["series"]["funds"]["this"][6]["url"]
+    assert "indicator=contracted_investment" in trend["series"]["contracted"]["this"][2]["url"]
+    assert "year=2024&first=7&last=7" in trend["series"]["funds"]["this"][6]["url"]
 
 
 def test_the_ranking_of_the_county_s_towns_has_values_completion_and_ranks(year):
@@ -204,6 +204,8 @@ def test_display_texts_follow_the_bulletins_wording():
     assert gap_text(D("0.078")) == "超序时进度 7.8 个百分点"
     assert gap_text(D("-0.0325")) == "落后序时进度 3.3 个百分点"  # half-up
     assert gap_text(None) == "—"
+    assert gap_text(D("-0.0004")) == "与序时进度持平"  # never "-0.0"
+    assert yoy_text(D("-0.0001")) == "同比增长 0.0%"
     assert yoy_text(D("0.966")) == "同比增长 96.6%"
     assert yoy_text(D("-0.05")) == "同比下降 5.0%"
 
