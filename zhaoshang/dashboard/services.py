@@ -254,8 +254,6 @@ def _monthly_from_rows(scope: Scope, year: int, rules: CountingRules) -> Monthly
 
     window = Period(datetime.date(year - 1, 1, 1), datetime.date(year, 12, 31))
     monthly = Monthly()
-    if settings.STATS_ROLLUPS and rules == CountingRules.from_settings():
-        return _monthly_from_rollup(scope, window, monthly)
     counted = _counted(scope)
 
     signings = _credited_in(scope, _first_events(Stage.SIGNED, window, rules))
@@ -293,26 +291,6 @@ def _monthly_from_rows(scope: Scope, year: int, rules: CountingRules) -> Monthly
     ):
         monthly.add(Indicator.FUNDS_IN_PLACE, row["date"], _wan_from_yuan_bp(row["total"]))
         monthly.add(Indicator.FOREIGN_FUNDS, row["date"], _wan_from_yuan_bp(row["usd"]))
-    return monthly
-
-
-def _monthly_from_rollup(scope: Scope, window: Period, monthly: Monthly) -> Monthly:
-    """The same values from the monthly roll-up (stats.facts keeps it equal to the rows):
-    one grouped query instead of four over every event and tranche of two years."""
-    from zhaoshang.stats.choices import MONEY_INDICATORS
-    from zhaoshang.stats.models import UnitMonthFact
-
-    facts = UnitMonthFact.objects.filter(month__range=(window.start, window.end))
-    if scope.unit_ids is not None:
-        facts = facts.filter(unit_id__in=scope.unit_ids)
-    for indicator, month, total in (
-        facts.order_by()
-        .values_list("indicator", "month")
-        .annotate(total=Sum("amount"))
-        .values_list("indicator", "month", "total")
-    ):
-        amount = _wan_from_yuan_bp(total) if indicator in MONEY_INDICATORS else Decimal(total)
-        monthly.add(indicator, month, amount)
     return monthly
 
 
