@@ -87,6 +87,8 @@ class Contact(AuditedModel):
     remarks = models.CharField("备注", max_length=200, blank=True)
 
     access = SharedRegistry("company__created_by_unit")
+    # The auditor reads the log, not phone books: a changed number shows as changed, not as itself.
+    audit_masked_fields = ("phone",)
 
     class Meta:
         verbose_name = "联系人"

@@ -54,6 +54,17 @@ def _apply_service_errors(form, error: ValidationError) -> None:
             form.add_error(None, text)
 
 
+def _saved(form, save):
+    """What ``save()`` returns, or None with the service's refusal shown on the form."""
+    try:
+        return save()
+    except ValidationError as error:
+        _apply_service_errors(form, error)
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+    return None
+
+
 @login_required
 def company_list(request):
     if not Company.access.allows(request.user, Action.VIEW):
@@ -114,13 +125,8 @@ def company_create(request):
         if hints and not form.cleaned_data.get("confirm_duplicate"):
             form.add_error(None, "已有名称相同的企业，请先核对下方列出的企业；确认不是同一家后勾选确认再保存。")
         else:
-            try:
-                company = create_company(request.user, form.save(commit=False))
-            except ValidationError as error:
-                _apply_service_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
+            company = _saved(form, lambda: create_company(request.user, form.save(commit=False)))
+            if company is not None:
                 messages.success(request, f"已新增企业「{company.name}」。")
                 return redirect("relations:company_detail", pk=company.pk)
     return render(request, "relations/company_form.html", {"form": form, "creating": True, "hints": hints})
@@ -179,13 +185,7 @@ def _contact_form_page(request, company, contact):
     if request.method == "POST" and form.is_valid():
         edited = form.save(commit=False)
         edited.company = company
-        try:
-            save_contact(request.user, edited, new_phone=form.new_phone())
-        except ValidationError as error:
-            _apply_service_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
+        if _saved(form, lambda: save_contact(request.user, edited, new_phone=form.new_phone())) is not None:
             messages.success(request, f"已保存联系人「{edited.name}」。")
             return redirect("relations:company_detail", pk=company.pk)
     return render(request, "relations/contact_form.html", {"form": form, "company": company, "contact": contact})

@@ -69,7 +69,7 @@ def test_the_list_pages_and_takes_few_queries(personas, client, django_assert_ma
     client.force_login(personas.officer_b)
     with django_assert_max_num_queries(12):
         first = client.get(reverse("relations:company_list"))
-    assert "共 60 家企业" in first.content.decode() and "1 / 2" in first.content.decode()
+    assert "共 60 条，第 1/2 页" in first.content.decode()
     assert "测试企业59" in client.get(reverse("relations:company_list"), {"page": 2}).content.decode()
 
 
@@ -237,6 +237,11 @@ def test_contacts_are_added_and_edited_without_the_number_leaving_the_server(per
     assert client.post(edit, {**data, "phone": "", "clear_phone": "on"}).status_code == 302
     contact.refresh_from_db()
     assert contact.phone == ""
+    for row in AuditLog.objects.filter(object_type="relations.contact"):
+        assert "13812345678" not in str(row.changes) and "87654321" not in str(row.changes)
+    assert (
+        AuditLog.objects.filter(object_type="relations.contact", changes__has_key="phone").count() == 3
+    )  # added, changed, cleared
     bad = client.post(add, {**data, "name": "钱经理", "phone": "abc123"})
     assert "请填写正确的电话号码" in bad.content.decode() and firm.contacts.count() == 1
 
@@ -246,3 +251,25 @@ def test_another_town_cannot_add_contacts_to_a_company_it_did_not_enter(personas
     client.force_login(personas.officer_b)
     response = client.post(reverse("relations:contact_add", args=[firm.pk]), {"name": "冒名", "phone": PHONE})
     assert response.status_code == 404 and not Contact.objects.exists()
+
+
+def test_renaming_to_an_existing_company_asks_for_confirmation_but_other_edits_do_not(personas, client):
+    company(name="宁波港湾物流有限公司", unit=personas.town_b)
+    firm = company(name="宁波港湾物流股份有限公司", unit=personas.town_a)  # an old look-alike
+    mine = company(name="城关镇录入的企业有限公司", unit=personas.town_a)
+    client.force_login(personas.officer_a)
+    assert (
+        client.post(
+            reverse("relations:company_edit", args=[firm.pk]), company_data(name=firm.name, address="宁波", version=1)
+        ).status_code
+        == 302
+    )
+    url = reverse("relations:company_edit", args=[mine.pk])
+    asked = client.post(url, company_data(name="宁波港湾物流有限公司", version=1))
+    assert asked.status_code == 200 and 'data-testid="company-duplicates"' in asked.content.decode()
+    mine.refresh_from_db()
+    assert mine.name == "城关镇录入的企业有限公司"
+    assert (
+        client.post(url, company_data(name="宁波港湾物流有限公司", version=1, confirm_duplicate="on")).status_code
+        == 302
+    )
