@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("zhaoshang.accounts.urls")),
     path("reference/", include("zhaoshang.reference.urls")),
     path("projects/", include("zhaoshang.projects.urls")),
+    path("companies/", include("zhaoshang.relations.urls")),
     path("imports/", include("zhaoshang.imports.urls")),
     path("stats/", include("zhaoshang.stats.urls")),
     path("funds/", include("zhaoshang.funds.urls")),

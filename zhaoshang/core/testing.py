@@ -15,6 +15,7 @@ The scope check: each app lists, in ``<app>/tests/scope.py``, a ``SCOPE_CHECKS``
 belongs to town B. ``core/tests/test_scope.py`` then proves for every entry that
 officer A gets 404 and officer B does not, and fails if any URL that takes an object id
 is not listed. A new app gets the check by adding its entries; forgetting fails CI.
+Shared registries' pages (read by every business user) are listed in ``SHARED_CHECKS``.
 """
 
 import importlib
@@ -138,6 +139,17 @@ def collect_scope_checks() -> list[ScopeCheck]:
     checks: list[ScopeCheck] = []
     for module in _scope_modules():
         checks.extend(getattr(module, "SCOPE_CHECKS", []))
+    return checks
+
+
+def collect_shared_checks() -> list[ScopeCheck]:
+    """Object URLs of shared registries (``SHARED_CHECKS``: a company's page): every
+    business user reads them whichever unit made the object, so they cannot follow the
+    town A / town B pattern; ``test_shared_urls_are_read_by_business_users_only`` proves the
+    other town reads them and the system admin and the auditor get 404."""
+    checks: list[ScopeCheck] = []
+    for module in _scope_modules():
+        checks.extend(getattr(module, "SHARED_CHECKS", []))
     return checks
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from zhaoshang.core.access import SharedRegistry
 from zhaoshang.core.masking import mask_phone
 from zhaoshang.core.models import AuditedModel, VersionedModel
+from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import validate_uscc
 from zhaoshang.relations.choices import CompanyFlag, CompanyNature
 from zhaoshang.relations.normalise import normalise_company_name
@@ -43,6 +44,7 @@ class Company(VersionedModel, AuditedModel):
         "accounts.Unit", verbose_name="录入单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    search_text = models.TextField("检索文本", blank=True, editable=False)
 
     access = SharedRegistry("created_by_unit")
 
@@ -66,6 +68,7 @@ class Company(VersionedModel, AuditedModel):
     def derive_fields(self) -> None:
         self.uscc = (self.uscc or "").strip().upper() or None
         self.normalised_name = normalise_company_name(self.name)
+        self.search_text = build_search_text(self.name, self.uscc or "")
 
     def flag_labels(self) -> list[str]:
         labels = dict(CompanyFlag.choices)
@@ -84,6 +87,8 @@ class Contact(AuditedModel):
     remarks = models.CharField("备注", max_length=200, blank=True)
 
     access = SharedRegistry("company__created_by_unit")
+    # The auditor reads the log, not phone books: a changed number shows as changed, not as itself.
+    audit_masked_fields = ("phone",)
 
     class Meta:
         verbose_name = "联系人"

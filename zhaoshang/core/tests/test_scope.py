@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from zhaoshang.core.testing import collect_admin_only_urls, collect_scope_checks
+from zhaoshang.core.testing import collect_admin_only_urls, collect_scope_checks, collect_shared_checks
 
 OBJECT_KWARGS = {"pk", "id", "object_id", "file_id"}
 
@@ -22,7 +22,8 @@ def _object_url_names(resolver=None, namespace=""):
 
 
 def test_every_object_url_is_listed_for_the_scope_check():
-    listed = {check.url_name for check in collect_scope_checks()} | collect_admin_only_urls()
+    checks = collect_scope_checks() + collect_shared_checks()
+    listed = {check.url_name for check in checks} | collect_admin_only_urls()
     missing = sorted(set(_object_url_names()) - listed)
     assert not missing, f"add these URLs to their app's tests/scope.py: {missing}"
 
@@ -52,3 +53,14 @@ def test_admin_only_urls_refuse_every_officer(url_name, personas, client):
         url = reverse(url_name, kwargs={"pk": pk})
         assert client.get(url).status_code in (404, 405), f"GET {url} reached by an officer"
         assert client.post(url).status_code in (403, 404, 405), f"POST {url} reached by an officer"
+
+
+@pytest.mark.parametrize("check", collect_shared_checks(), ids=lambda check: check.url_name)
+def test_shared_urls_are_read_by_business_users_only(check, personas, client):
+    url = reverse(check.url_name, kwargs=check.make(personas))
+    for user in (personas.officer_a, personas.leader, personas.bureau):
+        client.force_login(user)
+        assert getattr(client, check.method)(url).status_code == 200, f"{url} refused {user.username}"
+    for user in (personas.sysadmin, personas.auditor):
+        client.force_login(user)
+        assert getattr(client, check.method)(url).status_code == 404, f"{url} answered {user.username}"

@@ -1,0 +1,57 @@
+"""One FilterSet for companies: the list page (and later the export and the API)."""
+
+import django_filters
+from django import forms
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.db.models.lookups import Contains
+
+from zhaoshang.core.forms import StyledFilterSet
+from zhaoshang.core.search import search_terms
+from zhaoshang.reference.choices import DivisionLevel
+from zhaoshang.reference.models import Division
+from zhaoshang.relations.choices import CompanyFlag, CompanyNature
+from zhaoshang.relations.models import Company
+
+
+class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="查找",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "企业名称、统一社会信用代码或拼音首字母"}),
+    )
+    nature = django_filters.ChoiceFilter(label="企业性质", choices=CompanyNature.choices, empty_label="全部性质")
+    flag = django_filters.ChoiceFilter(
+        label="企业标签", choices=CompanyFlag.choices, method="with_flag", empty_label="全部标签"
+    )
+    province = django_filters.ModelChoiceFilter(
+        label="来源省份",
+        queryset=Division.objects.none(),
+        to_field_name="code",
+        method="from_province",
+        empty_label="全部省份",
+    )
+
+    class Meta:
+        model = Company
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user or getattr(request, "user", None)
+        self.filters["province"].queryset = Division.objects.restrict(user).filter(level=DivisionLevel.PROVINCE)
+
+    def search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    def with_flag(self, queryset, name, value):
+        # Flags are a JSON list; its text form holds each flag in quotes on SQLite and
+        # PostgreSQL alike, where JSON "contains" is not available on SQLite.
+        return queryset.filter(Contains(Cast("flags", output_field=TextField()), f'"{value}"'))
+
+    def from_province(self, queryset, name, province):
+        if province is None:
+            return queryset
+        return queryset.filter(home_division__province_code=province.code)
