@@ -104,6 +104,8 @@ def behind(request):
         "stats/behind.html",
         {
             "unit": unit,
+            # Back to the table this figure came from: the unit's parent, when the viewer may open it.
+            "back_unit": unit.parent_id if form.fields["unit"].queryset.filter(pk=unit.parent_id).exists() else None,
             "period": period,
             "indicator": indicator,
             "label": Indicator(indicator).label,
