@@ -8,6 +8,7 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin
 from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.ratios import Ratio
 
 MONTHS = [(month, f"{month}月") for month in range(1, 13)]
 
@@ -16,6 +17,9 @@ def default_months(today: datetime.date | None = None) -> tuple[int, int, int]:
     """This year, January to the last complete month (January itself in January)."""
     today = today or timezone.localdate()
     return today.year, 1, max(1, today.month - 1)
+
+
+NO_RATIOS = "none"
 
 
 class TableForm(StyledFormMixin, forms.Form):
@@ -33,15 +37,30 @@ class TableForm(StyledFormMixin, forms.Form):
         label="指标", choices=Indicator.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
+    ratios = forms.TypedMultipleChoiceField(
+        label="比率指标", choices=Ratio.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
     def __init__(self, data=None, *, user, **kwargs):
         year, first, last = default_months()
-        values = {"year": year, "first": first, "last": last, "indicators": [i.value for i in Indicator]}
+        values = {
+            "year": year,
+            "first": first,
+            "last": last,
+            "indicators": [i.value for i in Indicator],
+            "ratios": [r.value for r in Ratio],
+        }
         if data is not None:
             values.update({key: data.get(key) for key in ("year", "first", "last", "unit") if data.get(key)})
             if hasattr(data, "getlist") and data.getlist("indicators"):
                 values["indicators"] = data.getlist("indicators")
             elif isinstance(data.get("indicators"), str) and data["indicators"]:
                 values["indicators"] = [part for part in data["indicators"].split(",") if part]
+            # Ratios: all unless asked otherwise; "none" (the page's hidden field) alone means none.
+            asked = data.getlist("ratios") if hasattr(data, "getlist") else [data.get("ratios") or ""]
+            asked = [part for value in asked if value for part in value.split(",") if part]
+            if asked:
+                values["ratios"] = [part for part in asked if part != NO_RATIOS]
         super().__init__(values, **kwargs)
         self.user = user
         self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True).order_by("path")

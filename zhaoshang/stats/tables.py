@@ -2,7 +2,7 @@
 serves the page, the .xlsx export, the JSON API and the ``stats`` command, so the four can
 never disagree."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +12,7 @@ from zhaoshang.core.choices import Action
 from zhaoshang.core.numbers import format_percent, format_points, round_half_up
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.models import UnitMonthFact
+from zhaoshang.stats.ratios import PERCENT_RATIOS, RATIO_RULES, RATIO_UNITS, Ratio, RatioCell, ratio_cells
 from zhaoshang.stats.services import Period, UnitTable, rank_desc, unit_table
 
 
@@ -20,6 +21,21 @@ class StatsTable:
     parent: Unit | None
     table: UnitTable  # the child units' rows, ranked among themselves
     total: UnitTable  # the parent (or the top units together) as the 合计 row
+    ratios: list[str] = field(default_factory=list)
+    ratio_cells: dict[int, dict[str, RatioCell]] = field(default_factory=dict)  # children and 合计 rows
+
+    def ratio_rows(self):
+        """(row, is_total, {ratio: RatioCell}) in the table's order, 合计 last."""
+        if not self.ratios:
+            return []
+        return [(row, False, self.ratio_cells[row.unit.pk]) for row in self.table.rows] + [
+            (row, True, self.ratio_cells[row.unit.pk]) for row in self.total.rows
+        ]
+
+    def rule_texts(self) -> list[str]:
+        return (
+            self.table.rule_texts()[:-1] + [RATIO_RULES[Ratio(r)] for r in self.ratios] + self.table.rule_texts()[-1:]
+        )
 
     @property
     def title(self) -> str:
@@ -34,7 +50,9 @@ def top_units(user):
     return list(Unit.objects.restrict(user).filter(parent__isnull=True, active=True).order_by("path"))
 
 
-def build(user, *, year: int, first: int, last: int, parent: Unit | None, indicators: list[str]) -> StatsTable:
+def build(
+    user, *, year: int, first: int, last: int, parent: Unit | None, indicators: list[str], ratios=()
+) -> StatsTable:
     """The table of ``parent``'s children (or of the top units' children when none is
     given), for months ``first``–``last`` of ``year``. Raises PermissionDenied for a user
     who may not read statistics or a unit outside an officer's subtree."""
@@ -57,7 +75,14 @@ def build(user, *, year: int, first: int, last: int, parent: Unit | None, indica
             row.cells[indicator].rank = ranks.get(row.unit.pk)
         for row in total.rows:
             row.cells[indicator].rank = None
-    return StatsTable(parent, table, total)
+    cells = {}
+    if ratios:
+        cells = ratio_cells(children, list(ratios), period)
+        for pk, by_ratio in ratio_cells(tops, list(ratios), period).items():
+            cells[pk] = by_ratio
+            for cell in by_ratio.values():
+                cell.rank = None
+    return StatsTable(parent, table, total, list(ratios), cells)
 
 
 def _exact(value) -> str | None:
@@ -100,7 +125,29 @@ def as_data(result: StatsTable) -> dict:
             for code in table.indicators
         ],
         "rows": [row_data(row) for row in table.rows] + [row_data(row, True) for row in result.total.rows],
-        "rules": table.rule_texts(),
+        "ratios": [
+            {"code": code, "name": Ratio(code).label, "unit": RATIO_UNITS[Ratio(code)]} for code in result.ratios
+        ],
+        "ratio_rows": [
+            {
+                "unit": row.unit.code,
+                "unit_name": row.unit.name,
+                "total": is_total,
+                "cells": {
+                    code: {
+                        "value": _exact(cell.value),
+                        "numerator": _exact(cell.numerator),
+                        "denominator": _exact(cell.denominator),
+                        "last_year": _exact(cell.last_year),
+                        "change": _exact(cell.change),
+                        "rank": cell.rank,
+                    }
+                    for code, cell in cells.items()
+                },
+            }
+            for row, is_total, cells in result.ratio_rows()
+        ],
+        "rules": result.rule_texts(),
     }
 
 
@@ -111,6 +158,25 @@ def shown_value(indicator: str, value) -> str:
     if indicator in MONEY_INDICATORS:
         return f"{round_half_up(value, 2):,}"
     return f"{round_half_up(value, 0):,}"
+
+
+def shown_ratio(code: str, value) -> str:
+    """Rates as percentages with one decimal; 万元/个 and 万元/亩 with two."""
+    if value is None:
+        return "—"
+    if code in PERCENT_RATIOS:
+        return format_percent(value)
+    return f"{round_half_up(value, 2):,}"
+
+
+def shown_change(code: str, change) -> str:
+    """A rate's change is in percentage points (增/减); a size's change is growth."""
+    if change is None:
+        return "—"
+    if code in PERCENT_RATIOS:
+        points = round_half_up(Decimal(change) * 100, 1)
+        return f"增{points}个百分点" if points >= 0 else f"减{-points}个百分点"
+    return format_percent(change)
 
 
 def workbook(result: StatsTable) -> bytes:
@@ -160,9 +226,48 @@ def workbook(result: StatsTable) -> bytes:
             ]
         sheet.append([safe_cell(value) for value in values])
     sheet.append([])
-    for text in table.rule_texts():
+    for text in result.rule_texts():
         sheet.append([safe_cell(f"注：{text}")])
     sheet.column_dimensions["A"].width = 22
+    if result.ratios:
+        _ratio_sheet(book.create_sheet("比率指标"), result)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _ratio_sheet(sheet, result: StatsTable) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from zhaoshang.core.export import safe_cell
+
+    columns = ["比率", "分子", "分母", "去年同期", "同比增减", "排名"]
+    width = 1 + len(columns) * len(result.ratios)
+    sheet.append([result.title.replace("主要指标完成情况表", "比率指标表")])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    group, header = ["单位"], [""]
+    for code in result.ratios:
+        group += [f"{Ratio(code).label}（{RATIO_UNITS[Ratio(code)]}）"] + [""] * (len(columns) - 1)
+        header += columns
+    sheet.append(group)
+    sheet.append(header)
+    for index in range(len(result.ratios)):
+        start = 2 + index * len(columns)
+        sheet.merge_cells(start_row=2, start_column=start, end_row=2, end_column=start + len(columns) - 1)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
+    for row, is_total, cells in result.ratio_rows():
+        values = [("合计：" if is_total else "") + row.unit.name]
+        for code in result.ratios:
+            cell = cells[code]
+            values += [
+                shown_ratio(code, cell.value),
+                _exact(cell.numerator),
+                _exact(cell.denominator),
+                shown_ratio(code, cell.last_year),
+                shown_change(code, cell.change),
+                cell.rank or "",
+            ]
+        sheet.append([safe_cell(value) for value in values])
+    sheet.column_dimensions["A"].width = 22

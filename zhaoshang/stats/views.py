@@ -16,6 +16,7 @@ from zhaoshang.stats import tables
 from zhaoshang.stats.choices import INDICATOR_UNITS, Indicator
 from zhaoshang.stats.forms import TableForm
 from zhaoshang.stats.models import UnitMonthFact
+from zhaoshang.stats.ratios import RATIO_UNITS, Ratio
 from zhaoshang.stats.services import INDICATOR_RULES, Period
 from zhaoshang.stats.services import behind as behind_rows
 
@@ -39,6 +40,7 @@ def _answer(request):
             last=data["last"],
             parent=data["unit"],
             indicators=data["indicators"],
+            ratios=data["ratios"],
         )
     except (PermissionDenied, ValueError) as error:
         return form, None, [str(error)]
@@ -49,16 +51,26 @@ def _answer(request):
 def table(request):
     _allowed(request.user)
     form, result, errors = _answer(request)
-    columns = []
+    columns, ratio_columns = [], []
     if result:
         columns = [
             {"code": code, "label": Indicator(code).label, "unit": INDICATOR_UNITS[Indicator(code)]}
             for code in result.table.indicators
         ]
+        ratio_columns = [
+            {"code": code, "label": Ratio(code).label, "unit": RATIO_UNITS[Ratio(code)]} for code in result.ratios
+        ]
     return render(
         request,
         "stats/table.html",
-        {"form": form, "result": result, "errors": errors, "columns": columns, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "result": result,
+            "errors": errors,
+            "columns": columns,
+            "ratio_columns": ratio_columns,
+            "query": request.GET.urlencode(),
+        },
     )
 
 

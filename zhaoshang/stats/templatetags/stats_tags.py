@@ -3,7 +3,7 @@
 from django import template
 
 from zhaoshang.core.numbers import format_percent, format_points
-from zhaoshang.stats.tables import shown_value
+from zhaoshang.stats.tables import shown_change, shown_ratio, shown_value
 
 register = template.Library()
 
@@ -26,3 +26,18 @@ def pct(ratio):
 @register.filter
 def points(ratio):
     return format_points(ratio)
+
+
+@register.filter
+def ratio_cell(cells, code):
+    return cells.get(code)
+
+
+@register.filter
+def ratio_shown(value, code):
+    return shown_ratio(code, value)
+
+
+@register.filter
+def ratio_change(change, code):
+    return shown_change(code, change)

@@ -13,6 +13,7 @@ from zhaoshang.accounts.models import Unit
 from zhaoshang.core.context import acting_as
 from zhaoshang.stats import tables
 from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.ratios import Ratio
 
 CELL_FIELDS = ("value", "target", "completion", "schedule_gap", "last_year", "yoy", "rank")
 
@@ -25,9 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--months", default="1-12", help="月份范围，例如 1-7 或 3")
         parser.add_argument("--unit", default="", help="单位编码：列出其下级单位（默认从最上级单位开始）")
         parser.add_argument("--indicators", default="", help="指标，逗号分隔：" + ",".join(Indicator.values))
+        parser.add_argument(
+            "--ratios", default="", help="比率指标，逗号分隔（默认全部，none 为不输出）：" + ",".join(Ratio.values)
+        )
         parser.add_argument("--format", default="json", help="csv 或 json")
 
-    def handle(self, *args, year, months, unit, indicators, format, **options):
+    def handle(self, *args, year, months, unit, indicators, ratios, format, **options):
         if format not in ("csv", "json"):
             raise CommandError(f"输出格式应为 csv 或 json，而不是「{format}」。")
         match = re.fullmatch(r"\s*(\d{1,2})\s*(?:-\s*(\d{1,2}))?\s*", months)
@@ -40,13 +44,27 @@ class Command(BaseCommand):
         unknown = [part for part in chosen if part not in Indicator.values]
         if unknown:
             raise CommandError(f"未知指标：{'、'.join(unknown)}。可用指标：{', '.join(Indicator.values)}。")
+        chosen_ratios = [part.strip() for part in ratios.split(",") if part.strip()] or list(Ratio.values)
+        if chosen_ratios == ["none"]:
+            chosen_ratios = []
+        unknown = [part for part in chosen_ratios if part not in Ratio.values]
+        if unknown:
+            raise CommandError(f"未知比率指标：{'、'.join(unknown)}。可用：{', '.join(Ratio.values)}。")
         parent = None
         if unit:
             parent = Unit.objects.filter(code=unit).first()
             if parent is None:
                 raise CommandError(f"没有编码为「{unit}」的单位。")
         with acting_as(None, source="command"):
-            result = tables.build(_CommandReader(), year=year, first=first, last=last, parent=parent, indicators=chosen)
+            result = tables.build(
+                _CommandReader(),
+                year=year,
+                first=first,
+                last=last,
+                parent=parent,
+                indicators=chosen,
+                ratios=chosen_ratios,
+            )
             data = tables.as_data(result)
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
@@ -58,6 +76,19 @@ class Command(BaseCommand):
                 writer.writerow(
                     [row["unit"], row["unit_name"], int(row["total"]), indicator]
                     + ["" if cell[name] is None else cell[name] for name in CELL_FIELDS]
+                )
+        # Ratios: value, last year, change (as yoy) and rank; no target or completion.
+        for row in data["ratio_rows"]:
+            for code, cell in row["cells"].items():
+                by_field = {
+                    "value": cell["value"],
+                    "last_year": cell["last_year"],
+                    "yoy": cell["change"],
+                    "rank": cell["rank"],
+                }
+                writer.writerow(
+                    [row["unit"], row["unit_name"], int(row["total"]), code]
+                    + ["" if by_field.get(name) is None else by_field[name] for name in CELL_FIELDS]
                 )
 
 

@@ -1,0 +1,188 @@
+"""Ratio indicators (开工率, 投产率, 资金到位率, 平均项目规模, 投资强度) for any unit subtree.
+
+A ratio of a subtree is Σ numerator ÷ Σ denominator over the subtree, never an average of
+the children's ratios; so each ratio is computed as two direct-value dicts (numerator and
+denominator per unit, from the same querysets and rules as the counted indicators in
+``stats.services``), rolled up over the tree, then divided in Decimal.
+
+Cohorts (PRODUCT.md): 开工率, 投产率, 资金到位率 and 投资强度 are taken over the projects
+SIGNED in a cohort period C (first verified signing, the engine's signing rule); the state
+"by" a date (the end of the period asked about) is what counts: a project of the cohort
+started by that date, the funds in place up to that date. The statistics table uses the
+table's own period as the cohort and its end as the date ("本期签约项目中截至期末已开工的比例").
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Count, DecimalField, F, Sum, TextChoices, Value
+from django.db.models.functions import Cast, Round
+
+from zhaoshang.projects.choices import Stage
+from zhaoshang.stats.services import (
+    CountingRules,
+    Period,
+    _as_yuan,
+    _first_events,
+    _shared_total,
+    _wan_from_yuan_bp,
+    _within,
+    contracted_investment,
+    rank_desc,
+    rollup,
+    signed_count,
+    subtrees,
+)
+
+SINCE_EVER = datetime.date(1900, 1, 1)
+
+
+class Ratio(TextChoices):
+    START_RATE = "start_rate", "开工率"
+    PRODUCTION_RATE = "production_rate", "投产率"
+    FUNDS_RATE = "funds_rate", "资金到位率"
+    AVERAGE_SIZE = "average_size", "平均项目规模"
+    INVESTMENT_INTENSITY = "investment_intensity", "投资强度"
+
+
+RATIO_UNITS = {
+    Ratio.START_RATE: "%",
+    Ratio.PRODUCTION_RATE: "%",
+    Ratio.FUNDS_RATE: "%",
+    Ratio.AVERAGE_SIZE: "万元/个",
+    Ratio.INVESTMENT_INTENSITY: "万元/亩",
+}
+PERCENT_RATIOS = {Ratio.START_RATE, Ratio.PRODUCTION_RATE, Ratio.FUNDS_RATE}
+
+RATIO_RULES = {
+    Ratio.START_RATE: "开工率：统计期内签约的项目中，截至期末开工事件已审核通过的项目个数 ÷ 签约项目数（个数计入业绩比例最大的单位）。",
+    Ratio.PRODUCTION_RATE: "投产率：统计期内签约的项目中，截至期末投产事件已审核通过的项目个数 ÷ 签约项目数。",
+    Ratio.FUNDS_RATE: "资金到位率：统计期内签约的项目截至期末累计审核通过的到位资金 ÷ 其协议引资额，均按业绩比例分摊。",
+    Ratio.AVERAGE_SIZE: "平均项目规模：协议引资额 ÷ 签约项目数。",
+    Ratio.INVESTMENT_INTENSITY: "投资强度：统计期内签约且填报用地的项目，固定资产投资之和 ÷ 用地亩数之和（万元/亩）。",
+}
+
+
+def _cohort(cohort: Period, rules: CountingRules):
+    """Ids of the projects whose first signing falls in ``cohort``."""
+    return _first_events(Stage.SIGNED, cohort, rules).values("project_id")
+
+
+def _reached_count(stage: str, cohort: Period, by: datetime.date, rules: CountingRules, within) -> dict:
+    events = _first_events(stage, Period(SINCE_EVER, by), rules).filter(project_id__in=_cohort(cohort, rules))
+    rows = (
+        _within(events, within, "project__count_unit")
+        .values("project__count_unit")
+        .annotate(n=Count("project", distinct=True))
+    )
+    return {row["project__count_unit"]: Decimal(row["n"]) for row in rows}
+
+
+def _cohort_funds(cohort: Period, by: datetime.date, rules: CountingRules, within) -> dict:
+    from zhaoshang.funds.models import FundsTranche
+
+    tranches = FundsTranche.objects.filter(
+        status__in=rules.statuses, date__lte=by, project_id__in=_cohort(cohort, rules)
+    )
+    rows = (
+        _within(tranches, within, "project__credits__unit")
+        .values("project__credits__unit")
+        .annotate(total=_shared_total(F("amount"), "project__credits__percent"))
+    )
+    return {row["project__credits__unit"]: _wan_from_yuan_bp(row["total"]) for row in rows}
+
+
+def _land_and_fixed_assets(cohort: Period, rules: CountingRules, within) -> tuple[dict, dict]:
+    """(Σ fixed-asset investment 万元, Σ 亩) per count unit, for cohort projects with land."""
+    from zhaoshang.projects.models import Project
+
+    projects = Project._base_manager.filter(
+        pk__in=_cohort(cohort, rules), land_mu__gt=0, fixed_asset_investment__isnull=False
+    )
+    hundredths = Cast(
+        Round(F("land_mu") * Value(100), 0, output_field=DecimalField(max_digits=16, decimal_places=0)),
+        BigIntegerField(),
+    )
+    rows = (
+        _within(projects, within, "count_unit")
+        .values("count_unit")
+        .annotate(
+            assets=Sum(_as_yuan(F("fixed_asset_investment")), output_field=BigIntegerField()),
+            land=Sum(hundredths, output_field=BigIntegerField()),
+        )
+    )
+    assets, land = {}, {}
+    for row in rows:
+        assets[row["count_unit"]] = Decimal(row["assets"] or 0) / Decimal(10000)
+        land[row["count_unit"]] = Decimal(row["land"] or 0) / Decimal(100)
+    return assets, land
+
+
+def parts(ratio: str, period: Period, rules: CountingRules | None = None, within=None) -> tuple[dict, dict]:
+    """(numerator, denominator) direct values per unit for ``ratio`` over ``period``'s
+    cohort, as of the period's end."""
+    rules = rules or CountingRules.from_settings()
+    match ratio:
+        case Ratio.START_RATE:
+            return _reached_count(Stage.STARTED, period, period.end, rules, within), signed_count(period, rules, within)
+        case Ratio.PRODUCTION_RATE:
+            return (
+                _reached_count(Stage.PRODUCTION, period, period.end, rules, within),
+                signed_count(period, rules, within),
+            )
+        case Ratio.FUNDS_RATE:
+            return _cohort_funds(period, period.end, rules, within), contracted_investment(period, rules, within)
+        case Ratio.AVERAGE_SIZE:
+            return contracted_investment(period, rules, within), signed_count(period, rules, within)
+        case Ratio.INVESTMENT_INTENSITY:
+            return _land_and_fixed_assets(period, rules, within)
+    raise ValueError(f"未知比率指标：{ratio}")
+
+
+def _divide(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    return numerator / denominator if denominator else None
+
+
+def ratio_value(ratio: str, unit, period: Period, rules: CountingRules | None = None) -> Decimal | None:
+    """The ratio for ``unit``'s whole subtree; None when its denominator is zero."""
+    numerator, denominator = parts(ratio, period, rules, within=unit)
+    return _divide(sum(numerator.values(), Decimal(0)), sum(denominator.values(), Decimal(0)))
+
+
+@dataclass
+class RatioCell:
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal
+    last_year: Decimal | None = None
+    change: Decimal | None = None  # percentage ratios: the difference; others: growth
+    rank: int | None = None
+
+
+def ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules | None = None) -> dict:
+    """{unit id: {ratio: RatioCell}} for each unit's subtree, ranked among ``units``."""
+    rules = rules or CountingRules.from_settings()
+    units = list(units)
+    if not units:
+        return {}
+    tree = subtrees(units)
+    last_period = period.same_period_last_year()
+    result = {unit.pk: {} for unit in units}
+    zero = Decimal(0)
+    for ratio in ratios:
+        numerator, denominator = (rollup(part, tree) for part in parts(ratio, period, rules))
+        before_num, before_den = (rollup(part, tree) for part in parts(ratio, last_period, rules))
+        for unit in units:
+            now = _divide(numerator.get(unit.pk, zero), denominator.get(unit.pk, zero))
+            then = _divide(before_num.get(unit.pk, zero), before_den.get(unit.pk, zero))
+            change = None
+            if now is not None and then is not None:
+                change = now - then if ratio in PERCENT_RATIOS else (now / then - 1 if then else None)
+            result[unit.pk][ratio] = RatioCell(
+                now, numerator.get(unit.pk, zero), denominator.get(unit.pk, zero), then, change
+            )
+        ranks = rank_desc({pk: cells[ratio].value for pk, cells in result.items()})
+        for pk, cells in result.items():
+            cells[ratio].rank = ranks.get(pk)
+    return result
