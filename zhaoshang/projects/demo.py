@@ -97,8 +97,18 @@ def _uscc(rng: random.Random, prefix: str) -> str | None:
     return body + uscc_check_character(body)
 
 
+def _home_division(province: str, prefix: str):
+    """The investor's home: the district its credit code was issued in, else its city or
+    province (empty until `load_reference` has run)."""
+    from zhaoshang.reference.models import Division
+
+    codes = [code for code in (prefix[2:8], prefix[2:6], province) if code]
+    found = {division.code: division for division in Division.objects.filter(code__in=codes)}
+    return next((found[code] for code in codes if code in found), None)
+
+
 def _company(rng: random.Random, word: str, unit) -> Company:
-    city, _, prefix = rng.choice(CITIES)
+    city, province, prefix = rng.choice(CITIES)
     brand = rng.choice(BRANDS)
     suffix = "股份有限公司" if rng.random() < 0.2 else "有限公司"
     name = f"{city}{brand}{word}{suffix}"
@@ -119,6 +129,7 @@ def _company(rng: random.Random, word: str, unit) -> Company:
         if city in ("香港", "新加坡")
         else rng.choice(["private", "private", "private", "local_soe", "central_soe"]),
         flags=flags,
+        home_division=_home_division(province, prefix),
         created_by_unit=unit,
     )
     surname = rng.choice("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗")

@@ -19,3 +19,14 @@ def test_demo_projects_follow_the_rules_and_are_not_duplicated(personas):
         assert sum(credit.percent for credit in project.credits.all()) == 100
     assert StageEvent.objects.filter(status="verified").exists()
     assert StageEvent.objects.filter(status="submitted").exists() or StageEvent.objects.count() < 5
+
+
+def test_demo_investors_come_from_provinces_the_map_can_show(personas):
+    from django.core.management import call_command
+
+    from zhaoshang.relations.models import Company
+
+    call_command("load_reference", verbosity=0)
+    build_projects(personas.bureau, [personas.town_a, personas.town_b], per_unit=12)
+    homes = Company.objects.exclude(home_division=None).values_list("home_division__province_code", flat=True)
+    assert len(set(homes)) >= 3  # the dashboard's map of China has several provinces to show
