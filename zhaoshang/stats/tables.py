@@ -77,8 +77,9 @@ def build(
             row.cells[indicator].rank = None
     cells = {}
     if ratios:
-        cells = ratio_cells(children, list(ratios), period)
-        for pk, by_ratio in ratio_cells(tops, list(ratios), period).items():
+        within = parent if parent is not None else None
+        cells = ratio_cells(children, list(ratios), period, within=within)
+        for pk, by_ratio in ratio_cells(tops, list(ratios), period, within=within).items():
             cells[pk] = by_ratio
             for cell in by_ratio.values():
                 cell.rank = None
