@@ -82,7 +82,7 @@ def test_the_breakdown_shows_every_input_number(scheme):
     )
     assert contracted.completion == D("7.5") and contracted.capped == CAP and contracted.points == D("72.00")
     assert contracted.schedule_gap == D("7.5") - D(7) / D(12)
-    flag, big, not_started, missing, falsified = units["A"].rules
+    flag, big, _, missing, _ = units["A"].rules
     assert [item.label for item in flag.items] == ["A1", "A2"]
     assert (flag.count, flag.raw, flag.points) == (2, D(4), D(3))
     assert [item.project_id for item in big.items] == [scheme.extra["a2"].pk] and big.points == D(5)
