@@ -107,7 +107,7 @@ def build_problems(bureau, seed: int = 20251001) -> int:
             responsible_leader=leader if leader and index % 3 == 0 else None,
             responsible_leader_name="" if leader and index % 3 == 0 else rng.choice(LEADER_NAMES),
         )
-        if problem.responsible_unit is None:
+        if problem.responsible_unit_id is None:
             problem.responsible_unit_id = project.responsible_unit_id
         raise_problem(bureau, problem, time_limit=_limit(calendar, raised_on, days))
         if outcome != "in_time":

@@ -50,6 +50,8 @@ class ProblemForm(StyledFormMixin, forms.ModelForm):
             own = [pk for pk in (project.responsible_unit_id, project.landing_unit_id) if pk]
             units = units | Unit.objects.filter(pk__in=own)
         self.fields["responsible_unit"].queryset = units.order_by("path")
+        self.fields["responsible_unit"].required = False  # the service defaults to the project's
+        self.fields["responsible_unit"].empty_label = "（项目的责任单位）"
         self.fields["responsible_unit"].help_text = "默认为项目的责任单位。"
         self.fields["responsible_leader"].queryset = leaders_for(user)
         self.fields["responsible_leader"].empty_label = "（不指定账号）"
