@@ -103,7 +103,7 @@ def build_problems(bureau, seed: int = 20251001) -> int:
             category=category,
             description=rng.choice(DESCRIPTIONS[category]),
             raised_on=raised_on,
-            responsible_unit=land_unit if category == ProblemCategory.LAND and land_unit and index % 2 else None,
+            responsible_unit=land_unit if category == ProblemCategory.LAND and (index // 6) % 2 else None,
             responsible_leader=leader if leader and index % 3 == 0 else None,
             responsible_leader_name="" if leader and index % 3 == 0 else rng.choice(LEADER_NAMES),
         )

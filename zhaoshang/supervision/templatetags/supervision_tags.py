@@ -15,6 +15,14 @@ register = template.Library()
 SHOWN = 8
 
 
+@register.filter
+def person(user, absent: str = "—") -> str:
+    """A user's name as pages show it; ``absent`` when nobody (e.g. the daily escalation)."""
+    if user is None:
+        return absent
+    return user.name or user.username
+
+
 @register.inclusion_tag("supervision/_project_problems.html", takes_context=True)
 def project_problems(context, project):
     user = context["request"].user

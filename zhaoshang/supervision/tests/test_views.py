@@ -243,3 +243,11 @@ def test_instructions_on_the_project_page(towns, client):
     client.force_login(towns.officer_a)
     page = client.get(reverse("projects:detail", args=[towns.extra["pa"].pk])).content.decode()
     assert "请抓紧落实用地。" in page and "未回复" in page
+
+
+def test_an_escalated_problem_shows_red_with_the_systems_note(towns, client):
+    escalate_overdue(D(2025, 10, 20))
+    client.force_login(towns.officer_a)
+    page = client.get(reverse("supervision:detail", args=[towns.extra["a"].pk])).content.decode()
+    assert 'data-testid="escalated"' in page and "alert-danger" in page
+    assert "系统" in page and "逾期升级" in page and "已逾期 6 个工作日" in page  # 13–17 and 20 October
