@@ -4,6 +4,7 @@ few leaders' instructions, answered and not. Deadlines are counted on the workin
 calendar back from today, so the demo always has its overdue problems."""
 
 import datetime
+import itertools
 import random
 
 from django.db import transaction
@@ -48,7 +49,10 @@ INSTRUCTIONS = [
     "请招商局牵头，月底前将协调情况专题报告。",
 ]
 # (outcome, how many) in the order they are made: the demo's mix.
-PLAN = ["closed"] * 7 + ["overdue"] * 5 + ["due_soon"] * 5 + ["in_time"] * 3
+# Interleaved so that each demo account's own unit (the first projects) gets a mix.
+PLAN = ["overdue", "closed", "due_soon", "closed", "in_time", "overdue", "closed", "due_soon", "closed", "overdue"]
+PLAN += ["due_soon", "closed", "in_time", "overdue", "closed", "due_soon", "closed", "overdue", "due_soon", "in_time"]
+DEMO_ACCOUNT_UNITS = {"SFX-CG": 4, "SFX-HK": 3, "SFS-JKQ": 2}  # problems for the towns' and zone's demo logins
 
 
 def _limit(calendar: WorkCalendar, raised_on: datetime.date, days: int) -> str:
@@ -68,8 +72,11 @@ def _pick_projects(count: int) -> list[Project]:
         .select_related("responsible_unit")
         .order_by("code")
     )
-    # The demo towns' accounts should see problems of their own first.
-    first = [p for p in projects if p.responsible_unit.code in ("SFX-CG", "SFX-HK", "SFS-JKQ")][:8]
+    # The demo accounts' units first, a few projects each, taking turns.
+    queues = [
+        [p for p in projects if p.responsible_unit.code == code][:wanted] for code, wanted in DEMO_ACCOUNT_UNITS.items()
+    ]
+    first = [p for turn in itertools.zip_longest(*queues) for p in turn if p is not None]
     rest = [p for p in projects if p not in first]
     step = max(1, len(rest) // max(1, count - len(first)))
     return (first + rest[::step])[:count]
