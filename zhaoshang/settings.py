@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhaoshang.stats",
     "zhaoshang.dashboard",
     "zhaoshang.assessment",
+    "zhaoshang.supervision",
 ]
 
 MIDDLEWARE = [

@@ -117,6 +117,7 @@ def build_business_data(bureau: User) -> dict:
     from zhaoshang.assessment.demo import build_assessment
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.projects.demo import build_projects
+    from zhaoshang.supervision.demo import build_problems
     from zhaoshang.targets.demo import build_targets
 
     working_units = [
@@ -130,4 +131,5 @@ def build_business_data(bureau: User) -> dict:
         "tranches": build_tranches(bureau),
         "targets": build_targets(bureau),
         "assessment": build_assessment(bureau),
+        "problems": build_problems(bureau),
     }
