@@ -116,6 +116,7 @@ def build_business_data(bureau: User) -> dict:
     """Projects, money and targets: each app's own demo builder, all idempotent."""
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.projects.demo import build_projects
+    from zhaoshang.scheduling.demo import build_rounds
     from zhaoshang.targets.demo import build_targets
 
     working_units = [
@@ -128,4 +129,5 @@ def build_business_data(bureau: User) -> dict:
         "projects": build_projects(bureau, working_units, per_unit=6),
         "tranches": build_tranches(bureau),
         "targets": build_targets(bureau),
+        "scheduling_rounds": build_rounds(bureau),
     }

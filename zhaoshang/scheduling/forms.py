@@ -1,7 +1,7 @@
 import re
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
@@ -134,6 +134,12 @@ class ReportForm(StyledFormMixin, forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         for name in ("progress", "problems", "next_steps"):
             self.fields[name].validators.append(MaxLengthValidator(2000, "不能超过 2000 字。"))
+        for name in ("investment_this_period", "investment_cumulative"):
+            money = self.fields[name]
+            label = money.label.split("（")[0]
+            money.error_messages["invalid"] = f"{label}请填写数字（万元），例如 1200.5。"
+            money.validators.append(MinValueValidator(0, f"{label}不能为负数。"))
+            money.widget.attrs.setdefault("inputmode", "decimal")
         self.fields["progress"].widget.attrs["placeholder"] = "本期项目推进情况：手续办理、建设进度、设备安装等"
         self.fields["problems"].widget.attrs["placeholder"] = "需要协调解决的问题；没有可不填"
         self.fields["investment_this_period"].help_text = "本期没有投资请填 0。"
