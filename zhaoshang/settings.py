@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhaoshang.dashboard",
     "zhaoshang.assessment",
     "zhaoshang.supervision",
+    "zhaoshang.scheduling",
 ]
 
 MIDDLEWARE = [

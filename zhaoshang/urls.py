@@ -13,4 +13,5 @@ urlpatterns = [
     path("dashboard/", include("zhaoshang.dashboard.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("supervision/", include("zhaoshang.supervision.urls")),
+    path("scheduling/", include("zhaoshang.scheduling.urls")),
 ]

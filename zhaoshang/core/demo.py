@@ -118,6 +118,7 @@ def build_business_data(bureau: User) -> dict:
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.projects.demo import build_projects
     from zhaoshang.supervision.demo import build_problems
+    from zhaoshang.scheduling.demo import build_rounds
     from zhaoshang.targets.demo import build_targets
 
     working_units = [
@@ -130,6 +131,7 @@ def build_business_data(bureau: User) -> dict:
         "projects": build_projects(bureau, working_units, per_unit=6),
         "tranches": build_tranches(bureau),
         "targets": build_targets(bureau),
-        "assessment": build_assessment(bureau),
         "problems": build_problems(bureau),
+        "scheduling_rounds": build_rounds(bureau),
+        "assessment": build_assessment(bureau),  # last: its deductions read problems and rounds
     }

@@ -37,9 +37,10 @@ NAV_ITEMS = [
     NavItem("目标任务", "targets:grid", "target-arrow", BUSINESS, "资金与目标"),
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计"),
     NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计"),
-    NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "督办"),
-    NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "督办"),
-    NavItem("问题办结率", "supervision:closure", "chart-bar", BUSINESS, "督办"),
+    NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "调度督查"),
+    NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "调度督查"),
+    NavItem("问题办结率", "supervision:closure", "chart-bar", BUSINESS, "调度督查"),
+    NavItem("项目调度", "scheduling:list", "calendar-check", BUSINESS, "调度督查"),
     NavItem(
         "单位管理",
         "accounts:unit_list",
