@@ -117,8 +117,8 @@ def build_business_data(bureau: User) -> dict:
     from zhaoshang.assessment.demo import build_assessment
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.projects.demo import build_projects
-    from zhaoshang.supervision.demo import build_problems
     from zhaoshang.scheduling.demo import build_rounds
+    from zhaoshang.supervision.demo import build_problems
     from zhaoshang.targets.demo import build_targets
 
     working_units = [
