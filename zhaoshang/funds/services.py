@@ -119,7 +119,25 @@ def return_tranche(user, tranche: FundsTranche, reason: str) -> FundsTranche:
         changes={"status": [previous, Verification.RETURNED]},
         detail=f"退回：{reason.strip()}",
     )
+    _notify_returned_tranche(user, tranche)
     return tranche
+
+
+def _notify_returned_tranche(user, tranche: FundsTranche) -> None:
+    """The submitter (or the unit) learns at once why the money came back."""
+    from django.urls import reverse
+
+    from zhaoshang.notifications.services import notify_returned
+
+    project = tranche.project
+    notify_returned(
+        user,
+        tranche.submitted_by,
+        project.responsible_unit,
+        what=f"{project.name} {tranche.date:%Y-%m-%d} 到位资金 {tranche.amount.normalize():f} 万元",
+        reason=tranche.return_reason,
+        url=reverse("funds:detail", args=[tranche.pk]),
+    )
 
 
 @dataclass

@@ -281,7 +281,25 @@ def return_event(user, event: StageEvent, reason: str) -> StageEvent:
         detail=f"退回：{reason.strip()}",
         changes={"status": [previous, Verification.RETURNED]},
     )
+    _notify_returned_event(user, event)
     return event
+
+
+def _notify_returned_event(user, event: StageEvent) -> None:
+    """The submitter (or the unit) learns at once why the claim came back."""
+    from django.urls import reverse
+
+    from zhaoshang.notifications.services import notify_returned
+
+    project = event.project
+    notify_returned(
+        user,
+        event.submitted_by,
+        project.responsible_unit,
+        what=f"{project.name}「{event.get_stage_display()}」（{event.date:%Y-%m-%d}）",
+        reason=event.return_reason,
+        url=reverse("projects:detail", args=[project.pk]),
+    )
 
 
 def _recompute_verified_stage(project: Project) -> None:
