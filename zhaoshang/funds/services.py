@@ -7,12 +7,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog
 from zhaoshang.funds.choices import FundsKind
 from zhaoshang.funds.models import FundsTranche, TrancheEvidence
+from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import Verification
 from zhaoshang.projects.models import Project
 
@@ -119,25 +121,9 @@ def return_tranche(user, tranche: FundsTranche, reason: str) -> FundsTranche:
         changes={"status": [previous, Verification.RETURNED]},
         detail=f"退回：{reason.strip()}",
     )
-    _notify_returned_tranche(user, tranche)
+    what = f"{tranche.project.name} {tranche.date:%Y-%m-%d} 到位资金 {tranche.amount.normalize():f} 万元"
+    notify_returned(user, tranche, what=what, url=reverse("funds:detail", args=[tranche.pk]))
     return tranche
-
-
-def _notify_returned_tranche(user, tranche: FundsTranche) -> None:
-    """The submitter (or the unit) learns at once why the money came back."""
-    from django.urls import reverse
-
-    from zhaoshang.notifications.services import notify_returned
-
-    project = tranche.project
-    notify_returned(
-        user,
-        tranche.submitted_by,
-        project.responsible_unit,
-        what=f"{project.name} {tranche.date:%Y-%m-%d} 到位资金 {tranche.amount.normalize():f} 万元",
-        reason=tranche.return_reason,
-        url=reverse("funds:detail", args=[tranche.pk]),
-    )
 
 
 @dataclass

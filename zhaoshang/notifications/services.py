@@ -140,19 +140,21 @@ def notify_unit(unit, kind, title: str, *, url: str = "", body: str = "") -> lis
     return notify(unit_officers(unit), kind, title, url=url, body=body, unit=unit)
 
 
-def notify_returned(actor, submitter, unit, *, what: str, reason: str, url: str) -> list[Notification]:
-    """A verification was returned: tell whoever submitted it (or, when the bureau itself
-    entered it or nobody is recorded, the unit's officers), and the unit's robots."""
+def notify_returned(actor, record, *, what: str, url: str) -> list[Notification]:
+    """The bureau returned a claim (a stage event, a tranche: anything with ``submitted_by``,
+    ``return_reason`` and ``project``): tell whoever submitted it — or, when the bureau
+    entered it itself or nobody is recorded, the unit's officers — and the unit's robots."""
+    submitter, unit = record.submitted_by, record.project.responsible_unit
     if submitter is not None and submitter.is_active and submitter.pk != getattr(actor, "pk", None):
         recipients = [submitter]
     else:
-        recipients = unit_officers(unit) if unit is not None else []
+        recipients = unit_officers(unit)
     return notify(
         recipients,
         NotificationKind.VERIFICATION_RETURNED,
         f"招商局退回：{what}",
         url=url,
-        body=f"退回原因：{reason}。请修改后重新提交。",
+        body=f"退回原因：{record.return_reason}。请修改后重新提交。",
         unit=unit,
     )
 

@@ -154,16 +154,6 @@ def _webhook_or_404(user, pk) -> UnitWebhook:
     return get_object_or_404(UnitWebhook.objects.restrict(user, Action.CHANGE).select_related("unit"), pk=pk)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, reasons in error.message_dict.items():
-            for reason in reasons:
-                form.add_error(field if field in form.fields else None, reason)
-    else:
-        for reason in error.messages:
-            form.add_error(None, reason)
-
-
 @login_required
 def webhook_list(request):
     _require_settings(request.user)
@@ -181,7 +171,7 @@ def _webhook_form(request, webhook: UnitWebhook | None):
         try:
             saved = save_webhook(request.user, form.save(commit=False))
         except ValidationError as error:
-            _apply_errors(form, error)
+            form.add_error(None, error)  # its keys are the form's fields
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

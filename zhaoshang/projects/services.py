@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
 from zhaoshang.core.models import AuditLog
+from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.models import FollowUp, Project, ProjectCredit, StageEvent
 
@@ -281,25 +283,9 @@ def return_event(user, event: StageEvent, reason: str) -> StageEvent:
         detail=f"退回：{reason.strip()}",
         changes={"status": [previous, Verification.RETURNED]},
     )
-    _notify_returned_event(user, event)
+    what = f"{event.project.name}「{event.get_stage_display()}」（{event.date:%Y-%m-%d}）"
+    notify_returned(user, event, what=what, url=reverse("projects:detail", args=[event.project_id]))
     return event
-
-
-def _notify_returned_event(user, event: StageEvent) -> None:
-    """The submitter (or the unit) learns at once why the claim came back."""
-    from django.urls import reverse
-
-    from zhaoshang.notifications.services import notify_returned
-
-    project = event.project
-    notify_returned(
-        user,
-        event.submitted_by,
-        project.responsible_unit,
-        what=f"{project.name}「{event.get_stage_display()}」（{event.date:%Y-%m-%d}）",
-        reason=event.return_reason,
-        url=reverse("projects:detail", args=[project.pk]),
-    )
 
 
 def _recompute_verified_stage(project: Project) -> None:
