@@ -116,6 +116,7 @@ def build_business_data(bureau: User) -> dict:
     """Projects, money and targets: each app's own demo builder, all idempotent."""
     from zhaoshang.assessment.demo import build_assessment
     from zhaoshang.funds.demo import build_tranches
+    from zhaoshang.notifications.demo import build_notifications
     from zhaoshang.projects.demo import build_projects
     from zhaoshang.scheduling.demo import build_rounds
     from zhaoshang.supervision.demo import build_problems
@@ -134,4 +135,5 @@ def build_business_data(bureau: User) -> dict:
         "problems": build_problems(bureau),
         "scheduling_rounds": build_rounds(bureau),
         "assessment": build_assessment(bureau),  # last: its deductions read problems and rounds
+        "notifications": build_notifications(),
     }
