@@ -25,6 +25,7 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog, record_created
+from zhaoshang.notifications.choices import NotificationKind
 from zhaoshang.projects.choices import STAGE_ORDER, Stage
 from zhaoshang.projects.models import Project
 from zhaoshang.reference.services import CalendarYearUnknown, add_working_days
@@ -166,7 +167,24 @@ def open_round(
     round_.save()
     if not _add_items(round_, chosen):
         raise ValidationError("没有符合条件的项目，调度未发起。请调整项目范围。")
+    _tell_units(
+        round_,
+        NotificationKind.ROUND_OPENED,
+        f"请报送{round_.title}",
+        f"截止 {round_.deadline:%Y-%m-%d}，请在「项目调度」中逐个项目填报进展。",
+        Unit.objects.filter(pk__in=RoundItem.objects.filter(round=round_).values("unit_id")),
+    )
     return round_
+
+
+def _tell_units(round_: SchedulingRound, kind: str, title: str, body: str, units) -> None:
+    from django.urls import reverse
+
+    from zhaoshang.notifications.services import notify_unit
+
+    url = reverse("scheduling:report", args=[round_.pk])
+    for unit in units:
+        notify_unit(unit, kind, title, url=url, body=body)
 
 
 def _add_items(round_: SchedulingRound, projects: QuerySet) -> int:
@@ -381,9 +399,8 @@ def units_missing(round_: SchedulingRound) -> list[UnitMissing]:
 
 @transaction.atomic
 def remind_missing(user, round_: SchedulingRound) -> list[UnitMissing]:
-    """催报: record that the bureau reminded the units still missing reports. Sending the
-    reminder (in-app, e-mail, group robot) belongs to the notifications part, which will
-    hook in here with ``units_missing(round)``."""
+    """催报: the units still missing reports are told (in-app, e-mail, group robot) and the
+    reminder is recorded."""
     _require_bureau(user)
     round_ = SchedulingRound.objects.select_for_update().get(pk=round_.pk)
     _require_open(round_)
@@ -398,6 +415,14 @@ def remind_missing(user, round_: SchedulingRound) -> list[UnitMissing]:
             round_,
             detail=f"催报：{names}{more}（共 {sum(len(entry.items) for entry in missing)} 个项目未报送）",
         )
+        for entry in missing:
+            _tell_units(
+                round_,
+                NotificationKind.DEADLINE,
+                f"催报：{round_.title}还有 {len(entry.items)} 个项目未报送",
+                f"截止 {round_.deadline:%Y-%m-%d}。",
+                [entry.unit],
+            )
     return missing
 
 

@@ -256,8 +256,7 @@ def round_remind(request, pk):
         if missing:
             messages.success(
                 request,
-                f"已记录对 {len(missing)} 个单位的催报（{sum(len(m.items) for m in missing)} 个项目未报送）。"
-                "消息通知接入后将同时发送给这些单位。",
+                f"已向 {len(missing)} 个单位发送催报通知（{sum(len(m.items) for m in missing)} 个项目未报送）。",
             )
         else:
             messages.info(request, "各单位均已报送，无需催报。")

@@ -69,3 +69,11 @@ def make_webhook():
         return save_webhook(user, webhook)
 
     return make
+
+
+@pytest.fixture
+def calendar(db):
+    """The holiday calendar as shipped (法定节假日 and 调休)."""
+    from django.core.management import call_command
+
+    call_command("load_reference", only="holidays", verbosity=0)

@@ -138,7 +138,7 @@ def test_the_bureau_sees_who_has_not_reported_red_after_the_deadline_and_reminds
     missing = page.split('data-testid="missing"')[1].split("</div>\n    </div>")[0]
     assert "城关镇新能源项目" in missing and "河口镇物流园项目" in missing and "城关镇电容器项目" not in missing
     response = client.post(reverse("scheduling:remind", args=[round_.pk]), follow=True)
-    assert "已记录对 2 个单位的催报" in response.content.decode()
+    assert "已向 2 个单位发送催报通知" in response.content.decode()
     assert AuditLog.objects.filter(detail__startswith="催报：城关镇、河口镇").exists()
 
 
