@@ -36,6 +36,7 @@ NAV_ITEMS = [
     NavItem("导入到位资金", "funds:import", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "资金与目标"),
     NavItem("目标任务", "targets:grid", "target-arrow", BUSINESS, "资金与目标"),
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计"),
+    NavItem("通报", "bulletins:list", "file-text", BUSINESS, "统计"),
     NavItem(
         "单位管理",
         "accounts:unit_list",
