@@ -90,7 +90,7 @@ def _page_setup(section, *, landscape: bool = False) -> None:
 
 
 def _page_number_footer(section) -> None:
-    """"— 1 —" centred: an em dash, the PAGE field, an em dash (宋体 四号)."""
+    """ "— 1 —" centred: an em dash, the PAGE field, an em dash (宋体 四号)."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     set_run_font(paragraph.add_run("— "), SONGTI, SIZE_4)
@@ -132,30 +132,32 @@ def _add_table(document, block: dict, width_mm: float) -> None:
     grid = document.add_table(rows=len(header) + len(rows), cols=columns)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    weights = block["widths"] or [1] * columns
-    unit = width_mm / sum(weights)
-    for row in grid.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = Mm(unit * weights[index])
-    taken = set()  # (row, column) covered by an earlier cell's span
+    # Spans first; then the cells are listed once: python-docx's table.cell(r, c) walks the
+    # whole table on every call, which made a 20-column table take seconds.
+    spans, taken = [], set()  # (row, column, colspan, rowspan, text); cells covered by a span
     for r, header_row in enumerate(header):
         c = 0
         for text, colspan, rowspan in header_row:
             while (r, c) in taken:
                 c += 1
-            cell = grid.cell(r, c)
-            if colspan > 1 or rowspan > 1:
-                cell = cell.merge(grid.cell(r + rowspan - 1, c + colspan - 1))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    taken.add((r + dr, c + dc))
-            _cell_text(cell, text, HEITI, size)
+            spans.append((r, c, colspan, rowspan, text))
+            taken.update((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan))
             c += colspan
         _repeat_header(grid.rows[r])
+    for r, c, colspan, rowspan, _ in spans:
+        if colspan > 1 or rowspan > 1:
+            grid.cell(r, c).merge(grid.cell(r + rowspan - 1, c + colspan - 1))
+    cells = grid._cells
+    weights = block["widths"] or [1] * columns
+    unit = width_mm / sum(weights)
+    for index, cell in enumerate(cells):
+        cell.width = Mm(unit * weights[index % columns])
+    for r, c, _, _, text in spans:
+        _cell_text(cells[r * columns + c], text, HEITI, size)
     bold_rows = set(block["bold_rows"])
-    for r, values in enumerate(rows):
+    for r, values in enumerate(rows, start=len(header)):
         for c, value in enumerate(values):
-            _cell_text(grid.cell(len(header) + r, c), value, FANGSONG, size, bold=r in bold_rows)
+            _cell_text(cells[r * columns + c], value, FANGSONG, size, bold=r - len(header) in bold_rows)
 
 
 def render_docx(content: dict) -> bytes:

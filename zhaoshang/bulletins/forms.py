@@ -32,14 +32,20 @@ def default_issuer(user) -> str:
 
 class BulletinForm(StyledFormMixin, forms.ModelForm):
     month = forms.TypedChoiceField(
-        label="截止月份", choices=MONTHS, coerce=int, help_text="统计期为当年1月至该月；季度通报选季末月（3、6、9、12月）。"
+        label="截止月份",
+        choices=MONTHS,
+        coerce=int,
+        help_text="统计期为当年1月至该月；季度通报选季末月（3、6、9、12月）。",
     )
 
     class Meta:
         model = Bulletin
         fields = ["kind", "year", "month", "scope", "issuer", "issue_date", "title"]
         widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        help_texts = {"title": "留空则按“全市招商引资工作情况通报（2026年1—10月）”格式生成。", "scope": "通报的单位范围，默认全市。"}
+        help_texts = {
+            "title": "留空则按“全市招商引资工作情况通报（2026年1—10月）”格式生成。",
+            "scope": "通报的单位范围，默认全市。",
+        }
 
     def __init__(self, *args, user, **kwargs):
         year, month = last_complete_month()

@@ -22,8 +22,8 @@ from django.db import models
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role
-from zhaoshang.core.access import READ_ACTIONS, AccessRule
 from zhaoshang.bulletins.choices import COMPARE, STATUS_BADGES, BulletinKind, BulletinStatus
+from zhaoshang.core.access import READ_ACTIONS, AccessRule
 from zhaoshang.core.choices import AuditAction
 from zhaoshang.core.models import AuditedModel, AuditLog, RestrictedQuerySet
 
@@ -177,4 +177,3 @@ class BulletinSnapshot(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("已发布通报的快照不能删除。")
-

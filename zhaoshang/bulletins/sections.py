@@ -202,7 +202,7 @@ def gap_text(gap: Decimal) -> str:
 
 
 def indicator_clause(indicator: str, cell, big_cell=None) -> str:
-    """"协议引资3.80亿元，同比增长375.0%，完成年计划的63.3%，超序时进度5.0个百分点".
+    """ "协议引资3.80亿元，同比增长375.0%，完成年计划的63.3%，超序时进度5.0个百分点".
     同比 is left out when last year was zero ("—"), completion and 序时进度 when there is no
     target."""
     text = PHRASES[indicator] + amount_text(indicator, cell.value)
@@ -219,11 +219,19 @@ def indicator_clause(indicator: str, cell, big_cell=None) -> str:
 
 def _behind(rows, indicator) -> list:
     """Units behind 序时进度 (as displayed: a gap that rounds to 0.0 is on schedule)."""
-    return [row for row in rows if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) < 0]
+    return [
+        row
+        for row in rows
+        if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) < 0
+    ]
 
 
 def _ahead(rows, indicator) -> list:
-    return [row for row in rows if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) >= 0]
+    return [
+        row
+        for row in rows
+        if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) >= 0
+    ]
 
 
 def _names(rows) -> str:
@@ -277,7 +285,9 @@ def overview(ctx: BulletinContext) -> Section:
                     f"{row.unit.name}（{amount_text(indicator, row.cells[indicator].value)}）" for row in leaders
                 )
                 label = PHRASES[indicator] + ("" if indicator in MONEY_INDICATORS else "数")
-                place = "排名第一的是" if len(leaders) == 1 else f"排名前{CHINESE_NUMBERS[min(len(leaders), 3) - 1]}位的是"
+                place = (
+                    "排名第一的是" if len(leaders) == 1 else f"排名前{CHINESE_NUMBERS[min(len(leaders), 3) - 1]}位的是"
+                )
                 tops.append(f"从{label}看，{place}{listed}")
         if tops:
             section.blocks.append(paragraph("；".join(tops) + "。"))
@@ -289,7 +299,8 @@ def overview(ctx: BulletinContext) -> Section:
                 continue
             late = _behind(with_target, indicator)
             if late:
-                behind.append(f"{PHRASES[indicator]}欠序时进度的有{_names(late)}等{len(late)}个单位")
+                many = f"等{len(late)}个单位" if len(late) > 1 else ""
+                behind.append(f"{PHRASES[indicator]}欠序时进度的有{_names(late)}{many}")
             else:
                 behind.append(f"已下达目标的单位{PHRASES[indicator]}均达到序时进度")
         if behind:
@@ -355,9 +366,7 @@ def signed_not_started(ctx: BulletinContext) -> Section:
     from zhaoshang.projects.choices import Stage
     from zhaoshang.projects.models import Project, StageEvent
 
-    section = Section(
-        "not_started", "签约未开工项目", empty_text="本期无已签约、超过协议约定开工日期仍未开工的项目。"
-    )
+    section = Section("not_started", "签约未开工项目", empty_text="本期无已签约、超过协议约定开工日期仍未开工的项目。")
     statuses = ctx.rules.statuses
     signed = StageEvent.objects.filter(
         project=OuterRef("pk"), stage=Stage.SIGNED, status__in=statuses, is_supplementary=False, date__lte=ctx.cutoff
@@ -381,9 +390,7 @@ def signed_not_started(ctx: BulletinContext) -> Section:
         ctx.record("not_started", [])
         return section
     total = sum((amount or Decimal(0) for amount in amounts), Decimal(0))
-    top = list(
-        projects.select_related("responsible_unit").order_by("-total_investment", "code")[:TOP_NOT_STARTED]
-    )
+    top = list(projects.select_related("responsible_unit").order_by("-total_investment", "code")[:TOP_NOT_STARTED])
     lead = "具体如下：" if len(amounts) <= TOP_NOT_STARTED else f"按协议总投资排列前{TOP_NOT_STARTED}位的项目如下："
     section.blocks.append(
         paragraph(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from zhaoshang.bulletins import documents
 from zhaoshang.bulletins.choices import BulletinKind, BulletinStatus
 from zhaoshang.bulletins.models import Bulletin, BulletinSnapshot
-from zhaoshang.bulletins.sections import SECTIONS, CHINESE_NUMBERS, BulletinContext, scope_word
+from zhaoshang.bulletins.sections import CHINESE_NUMBERS, SECTIONS, BulletinContext, scope_word
 from zhaoshang.core.choices import Action
 from zhaoshang.stats import tables
 from zhaoshang.stats.choices import Indicator
@@ -106,7 +106,9 @@ def create_draft(user, bulletin: Bulletin) -> Bulletin:
     today = timezone.localdate()
     if (bulletin.year, bulletin.month) > (today.year, today.month):
         raise ValidationError("不能为尚未开始的月份起草通报。")
-    bulletin.title = bulletin.title.strip() or default_title(bulletin.kind, bulletin.year, bulletin.month, bulletin.scope)
+    bulletin.title = bulletin.title.strip() or default_title(
+        bulletin.kind, bulletin.year, bulletin.month, bulletin.scope
+    )
     bulletin.status = BulletinStatus.DRAFT
     bulletin.created_by = user
     bulletin.full_clean()

@@ -154,5 +154,3 @@ def bulletin_download(request, pk, fmt):
     draft = "" if bulletin.is_published else "（草稿）"
     AuditLog.record(AuditAction.EXPORT, bulletin, detail=f"下载通报{draft}：{bulletin.title}.{fmt}"[:500])
     return attachment_response(data, f"{bulletin.title}{draft}.{fmt}", DOCX_TYPE if fmt == "docx" else XLSX_TYPE)
-
-

@@ -15,7 +15,14 @@ def town_b_bulletin(personas):
 
     draft = create_draft(
         personas.bureau,
-        Bulletin(kind="monthly", year=2024, month=7, scope=personas.town_b, issuer="市投资促进局", issue_date=datetime.date(2024, 8, 5)),
+        Bulletin(
+            kind="monthly",
+            year=2024,
+            month=7,
+            scope=personas.town_b,
+            issuer="市投资促进局",
+            issue_date=datetime.date(2024, 8, 5),
+        ),
     )
     return publish(personas.bureau, draft)
 

@@ -76,7 +76,7 @@ def test_the_county_names_its_towns_the_leaders_and_those_behind(dataset):
         "其中，城关镇签约项目3个，协议引资2.90亿元，到位资金0.16亿元；河口镇签约项目1个，协议引资0.90亿元，到位资金0.11亿元。"
     )
     assert overview[2].startswith("从协议引资看，排名前二位的是城关镇（2.90亿元）、河口镇（0.90亿元）；")
-    assert overview[3] == "协议引资欠序时进度的有城关镇等1个单位。"
+    assert overview[3] == "协议引资欠序时进度的有城关镇。"
     schedule = texts(content, "schedule")
     assert schedule == [
         "截至7月底，序时进度为58.3%。",

@@ -51,7 +51,10 @@ def test_the_frozen_bulletin_does_not_change_when_a_verified_figure_does_and_the
     after = client.get(reverse("bulletins:detail", args=[published.pk])).content.decode()
     assert "到位资金0.27亿元" in after
     download = client.get(reverse("bulletins:download", args=[published.pk, "docx"]))
-    assert hashlib.sha256(b"".join(download.streaming_content if download.streaming else [download.content])).hexdigest() == docx_hash
+    assert (
+        hashlib.sha256(b"".join(download.streaming_content if download.streaming else [download.content])).hexdigest()
+        == docx_hash
+    )
     # Today's data says 0.17亿 for the city.
     assert "到位资金0.17亿元" in generate(published, dataset.bureau).content["sections"][0]["blocks"][0]["text"]
 
