@@ -12,6 +12,26 @@ plugged in by the app itself: a module ``zhaoshang/<app>/bulletin.py`` with a fu
 ``bulletin_section(ctx) -> Section | None``. While the app is not installed (or has no such
 module) the section says so instead of failing. See ``plugged_section``.
 
+For example, supervision's ``zhaoshang/supervision/bulletin.py`` would be::
+
+    from zhaoshang.bulletins.sections import Section, paragraph, table
+    from zhaoshang.supervision.services import overdue_problems
+
+    def bulletin_section(ctx):
+        problems = overdue_problems(ctx.user, ctx.cutoff + datetime.timedelta(days=1)).filter(
+            responsible_unit__path__startswith=ctx.scope.path)
+        if not problems.exists():
+            return None  # "本期无逾期未办结问题。"
+        rows = [[p.project.name, p.responsible_unit.name, f"{p.deadline:%Y-%m-%d}", ...] for p in problems]
+        ctx.record("overdue_problems", [{"key": str(p.pk), "label": p.project.name,
+                                         "unit": p.responsible_unit.name, "value": f"{p.deadline}"} for p in problems])
+        return Section("", "", [paragraph(f"截至{ctx.cutoff.month}月底，逾期未办结问题{len(rows)}个。"),
+                                table("逾期未办结问题", [[("项目", 1, 1), ("责任单位", 1, 1), ("办结期限", 1, 1)]],
+                                      rows, sheet="逾期问题")])
+
+``ctx.record`` puts the list into the published snapshot, so "what changed since
+publication" covers it too.
+
 Content is plain JSON (``Section.as_dict``): the preview page, the .docx, the .xlsx and the
 published snapshot all render the same dicts.
 """
