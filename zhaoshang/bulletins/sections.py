@@ -184,9 +184,16 @@ class BulletinContext:
 
 
 def scope_word(unit) -> str:
-    """全市 / 全县 / 全区 for an administrative area, else the unit's own name."""
-    if unit.parent_id is None or unit.name.endswith(("市", "县", "区", "省")):
-        return "全" + (unit.name[-1] if unit.name[-1] in "市县区省" else "市")
+    """全省 / 全市 / 全县 / 全区 for an administrative area (by its type, so a zone named
+    "…开发区" stays itself), else the unit's own name (城关镇, 市经开区)."""
+    from zhaoshang.accounts.choices import UnitType
+
+    if unit.type == UnitType.PROVINCE:
+        return "全省"
+    if unit.type == UnitType.CITY:
+        return "全市"
+    if unit.type == UnitType.COUNTY and unit.name[-1] in "市县区旗":
+        return "全" + unit.name[-1]
     return unit.name
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from zhaoshang.accounts.models import Unit
 from zhaoshang.bulletins.services import default_title, generate
 from zhaoshang.bulletins.tests.factories import draft
 from zhaoshang.core.numbers import percent, wan_to_yi
@@ -135,3 +136,5 @@ def test_titles_follow_the_bulletins_style(dataset):
     assert default_title("monthly", 2026, 10, dataset.city) == "全市招商引资工作情况通报（2026年1—10月）"
     assert default_title("quarterly", 2026, 9, dataset.city) == "全市招商引资工作季度通报（2026年第三季度）"
     assert default_title("monthly", 2026, 1, dataset.county) == "全县招商引资工作情况通报（2026年1月）"
+    zone = Unit.objects.create(code="SFS-JKQ", name="示范市经济技术开发区", type="zone", parent=dataset.city_level)
+    assert default_title("monthly", 2026, 1, zone) == "示范市经济技术开发区招商引资工作情况通报（2026年1月）"
