@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhaoshang.supervision",
     "zhaoshang.scheduling",
     "zhaoshang.notifications",
+    "zhaoshang.bulletins",
 ]
 
 MIDDLEWARE = [
