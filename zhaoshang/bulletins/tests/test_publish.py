@@ -191,3 +191,35 @@ def test_the_form_makes_a_draft_and_refuses_a_quarter_that_is_not_one(dataset, c
     future = datetime.date.today().year + 1
     response = client.post(reverse("bulletins:create"), {**form, "kind": "monthly", "year": future})
     assert "不能为尚未开始的月份起草通报" in response.content.decode()
+
+
+def test_overdue_problems_and_the_closed_round_fill_their_sections(dataset):
+    from zhaoshang.projects.models import Project
+    from zhaoshang.scheduling.services import close_round, open_round
+    from zhaoshang.supervision.models import Problem
+    from zhaoshang.supervision.services import raise_problem
+
+    p1 = Project.objects.get(name="P1")
+    raise_problem(
+        dataset.bureau,
+        Problem(project=p1, category="land", description="用地指标未落实", raised_on=datetime.date(2024, 6, 1)),
+        time_limit="2024-06-20",
+    )
+    round_ = open_round(
+        dataset.bureau,
+        kind="monthly",
+        year=2024,
+        month=7,
+        deadline=datetime.date(2024, 8, 5),
+        projects=Project.objects.filter(name__in=["P1", "P2"]),
+    )
+    close_round(dataset.bureau, round_)  # nobody reported
+    generated = generate(draft(dataset.bureau, dataset.city), dataset.bureau)
+    by_key = {item["key"]: item for item in generated.content["sections"]}
+    problems = by_key["problems"]["blocks"]
+    assert problems[0]["text"].startswith("截至7月31日，全市逾期未办结问题1个（其中已升级督办0个），涉及城关镇")
+    assert [item["label"] for item in generated.numbers["lists"]["overdue_problems"]] == ["P1"]
+    scheduling = by_key["scheduling"]["blocks"]
+    assert scheduling[0]["text"].startswith(f"{round_.title}共纳入项目2个，按时报送0个、逾期报送0个、未报送2个")
+    assert "城关镇（1个）" in scheduling[0]["text"] and "河口镇（1个）" in scheduling[0]["text"]
+    assert {item["unit"] for item in generated.numbers["lists"]["scheduling"]} == {"城关镇", "河口镇"}
