@@ -236,14 +236,25 @@ def monthly_values(scope: Scope, year: int, rules: CountingRules) -> Monthly:
     roll-up in one query when it applies; otherwise four grouped queries over the rows
     (signings, starts, production, tranches), each grouped by day."""
     if uses_rollup(rules):
+        from zhaoshang.stats.facts import TREE_PREFIX
+        from zhaoshang.stats.models import UnitMonthFact
+
+        # The scope's own pre-rolled rows ("tree:…", its whole subtree), not every unit's.
+        roots = [scope.unit.pk] if scope.unit is not None else [row.pk for row in scope.children]
         monthly = Monthly()
         rows = (
-            _facts(scope, datetime.date(year - 1, 1, 1), datetime.date(year, 12, 1), KPI_INDICATORS)
+            UnitMonthFact.objects.filter(
+                unit_id__in=roots,
+                indicator__in=[TREE_PREFIX + indicator for indicator in KPI_INDICATORS],
+                month__range=(datetime.date(year - 1, 1, 1), datetime.date(year, 12, 1)),
+            )
+            .order_by()
             .values("indicator", "month")
             .annotate(total=Sum("amount"))
         )
         for row in rows:
-            monthly.add(row["indicator"], row["month"], _fact_value(row["indicator"], row["total"]))
+            indicator = row["indicator"].removeprefix(TREE_PREFIX)
+            monthly.add(indicator, row["month"], _fact_value(indicator, row["total"]))
         return monthly
     return _monthly_from_rows(scope, year, rules)
 
@@ -766,7 +777,7 @@ def _funnel(projects, scope: Scope) -> tuple[list[dict], list[dict], list[dict],
     current stage is it or a later one), with how many are at it now; exits (暂缓, 退库)
     apart; key projects by stage. One grouped query."""
     counts, keys = {}, {}
-    for row in projects.order_by().values("stage").annotate(n=Count("pk"), key=Count("pk", filter=Q(is_key=True))):
+    for row in projects.order_by().values("stage").annotate(n=Count("*"), key=Count("is_key", filter=Q(is_key=True))):
         counts[row["stage"]] = row["n"]
         keys[row["stage"]] = row["key"]
     funnel = []

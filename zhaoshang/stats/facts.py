@@ -46,6 +46,15 @@ MIX_DIMENSIONS = {
 OPTIONAL_DIMENSIONS = {"lead", "chain"}  # only projects that name one are shown
 ALL_FACTS = frozenset({*Indicator, MIX})
 
+# Each indicator is also stored pre-rolled ("tree:<indicator>": the unit's whole subtree), so
+# the dashboard reads a scope's two years of monthly figures from its own unit's rows
+# instead of summing every unit's (48 ms for a province on PostgreSQL).
+TREE_PREFIX = "tree:"
+
+
+def tree_indicator(indicator: str) -> str:
+    return TREE_PREFIX + indicator
+
 
 def mix_indicator(dimension: str, measure: str, key) -> str:
     return f"{MIX_PREFIX}{dimension}.{measure}:{'' if key is None else key}"
@@ -112,6 +121,8 @@ def compute(rules: CountingRules, project_ids=None, indicators=ALL_FACTS) -> Cou
         if Indicator.FOREIGN_FUNDS in indicators:
             foreign = tranches.filter(kind="foreign", amount_usd__isnull=False)
             facts += _shares(foreign, F("amount_usd"), "date", Indicator.FOREIGN_FUNDS)
+    if indicators & set(Indicator):
+        facts += _pre_rolled(facts)
     return facts
 
 
@@ -156,6 +167,17 @@ def _lineage() -> dict[int, list[int]]:
             current = parents.get(current)
         lineage[pk] = chain
     return lineage
+
+
+def _pre_rolled(direct: Counter) -> Counter:
+    """The "tree:" copies of direct indicator facts, added to the unit and its ancestors."""
+    lineage = _lineage()
+    tree = Counter()
+    for (unit, month, indicator), value in direct.items():
+        if value and indicator in Indicator.values:
+            for ancestor in lineage.get(unit, [unit]):
+                tree[(ancestor, month, TREE_PREFIX + indicator)] += value
+    return tree
 
 
 def _mix_facts(rules: CountingRules, project_ids) -> Counter:
@@ -327,7 +349,11 @@ def _indicators_of(instance) -> frozenset:
         return SHARED_INDICATORS | {MIX}
     if isinstance(instance, Project):
         return ALL_FACTS
-    return frozenset({MIX})  # a company's home region, a unit's place in the tree
+    from zhaoshang.accounts.models import Unit
+
+    if isinstance(instance, Unit):
+        return ALL_FACTS  # its place in the tree: the pre-rolled rows move
+    return frozenset({MIX})  # a company's home region
 
 
 def _is_unit_or_company(instance) -> bool:
