@@ -11,4 +11,5 @@ urlpatterns = [
     path("funds/", include("zhaoshang.funds.urls")),
     path("targets/", include("zhaoshang.targets.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),
+    path("alerts/", include("zhaoshang.alerts.urls")),
 ]

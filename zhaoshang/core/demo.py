@@ -114,6 +114,7 @@ def build_accounts(*, reset_passwords: bool = False) -> list[tuple[DemoAccount, 
 
 def build_business_data(bureau: User) -> dict:
     """Projects, money and targets: each app's own demo builder, all idempotent."""
+    from zhaoshang.alerts.demo import build_warnings
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.projects.demo import build_projects
     from zhaoshang.targets.demo import build_targets
@@ -128,4 +129,5 @@ def build_business_data(bureau: User) -> dict:
         "projects": build_projects(bureau, working_units, per_unit=6),
         "tranches": build_tranches(bureau),
         "targets": build_targets(bureau),
+        "warnings": build_warnings(bureau),
     }

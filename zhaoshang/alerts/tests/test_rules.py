@@ -1,0 +1,187 @@
+"""Each built-in kind on hand-made projects with fixed dates: yellow, red, cleared."""
+
+import datetime
+from decimal import Decimal
+
+from zhaoshang.alerts.rules import planned_share, verified_funds_yuan
+from zhaoshang.alerts.tests.conftest import (
+    D,
+    claim,
+    follow_up,
+    negotiating,
+    only,
+    open_warnings,
+    scan_on,
+    signed,
+    tranche,
+)
+from zhaoshang.funds.services import project_funds
+
+# --- 签约未开工 ---------------------------------------------------------------------------------
+
+
+def test_signed_not_started_turns_yellow_after_the_agreed_start_date_and_red_m_days_later(personas):
+    only({"signed_not_started"})
+    p = signed(personas, name="约定开工项目", agreed_start_on=D(2024, 6, 30))
+
+    scan_on(D(2024, 6, 30))
+    assert open_warnings() == [], "on the agreed date itself the project is not late yet"
+
+    scan_on(D(2024, 7, 1))
+    [warning] = open_warnings()
+    assert (warning.level, warning.project_id, warning.unit_id) == ("yellow", p.pk, personas.town_a.pk)
+    assert warning.since == D(2024, 7, 1)
+    assert "协议约定 2024-06-30 前开工" in warning.message and "2024-04-12 签约" in warning.message
+
+    scan_on(D(2024, 9, 28))  # 90 days late: still yellow
+    assert open_warnings()[0].level == "yellow"
+    scan_on(D(2024, 9, 29))  # 91 days late: red
+    [red] = open_warnings()
+    assert red.pk == warning.pk and red.level == "red" and red.level_changed_at is not None
+
+
+def test_without_an_agreed_date_the_deadline_is_n_days_after_signing(personas):
+    only({"signed_not_started"})
+    signed(personas, name="未约定开工日期项目")  # signed 2024-04-12, N = 180 → 2024-10-09
+    scan_on(D(2024, 10, 9))
+    assert open_warnings() == []
+    scan_on(D(2024, 10, 10))
+    [warning] = open_warnings()
+    assert warning.level == "yellow" and "签约后 180 天内（2024-10-09 前）开工" in warning.message
+
+
+def test_only_a_verified_start_clears_it_and_an_unverified_signing_never_warns(personas):
+    only({"signed_not_started"})
+    p = signed(personas, name="开工待审核项目", agreed_start_on=D(2024, 6, 30))
+    signed(personas, name="签约待审核项目", agreed_start_on=D(2024, 6, 30), verify=False)
+    scan_on(D(2024, 8, 1))
+    [warning] = open_warnings()
+    assert warning.project_id == p.pk
+
+    event = claim(personas, p, "started", D(2024, 7, 20), verify=False)
+    scan_on(D(2024, 8, 1))
+    assert [w.pk for w in open_warnings()] == [warning.pk], "a start waiting for verification does not count"
+
+    from zhaoshang.projects.services import verify_event
+
+    verify_event(personas.bureau, event)
+    result = scan_on(D(2024, 8, 1))
+    assert open_warnings() == []
+    warning.refresh_from_db()
+    assert warning.status == "cleared" and warning.cleared_at is not None
+    assert result.kinds["signed_not_started"].cleared == 1
+
+
+# --- 阶段停留超期 -------------------------------------------------------------------------------
+
+
+def test_a_stage_held_past_its_limit_warns_and_moving_on_clears_it(personas):
+    only({"stage_dwell"})
+    p = signed(personas, name="停留项目")  # verified signed on 2024-04-12; limit 90 → due 2024-07-11
+    scan_on(D(2024, 7, 11))
+    assert open_warnings() == []
+    scan_on(D(2024, 7, 12))
+    [warning] = open_warnings()
+    assert (warning.level, warning.key) == ("yellow", "signed")
+    assert "自 2024-04-12 起处于「签约」阶段，超过时限 90 天" in warning.message
+    scan_on(D(2024, 8, 11))  # 31 days over the limit: red (M = 30)
+    assert open_warnings()[0].level == "red"
+
+    claim(personas, p, "registered", D(2024, 8, 1))
+    scan_on(D(2024, 8, 11))
+    assert open_warnings() == [], "registered on 2024-08-01: 10 days in the new stage"
+    warning.refresh_from_db()
+    assert warning.status == "cleared"
+
+
+def test_a_lead_counts_from_its_entry_and_limits_are_the_bureaus(personas):
+    rules = only({"stage_dwell"})
+    lead = negotiating(personas, name="线索项目")
+    lead.stage = "lead"
+    lead.save()
+    entered = lead.created_at.date()
+    scan_on(entered + datetime.timedelta(days=45))
+    assert open_warnings() == []
+    scan_on(entered + datetime.timedelta(days=46))
+    [warning] = open_warnings()
+    assert (warning.key, warning.level) == ("lead", "yellow")
+
+    rule = rules["stage_dwell"]
+    rule.stage_limits = {**rule.stage_limits, "lead": 0}  # 0: the bureau does not check leads
+    rule.save()
+    scan_on(entered + datetime.timedelta(days=46))
+    assert open_warnings() == []
+
+
+# --- 长期未跟进 ---------------------------------------------------------------------------------
+
+
+def test_no_follow_up_for_n_days_is_yellow_m_days_red_and_a_new_follow_up_clears_it(personas):
+    only({"no_follow_up"})
+    p = negotiating(personas, name="久未跟进项目")
+    follow_up(personas, p, D(2024, 5, 1))
+    scan_on(D(2024, 5, 31))  # 30 days: not yet
+    assert open_warnings() == []
+    scan_on(D(2024, 6, 1))
+    [warning] = open_warnings()
+    assert warning.level == "yellow" and warning.since == D(2024, 6, 1)
+    assert "最近一次跟进是 2024-05-01" in warning.message
+    scan_on(D(2024, 7, 1))  # 61 days: red
+    assert open_warnings()[0].level == "red"
+
+    follow_up(personas, p, D(2024, 6, 28))
+    scan_on(D(2024, 7, 1))
+    assert open_warnings() == []
+
+
+def test_projects_verified_dropped_or_in_production_need_no_follow_up(personas):
+    only({"no_follow_up"})
+    dropped = negotiating(personas, name="退库项目")
+    follow_up(personas, dropped, D(2024, 1, 5))
+    event = claim(personas, dropped, "dropped", D(2024, 2, 1), verify=False)
+    scan_on(D(2024, 6, 1))
+    assert [w.project_id for w in open_warnings()] == [dropped.pk], (
+        "a drop waiting for verification still counts as live"
+    )
+    from zhaoshang.projects.services import verify_event
+
+    verify_event(personas.bureau, event)
+    scan_on(D(2024, 6, 1))
+    assert open_warnings() == []
+
+
+# --- 资金到位滞后 -------------------------------------------------------------------------------
+
+
+def test_funds_behind_the_plan_are_yellow_then_red_and_clear_when_money_arrives(personas):
+    only({"funds_behind"})
+    p = signed(personas, name="资金项目", on=D(2024, 1, 1), total="10000", agreed_production_on=D(2025, 1, 1))
+    tranche(p, D(2024, 3, 1), "1000")  # 10 %
+    tranche(p, D(2024, 3, 2), "3000", status="submitted")  # waiting: does not count
+
+    # 2024-07-01: 182 of 366 days → plan 49.7 %, behind by 39.7 points: yellow (Y = 20, R = 40).
+    assert planned_share(D(2024, 1, 1), D(2025, 1, 1), D(2024, 7, 1)) == Decimal(100) * 182 / 366
+    scan_on(D(2024, 7, 1))
+    [warning] = open_warnings()
+    assert warning.level == "yellow"
+    assert "资金到位率 10.0%（累计到位 1000 万元）" in warning.message and "应达 50%" in warning.message
+    # the rate is project_funds' rate, exactly
+    assert Decimal(verified_funds_yuan([p.pk])[p.pk]) / 10000 / p.total_investment == project_funds(p).rate
+
+    scan_on(D(2024, 7, 5))  # 186/366 = 50.8 %: 40.8 points behind → red
+    assert open_warnings()[0].level == "red"
+
+    tranche(p, D(2024, 7, 2), "4000")  # 50 % in place
+    scan_on(D(2024, 7, 5))
+    assert open_warnings() == []
+
+
+def test_funds_plan_without_an_agreed_production_date_runs_n_days_from_signing(personas):
+    only({"funds_behind"})
+    signed(personas, name="无投产日期项目", on=D(2024, 1, 1), total="10000")  # plan: 730 days
+    # 20 % of 730 days = 146 days → 2024-05-26 is the first day 20 points behind.
+    scan_on(D(2024, 5, 25))
+    assert open_warnings() == []
+    scan_on(D(2024, 5, 26))
+    [warning] = open_warnings()
+    assert warning.level == "yellow" and warning.since == D(2024, 5, 26)
