@@ -26,9 +26,9 @@ DWELL_STAGES = [Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, S
 DEFAULT_STAGE_LIMITS = {
     Stage.LEAD: 45,
     Stage.NEGOTIATING: 90,
-    Stage.SIGNED: 90,
-    Stage.REGISTERED: 180,
-    Stage.STARTED: 540,
+    Stage.SIGNED: 180,
+    Stage.REGISTERED: 270,
+    Stage.STARTED: 730,
 }
 # A project in these verified stages is no longer worked on: no follow-up is expected.
 CLOSED_STAGES = [Stage.DROPPED, Stage.ON_HOLD, Stage.PRODUCTION]
@@ -383,7 +383,7 @@ FUNDS_BEHIND = register(
         description="资金到位率（审核通过的累计到位资金 ÷ 协议总投资）落后于计划进度：计划从签约日的 0 按天匀速增长到约定投产日（未约定的，签约满 N 天）的 100%；落后 Y 个百分点为黄色，R 个百分点为红色。",
         evaluate=funds_behind,
         fields=FUNDS_BEHIND_FIELDS,
-        defaults={"plan_days": 730, "yellow_threshold": 20, "red_threshold": 40},
+        defaults={"plan_days": 730, "yellow_threshold": 30, "red_threshold": 50},
         validate=_validate_funds_behind,
         order=40,
     )

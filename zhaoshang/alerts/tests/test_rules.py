@@ -77,19 +77,19 @@ def test_only_a_verified_start_clears_it_and_an_unverified_signing_never_warns(p
 
 def test_a_stage_held_past_its_limit_warns_and_moving_on_clears_it(personas):
     only({"stage_dwell"})
-    p = signed(personas, name="停留项目")  # verified signed on 2024-04-12; limit 90 → due 2024-07-11
-    scan_on(D(2024, 7, 11))
+    p = signed(personas, name="停留项目")  # verified signed on 2024-04-12; limit 180 → due 2024-10-09
+    scan_on(D(2024, 10, 9))
     assert open_warnings() == []
-    scan_on(D(2024, 7, 12))
+    scan_on(D(2024, 10, 10))
     [warning] = open_warnings()
     assert (warning.level, warning.key) == ("yellow", "signed")
-    assert "自 2024-04-12 起处于「签约」阶段，超过时限 90 天" in warning.message
-    scan_on(D(2024, 8, 11))  # 31 days over the limit: red (M = 30)
+    assert "自 2024-04-12 起处于「签约」阶段，超过时限 180 天" in warning.message
+    scan_on(D(2024, 11, 9))  # 31 days over the limit: red (M = 30)
     assert open_warnings()[0].level == "red"
 
-    claim(personas, p, "registered", D(2024, 8, 1))
-    scan_on(D(2024, 8, 11))
-    assert open_warnings() == [], "registered on 2024-08-01: 10 days in the new stage"
+    claim(personas, p, "registered", D(2024, 11, 1))
+    scan_on(D(2024, 11, 9))
+    assert open_warnings() == [], "registered on 2024-11-01: 8 days in the new stage"
     warning.refresh_from_db()
     assert warning.status == "cleared"
 
@@ -159,7 +159,7 @@ def test_funds_behind_the_plan_are_yellow_then_red_and_clear_when_money_arrives(
     tranche(p, D(2024, 3, 1), "1000")  # 10 %
     tranche(p, D(2024, 3, 2), "3000", status="submitted")  # waiting: does not count
 
-    # 2024-07-01: 182 of 366 days → plan 49.7 %, behind by 39.7 points: yellow (Y = 20, R = 40).
+    # 2024-07-01: 182 of 366 days → plan 49.7 %, behind by 39.7 points: yellow (Y = 30, R = 50).
     assert planned_share(D(2024, 1, 1), D(2025, 1, 1), D(2024, 7, 1)) == Decimal(100) * 182 / 366
     scan_on(D(2024, 7, 1))
     [warning] = open_warnings()
@@ -168,20 +168,20 @@ def test_funds_behind_the_plan_are_yellow_then_red_and_clear_when_money_arrives(
     # the rate is project_funds' rate, exactly
     assert Decimal(verified_funds_yuan([p.pk])[p.pk]) / 10000 / p.total_investment == project_funds(p).rate
 
-    scan_on(D(2024, 7, 5))  # 186/366 = 50.8 %: 40.8 points behind → red
+    scan_on(D(2024, 8, 14))  # 226/366 = 61.7 %: 51.7 points behind → red
     assert open_warnings()[0].level == "red"
 
-    tranche(p, D(2024, 7, 2), "4000")  # 50 % in place
-    scan_on(D(2024, 7, 5))
+    tranche(p, D(2024, 7, 2), "4000")  # 50 % in place: 11.7 points behind
+    scan_on(D(2024, 8, 14))
     assert open_warnings() == []
 
 
 def test_funds_plan_without_an_agreed_production_date_runs_n_days_from_signing(personas):
     only({"funds_behind"})
     signed(personas, name="无投产日期项目", on=D(2024, 1, 1), total="10000")  # plan: 730 days
-    # 20 % of 730 days = 146 days → 2024-05-26 is the first day 20 points behind.
-    scan_on(D(2024, 5, 25))
+    # 30 % of 730 days = 219 days → 2024-08-07 is the first day 30 points behind.
+    scan_on(D(2024, 8, 6))
     assert open_warnings() == []
-    scan_on(D(2024, 5, 26))
+    scan_on(D(2024, 8, 7))
     [warning] = open_warnings()
-    assert warning.level == "yellow" and warning.since == D(2024, 5, 26)
+    assert warning.level == "yellow" and warning.since == D(2024, 8, 7)

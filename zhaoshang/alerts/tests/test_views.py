@@ -138,7 +138,6 @@ def test_everyone_in_business_reads_the_rules_but_only_the_bureau_edits_them(per
 def test_the_bureau_edits_a_rule_and_the_change_is_audited(personas, client):
     client.force_login(personas.bureau)
     url = reverse("alerts:rule_edit", args=["no_follow_up"])
-    rule = WarningRule.objects.get(kind="no_follow_up") if WarningRule.objects.exists() else None
     client.get(url)
     rule = WarningRule.objects.get(kind="no_follow_up")
     response = client.post(url, {"enabled": "on", "yellow_threshold": 15, "red_threshold": 45, "version": rule.version})
