@@ -194,6 +194,15 @@ def add_money(rng, scale):
     print(f"targets: {count}  ({time.perf_counter() - started:.0f}s)")
 
 
+def rebuild_rollup():
+    """Bulk inserts send no signals: build the statistics roll-up as `rebuild_stats` does."""
+    from zhaoshang.stats import facts
+
+    if facts.enabled():
+        started = time.perf_counter()
+        print(f"roll-up: {facts.rebuild()} facts  ({time.perf_counter() - started:.0f}s)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
@@ -208,6 +217,7 @@ def main():
             print("database already has projects and tranches; delete it to regenerate")
             return
         add_money(random.Random(args.seed + 1), args.scale)  # a dataset made before issue 4
+        rebuild_rollup()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
         return
@@ -368,6 +378,7 @@ def main():
         StageEvent.objects.bulk_create(events, batch_size=BATCH)
         FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
     add_money(random.Random(args.seed + 1), args.scale)
+    rebuild_rollup()
     with connection.cursor() as cursor:
         # PostgreSQL: VACUUM too, so the visibility map lets counts use index-only scans, as
         # autovacuum would have done on a database that grew over months.

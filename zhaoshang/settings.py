@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "zhaoshang.stats",
     "zhaoshang.dashboard",
     "zhaoshang.alerts",
+    "zhaoshang.assessment",
+    "zhaoshang.supervision",
 ]
 
 MIDDLEWARE = [

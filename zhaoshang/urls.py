@@ -12,4 +12,6 @@ urlpatterns = [
     path("targets/", include("zhaoshang.targets.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),
     path("alerts/", include("zhaoshang.alerts.urls")),
+    path("assessment/", include("zhaoshang.assessment.urls")),
+    path("supervision/", include("zhaoshang.supervision.urls")),
 ]

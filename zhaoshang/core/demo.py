@@ -115,8 +115,10 @@ def build_accounts(*, reset_passwords: bool = False) -> list[tuple[DemoAccount, 
 def build_business_data(bureau: User) -> dict:
     """Projects, money and targets: each app's own demo builder, all idempotent."""
     from zhaoshang.alerts.demo import build_warnings
+    from zhaoshang.assessment.demo import build_assessment
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.projects.demo import build_projects
+    from zhaoshang.supervision.demo import build_problems
     from zhaoshang.targets.demo import build_targets
 
     working_units = [
@@ -129,5 +131,7 @@ def build_business_data(bureau: User) -> dict:
         "projects": build_projects(bureau, working_units, per_unit=6),
         "tranches": build_tranches(bureau),
         "targets": build_targets(bureau),
-        "warnings": build_warnings(bureau),
+        "assessment": build_assessment(bureau),
+        "problems": build_problems(bureau),
+        "warnings": build_warnings(bureau),  # last: the scan reads what the others built
     }

@@ -36,8 +36,12 @@ NAV_ITEMS = [
     NavItem("导入到位资金", "funds:import", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "资金与目标"),
     NavItem("目标任务", "targets:grid", "target-arrow", BUSINESS, "资金与目标"),
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计"),
-    NavItem("预警", "alerts:list", "alert-triangle", BUSINESS, "督办"),
+    NavItem("预警", "alerts:list", "urgent", BUSINESS, "督办"),
     NavItem("预警规则", "alerts:rules", "adjustments", BUSINESS, "督办"),
+    NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计"),
+    NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "督办"),
+    NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "督办"),
+    NavItem("问题办结率", "supervision:closure", "chart-bar", BUSINESS, "督办"),
     NavItem(
         "单位管理",
         "accounts:unit_list",

@@ -601,8 +601,9 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
         .only("name", "total_investment", "stage", "verified_stage", "responsible_unit__name")
         .order_by(F("total_investment").desc(nulls_last=True), "-pk")[:KEY_PROJECTS_SHOWN]
     )
-    mix = _mix(scope, period, rules)
-    provinces, unknown = _provinces(scope, period, rules)
+    marginals = _mix_marginals(scope, period, rules)
+    mix = _mix(scope, period, rules, marginals)
+    provinces, unknown = _provinces(scope, period, rules, marginals)
 
     charts = {
         "period": period.label,
@@ -811,60 +812,92 @@ def _funnel(projects, scope: Scope) -> tuple[list[dict], list[dict], list[dict],
     return funnel, exits, key_by_stage, sum(keys.values())
 
 
-def _mix(scope: Scope, period: Period, rules: CountingRules) -> dict:
-    """Projects signed in the period by industry (GB/T 4754 section, 三次产业), leading
-    industry and chain: count and 协议引资额. One grouped query."""
-    from zhaoshang.reference.choices import Sector
+def _mix_marginals(scope: Scope, period: Period, rules: CountingRules) -> dict:
+    """{dimension: {key: [count, 协议引资额 万元]}} of the projects signed in the period, for
+    the signing mixes (industry section "sec", 三次产业 "sector", leading industry "lead",
+    chain "chain", investors' province "prov"; an empty key where none is recorded).
 
+    Under the deployment's 口径 this reads the scope's own pre-rolled rows of the monthly
+    roll-up (stats.facts: a few hundred rows for a year); otherwise one grouped query over
+    the period's signings."""
+    from zhaoshang.stats import facts
+
+    marginals: dict = {name: defaultdict(lambda: [0, Decimal(0)]) for name in facts.MIX_DIMENSIONS}
+    if uses_rollup(rules):
+        from zhaoshang.stats.models import UnitMonthFact
+
+        roots = [scope.unit.pk] if scope.unit is not None else [row.pk for row in scope.children]
+        rows = (
+            UnitMonthFact.objects.filter(unit_id__in=roots, month__range=(period.start, period.end))
+            .order_by()
+            .values_list("indicator")
+            .annotate(total=Sum("amount"))
+        )
+        for indicator, total in rows:
+            if not indicator.startswith(facts.MIX_PREFIX):
+                continue
+            name, measure, key = facts.parse_mix_indicator(indicator)
+            if name in marginals:
+                if measure == "n":
+                    marginals[name][key][0] += total
+                else:
+                    marginals[name][key][1] += _wan_from_yuan_bp(total)
+        return marginals
     events = _credited_in(scope, _first_events(Stage.SIGNED, period, rules))
-    counted = _counted(scope)
-    sections: dict = {}
-    sectors: dict = {}
-    leading: dict = {}
-    chains: dict = {}
-
-    def add(bucket: dict, key, label: str, n: int, total: Decimal, url: str | None) -> None:
-        entry = bucket.setdefault(key, {"name": label, "count": 0, "total": Decimal(0), "url": url})
-        entry["count"] += n
-        entry["total"] += total
-
+    dimensions = {f"mix_{name}": F(path) for name, path in facts.MIX_DIMENSIONS.items()}
     for row in (
         events.order_by()
-        .values(
-            section=F("project__industry__parent__code"),
-            section_name=F("project__industry__parent__name"),
-            sector=F("project__industry__sector"),
-            leading=F("project__leading_industry"),
-            chain=F("project__chain_tag"),
-        )
-        .annotate(n=Count("project", distinct=True, filter=counted), total=_shared_sum(SIGNED_AMOUNT, scope))
+        .values(**dimensions)
+        .annotate(n=Count("project", distinct=True, filter=_counted(scope)), total=_shared_sum(SIGNED_AMOUNT, scope))
     ):
-        n, total = row["n"], _wan_from_yuan_bp(row["total"])
-        if row["section"]:
-            label = f"{row['section']} {row['section_name']}"
-            add(sections, row["section"], label, n, total, signed_link(scope, period, rules, industry=row["section"]))
-        else:
-            add(sections, "", "未填行业", n, total, None)
-        sector_label = Sector(row["sector"]).label if row["sector"] else "未填行业"
-        add(sectors, row["sector"] or 0, sector_label, n, total, None)
-        if row["leading"]:
-            add(
-                leading,
-                row["leading"],
-                row["leading"],
-                n,
-                total,
-                signed_link(scope, period, rules, leading_industry=row["leading"]),
-            )
-        if row["chain"]:
-            add(chains, row["chain"], row["chain"], n, total, signed_link(scope, period, rules, chain_tag=row["chain"]))
+        for name in facts.MIX_DIMENSIONS:
+            key = row[f"mix_{name}"]
+            if name in facts.OPTIONAL_DIMENSIONS and not key:
+                continue
+            entry = marginals[name]["" if key is None else str(key)]
+            entry[0] += row["n"]
+            entry[1] += _wan_from_yuan_bp(row["total"])
+    return marginals
 
-    def ordered(bucket: dict, limit: int | None = None) -> list[dict]:
-        rows = sorted(bucket.values(), key=lambda entry: (-entry["total"], -entry["count"], entry["name"]))
+
+def _mix(scope: Scope, period: Period, rules: CountingRules, marginals: dict) -> dict:
+    """Projects signed in the period by industry (GB/T 4754 section, 三次产业), leading
+    industry and chain: count and 协议引资额."""
+    from zhaoshang.reference.choices import Sector
+    from zhaoshang.reference.models import Industry
+
+    section_names = dict(Industry.objects.filter(level=1).values_list("code", "name"))
+
+    def entry(label: str, values, url: str | None) -> dict:
+        return {"name": label, "count": values[0], "total": values[1], "url": url}
+
+    def ordered(entries: list[dict], limit: int | None = None) -> list[dict]:
+        rows = sorted(
+            (e for e in entries if e["count"] or e["total"]), key=lambda e: (-e["total"], -e["count"], e["name"])
+        )
         if limit is not None:
             rows = rows[:limit]
-        return [{**entry, "total": str(wan_to_yi(entry["total"]))} for entry in rows]
+        return [{**e, "total": str(wan_to_yi(e["total"]))} for e in rows]
 
+    sections = [
+        entry(f"{code} {section_names.get(code, '')}".strip(), values, signed_link(scope, period, rules, industry=code))
+        if code
+        else entry("未填行业", values, None)
+        for code, values in marginals["sec"].items()
+    ]
+    sectors = {
+        int(key or 0): entry(Sector(int(key)).label if key else "未填行业", values, None)
+        for key, values in marginals["sector"].items()
+        if values[0] or values[1]
+    }
+    leading = [
+        entry(key, values, signed_link(scope, period, rules, leading_industry=key))
+        for key, values in marginals["lead"].items()
+    ]
+    chains = [
+        entry(key, values, signed_link(scope, period, rules, chain_tag=key))
+        for key, values in marginals["chain"].items()
+    ]
     return {
         "sections": ordered(sections),
         "sectors": [
@@ -876,28 +909,23 @@ def _mix(scope: Scope, period: Period, rules: CountingRules) -> dict:
     }
 
 
-def _provinces(scope: Scope, period: Period, rules: CountingRules) -> tuple[list[dict], dict]:
+def _provinces(scope: Scope, period: Period, rules: CountingRules, marginals: dict) -> tuple[list[dict], dict]:
     """Where the investors of the projects signed in the period come from: by the province
-    of the investor's home division. One grouped query."""
-    events = _credited_in(scope, _first_events(Stage.SIGNED, period, rules))
+    of the investor's home division."""
     rows = []
     unknown = {"count": 0, "total": Decimal(0)}
-    for row in (
-        events.order_by()
-        .values(province=F("project__investor__home_division__province_code"))
-        .annotate(n=Count("project", distinct=True, filter=_counted(scope)), total=_shared_sum(SIGNED_AMOUNT, scope))
-    ):
-        total = _wan_from_yuan_bp(row["total"])
-        code = row["province"]
+    for code, (count, total) in marginals["prov"].items():
+        if not count and not total:
+            continue
         if code not in PROVINCE_MAP_NAMES:
-            unknown["count"] += row["n"]
+            unknown["count"] += count
             unknown["total"] += total
             continue
         rows.append(
             {
                 "name": PROVINCE_MAP_NAMES[code],
                 "full_name": PROVINCE_NAMES[code],
-                "count": row["n"],
+                "count": count,
                 "total_wan": total,
                 "value": str(wan_to_yi(total)),
                 "url": signed_link(scope, period, rules, investor_province=code),

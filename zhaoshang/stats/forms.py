@@ -48,7 +48,7 @@ class TableForm(StyledFormMixin, forms.Form):
             "first": first,
             "last": last,
             "indicators": [i.value for i in Indicator],
-            "ratios": [r.value for r in Ratio],
+            "ratios": [],
         }
         if data is not None:
             values.update({key: data.get(key) for key in ("year", "first", "last", "unit") if data.get(key)})
@@ -56,11 +56,11 @@ class TableForm(StyledFormMixin, forms.Form):
                 values["indicators"] = data.getlist("indicators")
             elif isinstance(data.get("indicators"), str) and data["indicators"]:
                 values["indicators"] = [part for part in data["indicators"].split(",") if part]
-            # Ratios: all unless asked otherwise; "none" (the page's hidden field) alone means none.
+            # Ratios are asked for (they cost more than the roll-up's sums): "all" or a list;
+            # the page sends a hidden "none" so that unticking every box means none.
             asked = data.getlist("ratios") if hasattr(data, "getlist") else [data.get("ratios") or ""]
-            asked = [part for value in asked if value for part in value.split(",") if part]
-            if asked:
-                values["ratios"] = [part for part in asked if part != NO_RATIOS]
+            asked = [part for value in asked if value for part in value.split(",") if part and part != NO_RATIOS]
+            values["ratios"] = [r.value for r in Ratio] if "all" in asked else asked
         super().__init__(values, **kwargs)
         self.user = user
         self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True).order_by("path")

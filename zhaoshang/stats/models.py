@@ -11,13 +11,13 @@ from django.db import models
 
 from zhaoshang.core.access import UnitScoped
 from zhaoshang.core.models import RestrictedManager
-from zhaoshang.stats.choices import Indicator
 
 
 class UnitMonthFact(models.Model):
     unit = models.ForeignKey("accounts.Unit", verbose_name="单位", on_delete=models.CASCADE, related_name="+")
     month = models.DateField("月份")  # the first day of the month
-    indicator = models.CharField("指标", max_length=40, choices=Indicator.choices)
+    # An Indicator value, or a signing-mix code "mix.<dimension>.<n|a>:<key>" (stats.facts).
+    indicator = models.CharField("指标", max_length=100)
     amount = models.BigIntegerField("数值（整数：个数，或 元×万分比）", default=0)
 
     access = UnitScoped("unit")

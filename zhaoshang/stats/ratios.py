@@ -20,6 +20,7 @@ from django.db.models import BigIntegerField, Count, DecimalField, F, Sum, TextC
 from django.db.models.functions import Cast, Round
 
 from zhaoshang.projects.choices import Stage
+from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.services import (
     CountingRules,
     Period,
@@ -28,10 +29,9 @@ from zhaoshang.stats.services import (
     _shared_total,
     _wan_from_yuan_bp,
     _within,
-    contracted_investment,
+    direct_values,
     rank_desc,
     rollup,
-    signed_count,
     subtrees,
 )
 
@@ -64,18 +64,25 @@ RATIO_RULES = {
 }
 
 
-def _cohort(cohort: Period, rules: CountingRules):
-    """Ids of the projects whose first signing falls in ``cohort``."""
-    return _first_events(Stage.SIGNED, cohort, rules).values("project_id")
+def _cohort(cohort: Period, rules: CountingRules, within=None, path: str = "project__count_unit"):
+    """Ids of the projects whose first signing falls in ``cohort`` (those counted or
+    credited in ``within``'s subtree when given)."""
+    return _within(_first_events(Stage.SIGNED, cohort, rules), within, path).values("project_id")
 
 
 def _reached_count(stage: str, cohort: Period, by: datetime.date, rules: CountingRules, within) -> dict:
-    events = _first_events(stage, Period(SINCE_EVER, by), rules).filter(project_id__in=_cohort(cohort, rules))
-    rows = (
-        _within(events, within, "project__count_unit")
-        .values("project__count_unit")
-        .annotate(n=Count("project", distinct=True))
+    """Cohort projects with a qualifying ``stage`` event dated by ``by``. Any such event will
+    do: if one is dated by then, so is the first one, so no "first event" test is needed."""
+    from zhaoshang.projects.models import StageEvent
+
+    events = StageEvent.objects.filter(
+        stage=stage,
+        status__in=rules.statuses,
+        is_supplementary=False,
+        date__lte=by,
+        project_id__in=_cohort(cohort, rules, within),
     )
+    rows = events.values("project__count_unit").annotate(n=Count("project", distinct=True))
     return {row["project__count_unit"]: Decimal(row["n"]) for row in rows}
 
 
@@ -83,7 +90,9 @@ def _cohort_funds(cohort: Period, by: datetime.date, rules: CountingRules, withi
     from zhaoshang.funds.models import FundsTranche
 
     tranches = FundsTranche.objects.filter(
-        status__in=rules.statuses, date__lte=by, project_id__in=_cohort(cohort, rules)
+        status__in=rules.statuses,
+        date__lte=by,
+        project_id__in=_cohort(cohort, rules, within, "project__credits__unit"),
     )
     rows = (
         _within(tranches, within, "project__credits__unit")
@@ -98,7 +107,7 @@ def _land_and_fixed_assets(cohort: Period, rules: CountingRules, within) -> tupl
     from zhaoshang.projects.models import Project
 
     projects = Project._base_manager.filter(
-        pk__in=_cohort(cohort, rules), land_mu__gt=0, fixed_asset_investment__isnull=False
+        pk__in=_cohort(cohort, rules, within), land_mu__gt=0, fixed_asset_investment__isnull=False
     )
     hundredths = Cast(
         Round(F("land_mu") * Value(100), 0, output_field=DecimalField(max_digits=16, decimal_places=0)),
@@ -121,20 +130,25 @@ def _land_and_fixed_assets(cohort: Period, rules: CountingRules, within) -> tupl
 
 def parts(ratio: str, period: Period, rules: CountingRules | None = None, within=None) -> tuple[dict, dict]:
     """(numerator, denominator) direct values per unit for ``ratio`` over ``period``'s
-    cohort, as of the period's end."""
+    cohort, as of the period's end. Signed counts and 协议引资额 come from ``direct_values``
+    (the monthly roll-up where it applies)."""
     rules = rules or CountingRules.from_settings()
+
+    def counted(indicator):
+        return direct_values(indicator, period, rules, within)
+
     match ratio:
         case Ratio.START_RATE:
-            return _reached_count(Stage.STARTED, period, period.end, rules, within), signed_count(period, rules, within)
+            return _reached_count(Stage.STARTED, period, period.end, rules, within), counted(Indicator.SIGNED_COUNT)
         case Ratio.PRODUCTION_RATE:
             return (
                 _reached_count(Stage.PRODUCTION, period, period.end, rules, within),
-                signed_count(period, rules, within),
+                counted(Indicator.SIGNED_COUNT),
             )
         case Ratio.FUNDS_RATE:
-            return _cohort_funds(period, period.end, rules, within), contracted_investment(period, rules, within)
+            return _cohort_funds(period, period.end, rules, within), counted(Indicator.CONTRACTED_INVESTMENT)
         case Ratio.AVERAGE_SIZE:
-            return contracted_investment(period, rules, within), signed_count(period, rules, within)
+            return counted(Indicator.CONTRACTED_INVESTMENT), counted(Indicator.SIGNED_COUNT)
         case Ratio.INVESTMENT_INTENSITY:
             return _land_and_fixed_assets(period, rules, within)
     raise ValueError(f"未知比率指标：{ratio}")
@@ -160,8 +174,9 @@ class RatioCell:
     rank: int | None = None
 
 
-def ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules | None = None) -> dict:
-    """{unit id: {ratio: RatioCell}} for each unit's subtree, ranked among ``units``."""
+def ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules | None = None, within=None) -> dict:
+    """{unit id: {ratio: RatioCell}} for each unit's subtree, ranked among ``units``;
+    ``within``, a unit above all of them, limits the queries to its subtree."""
     rules = rules or CountingRules.from_settings()
     units = list(units)
     if not units:
@@ -171,8 +186,8 @@ def ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules |
     result = {unit.pk: {} for unit in units}
     zero = Decimal(0)
     for ratio in ratios:
-        numerator, denominator = (rollup(part, tree) for part in parts(ratio, period, rules))
-        before_num, before_den = (rollup(part, tree) for part in parts(ratio, last_period, rules))
+        numerator, denominator = (rollup(part, tree) for part in parts(ratio, period, rules, within))
+        before_num, before_den = (rollup(part, tree) for part in parts(ratio, last_period, rules, within))
         for unit in units:
             now = _divide(numerator.get(unit.pk, zero), denominator.get(unit.pk, zero))
             then = _divide(before_num.get(unit.pk, zero), before_den.get(unit.pk, zero))

@@ -402,12 +402,15 @@ def subtrees(units) -> list[TreeNode]:
     ]
 
 
-def unit_table(units, indicators: list[str], period: Period, rules: CountingRules | None = None) -> UnitTable:
+def unit_table(
+    units, indicators: list[str], period: Period, rules: CountingRules | None = None, within=None
+) -> UnitTable:
     """For each unit (its subtree) and indicator: value, target, completion, gap to
     序时进度, last year's value and 同比, and rank among ``units``.
 
     One grouped query per indicator and year, rolled up over the tree in Python: the cost
-    does not grow with the number of units asked about.
+    does not grow with the number of units asked about. ``within``, a unit at or above all
+    of ``units``, limits the queries to its subtree (a town officer's table reads its town).
     """
     from zhaoshang.targets.models import Target
 
@@ -428,10 +431,10 @@ def unit_table(units, indicators: list[str], period: Period, rules: CountingRule
     rows = {unit.pk: TableRow(unit) for unit in units}
     zero, schedule = Decimal(0), period.schedule
     for indicator in indicators:
-        now = rollup(direct_values(indicator, period, rules), tree)
-        before = rollup(direct_values(indicator, last_period, rules), tree)
+        now = rollup(direct_values(indicator, period, rules, within), tree)
+        before = rollup(direct_values(indicator, last_period, rules, within), tree)
         same_span = (ytd.start, ytd.end) == (period.start, period.end)
-        year_so_far = now if same_span else rollup(direct_values(indicator, ytd, rules), tree)
+        year_so_far = now if same_span else rollup(direct_values(indicator, ytd, rules, within), tree)
         for pk in ids:
             target = targets.get((pk, indicator))
             completion = ratio(year_so_far.get(pk, zero), target)

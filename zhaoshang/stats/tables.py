@@ -2,7 +2,8 @@
 serves the page, the .xlsx export, the JSON API and the ``stats`` command, so the four can
 never disagree."""
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -67,8 +68,12 @@ def build(
         Unit.objects.restrict(user).filter(parent__in=tops, active=True).order_by("sort_order", "path")
     ) or list(tops)
     period = Period.months(year, first, last)
-    table = unit_table(children, indicators, period)
-    total = unit_table(tops, indicators, period)
+    # One table over the children and the 合计 units together (the same queries serve both),
+    # limited to the parent's subtree when there is one parent.
+    both = unit_table(list(dict.fromkeys([*children, *tops])), indicators, period, within=parent)
+    by_pk = {row.unit.pk: row for row in both.rows}
+    table = replace(both, rows=[by_pk[unit.pk] for unit in children])
+    total = replace(both, rows=[copy.deepcopy(by_pk[unit.pk]) for unit in tops])
     for indicator in indicators:  # 合计 is not ranked; the children are ranked among themselves
         ranks = rank_desc({row.unit.pk: row.cells[indicator].value for row in table.rows})
         for row in table.rows:
@@ -77,8 +82,8 @@ def build(
             row.cells[indicator].rank = None
     cells = {}
     if ratios:
-        cells = ratio_cells(children, list(ratios), period)
-        for pk, by_ratio in ratio_cells(tops, list(ratios), period).items():
+        cells = ratio_cells(children, list(ratios), period, within=parent)
+        for pk, by_ratio in ratio_cells(tops, list(ratios), period, within=parent).items():
             cells[pk] = by_ratio
             for cell in by_ratio.values():
                 cell.rank = None

@@ -225,3 +225,18 @@ def test_the_big_projects_link_uses_the_list_s_band_only_for_the_default_thresho
     assert "amount=ge1yi" in indicator_link(Indicator.SIGNED_BIG_COUNT, scope, JAN_JUL_2024, VERIFIED_ONLY)
     lower = CountingRules(big_threshold_wan=D(3000))
     assert "amount=" not in indicator_link(Indicator.SIGNED_BIG_COUNT, scope, JAN_JUL_2024, lower)
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "officer_b", "county_officer", "bureau", "leader"])
+def test_the_mixes_from_the_rollup_equal_the_mixes_from_the_rows(year, persona, settings):
+    from zhaoshang.dashboard.services import _mix_marginals
+
+    scope = resolve_scope(getattr(year, persona))
+    for period in (JAN_JUL_2024, Period.year(2024), Period.month(2024, 3)):
+        from_rollup = _mix_marginals(scope, period, VERIFIED_ONLY)
+        settings.STATS_ROLLUPS = False
+        from_rows = _mix_marginals(scope, period, VERIFIED_ONLY)
+        settings.STATS_ROLLUPS = True
+        for name in from_rows:
+            shown = {key: tuple(v) for key, v in from_rollup[name].items() if v[0] or v[1]}
+            assert shown == {key: tuple(v) for key, v in from_rows[name].items()}, (persona, period, name)

@@ -91,3 +91,31 @@ def test_drift_is_found_by_the_check_and_cured_by_a_rebuild(dataset):
     call_command("rebuild_stats")
     call_command("rebuild_stats", "--check")
     assert_exact()
+
+
+def test_the_signing_mixes_follow_industry_investor_home_and_unit_moves(personas):
+    from zhaoshang.accounts.models import Unit
+    from zhaoshang.reference.models import Division
+
+    a, bureau = personas.officer_a, personas.bureau
+    home = company("乙公司")
+    p = project(a, personas.town_a, name="芯片项目", investor=home, total="30000", leading_industry="电子信息")
+    verify_event(bureau, submit_stage(a, p, StageClaim(stage="signed", date=datetime.date(2025, 3, 10))))
+    assert_exact()
+    p.refresh_from_db()
+    p.leading_industry, p.chain_tag = "新能源", "锂电池"
+    update_project(a, p, expected_version=p.version)
+    assert_exact()
+    zhejiang = Division.objects.create(code="33", name="浙江省", level=1, province_code="33")
+    home.home_division = zhejiang
+    home.save()
+    assert_exact()
+    city_total = facts.mix_indicator("prov", "a", "33")
+    assert any(key[0] == personas.city.pk and key[2] == city_total for key in facts.stored())  # pre-rolled
+    # Town A moves from the county to the city level: its projects' mixes move with it.
+    town = Unit.objects.get(pk=personas.town_a.pk)
+    town.parent = personas.city_level
+    town.save()
+    assert_exact()
+    counted = {key[0] for key in facts.stored() if key[2] == facts.mix_indicator("lead", "n", "新能源")}
+    assert personas.county.pk not in counted and personas.city_level.pk in counted

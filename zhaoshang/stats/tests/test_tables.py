@@ -115,7 +115,7 @@ def test_the_page_and_the_export_show_the_table_and_the_export_is_audited(datase
 
 def test_ratios_appear_in_the_page_api_export_and_command_with_the_same_values(dataset, client):
     client.force_login(dataset.bureau)
-    data = api(client, unit=dataset.county.pk).json()
+    data = api(client, unit=dataset.county.pk, ratios="all").json()
     by_unit = {row["unit"]: row["cells"] for row in data["ratio_rows"]}
     start_rate = by_unit[dataset.town_a.code]["start_rate"]
     assert (start_rate["numerator"], start_rate["denominator"], start_rate["rank"]) == ("1", "3", 1)
@@ -123,20 +123,25 @@ def test_ratios_appear_in_the_page_api_export_and_command_with_the_same_values(d
     assert by_unit[dataset.county.code]["start_rate"]["rank"] is None  # 合计 is not ranked
     assert any("开工率" in text for text in data["rules"])
     out = io.StringIO()
-    call_command("stats", "--year", "2024", "--months", "1-7", "--unit", dataset.county.code, stdout=out)
+    call_command(
+        "stats", "--year", "2024", "--months", "1-7", "--unit", dataset.county.code, "--ratios", "all", stdout=out
+    )
     assert json.loads(out.getvalue())["ratio_rows"] == data["ratio_rows"]
 
-    page = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk}).content.decode()
+    page = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk, "ratios": "all"}).content.decode()
     assert 'data-testid="ratio-table"' in page and "33.3%" in page  # town A: 1 of 3 started
     book = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("stats:table_export"), {**QUERY, "unit": dataset.county.pk}).content)
+        io.BytesIO(
+            client.get(reverse("stats:table_export"), {**QUERY, "unit": dataset.county.pk, "ratios": "all"}).content
+        )
     )
     cells = [cell for row in book["比率指标"].iter_rows(values_only=True) for cell in row]
     assert "33.3%" in cells and "合计：示范县" in cells
 
 
-def test_ratios_can_be_left_out(dataset, client):
+def test_ratios_are_asked_for(dataset, client):
     client.force_login(dataset.bureau)
+    assert api(client, unit=dataset.county.pk).json()["ratio_rows"] == []
     assert api(client, unit=dataset.county.pk, ratios="none").json()["ratio_rows"] == []
     assert api(client, unit=dataset.county.pk, ratios="start_rate").json()["ratios"][0]["name"] == "开工率"
     page = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk, "ratios": "none"})

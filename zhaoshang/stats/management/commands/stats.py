@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default="", help="单位编码：列出其下级单位（默认从最上级单位开始）")
         parser.add_argument("--indicators", default="", help="指标，逗号分隔：" + ",".join(Indicator.values))
         parser.add_argument(
-            "--ratios", default="", help="比率指标，逗号分隔（默认全部，none 为不输出）：" + ",".join(Ratio.values)
+            "--ratios", default="", help="比率指标，逗号分隔，或 all（默认不输出）：" + ",".join(Ratio.values)
         )
         parser.add_argument("--format", default="json", help="csv 或 json")
 
@@ -44,9 +44,9 @@ class Command(BaseCommand):
         unknown = [part for part in chosen if part not in Indicator.values]
         if unknown:
             raise CommandError(f"未知指标：{'、'.join(unknown)}。可用指标：{', '.join(Indicator.values)}。")
-        chosen_ratios = [part.strip() for part in ratios.split(",") if part.strip()] or list(Ratio.values)
-        if chosen_ratios == ["none"]:
-            chosen_ratios = []
+        chosen_ratios = [part.strip() for part in ratios.split(",") if part.strip() and part.strip() != "none"]
+        if "all" in chosen_ratios:
+            chosen_ratios = list(Ratio.values)
         unknown = [part for part in chosen_ratios if part not in Ratio.values]
         if unknown:
             raise CommandError(f"未知比率指标：{'、'.join(unknown)}。可用：{', '.join(Ratio.values)}。")
