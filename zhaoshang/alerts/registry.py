@@ -6,24 +6,27 @@ warnings that hold *now* (as of ``today``), computed with a few set-based querie
 new warnings, a changed level or message updates the warning, and an open warning whose
 cause is no longer found is cleared. Evaluators therefore never write anything.
 
-Adding a kind from another app (e.g. supervision's 问题逾期, scheduling's 调度未报送)::
+Adding a kind from another app (e.g. scheduling's 调度未报送; 问题逾期 in ``rules.py`` is
+written the same way over supervision's problems)::
 
-    # zhaoshang/supervision/warnings.py, imported from SupervisionConfig.ready()
+    # zhaoshang/scheduling/warnings.py, imported from SchedulingConfig.ready()
     from zhaoshang.alerts.registry import Finding, RuleKind, register
 
-    def overdue_problems(rule, today):
-        for pk, unit_id, project_id, deadline in Problem.objects.filter(...).values_list(...):
-            days = (today - deadline).days
-            if days > 0:
-                yield Finding(Problem, pk, unit_id, "red" if days > rule.red_threshold else "yellow",
-                              f"问题已超过办结期限 {deadline:%Y-%m-%d}", deadline + timedelta(days=1),
-                              project_id=project_id)
+    def missing_reports(rule, today):
+        # one grouped query: the (round, unit) pairs past the round's deadline without a report
+        for round_id, unit_id, deadline in RoundUnit.objects.filter(...).values_list(...):
+            late = (today - deadline).days
+            if late > 0:
+                yield Finding(SchedulingRound, round_id, unit_id,
+                              "red" if late > rule.red_threshold else "yellow",
+                              f"{deadline:%Y-%m-%d} 截止的调度未报送", deadline + timedelta(days=1),
+                              key=str(unit_id))  # one warning per unit of the round
 
     register(RuleKind(
-        kind="problem_overdue", label="问题逾期", order=50, evaluate=overdue_problems,
-        description="问题超过办结期限未办结。",
+        kind="report_missing", label="调度未报送", order=60, evaluate=missing_reports,
+        description="调度轮次截止后，责任单位仍未报送。",
         fields={"red_threshold": "逾期超过多少天为红色预警（天）"},
-        defaults={"red_threshold": 10},
+        defaults={"red_threshold": 3},
     ))
 
 The bureau's rule row for the new kind is created with ``defaults`` the next time the rule

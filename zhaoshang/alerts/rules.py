@@ -388,3 +388,61 @@ FUNDS_BEHIND = register(
         order=40,
     )
 )
+
+
+# --- 问题逾期 (the supervision app's problems, when it is installed) ----------------------------
+
+PROBLEM_OVERDUE_FIELDS = {"red_threshold": "逾期超过多少天转为红色预警（天；已升级督办的直接为红色）"}
+
+
+def problem_overdue(rule, today: datetime.date):
+    """Open problems past their deadline (``supervision.services.overdue_problems``; the
+    deadline day itself is in time): yellow, red once escalated or more than M days late."""
+    from zhaoshang.supervision.models import Problem
+    from zhaoshang.supervision.services import overdue_problems
+
+    rows = (
+        overdue_problems(None, today)
+        .order_by()
+        .values_list("pk", "responsible_unit_id", "project_id", "category", "description", "deadline", "escalated_on")
+    )
+    categories = dict(Problem._meta.get_field("category").choices)
+    for pk, unit_id, project_id, category, description, deadline, escalated_on in rows:
+        late = (today - deadline).days
+        summary = " ".join(description.split())
+        summary = summary if len(summary) <= 40 else summary[:40] + "…"
+        yield Finding(
+            Problem,
+            pk,
+            unit_id,
+            RED if escalated_on is not None or late > rule.red_threshold else YELLOW,
+            f"「{categories.get(category, category)}」问题超过办结期限 {deadline:%Y-%m-%d} 未办结：{summary}",
+            deadline + DAY,
+            project_id=project_id,
+        )
+
+
+def _validate_problem_overdue(rule) -> dict[str, str]:
+    return _positive(rule, ["red_threshold"], PROBLEM_OVERDUE_FIELDS)
+
+
+def register_problem_overdue() -> RuleKind | None:
+    from django.apps import apps
+
+    if not apps.is_installed("zhaoshang.supervision"):
+        return None
+    return register(
+        RuleKind(
+            kind="problem_overdue",
+            label="问题逾期",
+            description="问题清单中的问题超过办结期限仍未办结为黄色；已升级督办或逾期超过 M 天为红色。",
+            evaluate=problem_overdue,
+            fields=PROBLEM_OVERDUE_FIELDS,
+            defaults={"red_threshold": 5},
+            validate=_validate_problem_overdue,
+            order=50,
+        )
+    )
+
+
+PROBLEM_OVERDUE = register_problem_overdue()

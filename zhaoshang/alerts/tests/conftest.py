@@ -12,6 +12,7 @@ from zhaoshang.projects.models import FollowUp
 from zhaoshang.projects.services import StageClaim, add_follow_up, submit_stage, verify_event
 from zhaoshang.projects.tests.factories import company
 from zhaoshang.projects.tests.factories import project as make_project
+from zhaoshang.supervision.tests.conftest import calendar  # noqa: F401 (the holiday calendar, as a fixture)
 
 D = datetime.date
 SIGNED_ON = D(2024, 4, 12)  # the factory's signing date

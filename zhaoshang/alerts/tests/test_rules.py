@@ -185,3 +185,34 @@ def test_funds_plan_without_an_agreed_production_date_runs_n_days_from_signing(p
     scan_on(D(2024, 8, 7))
     [warning] = open_warnings()
     assert warning.level == "yellow" and warning.since == D(2024, 8, 7)
+
+
+# --- 问题逾期 (supervision's problems) ------------------------------------------------------------
+
+
+def test_a_problem_past_its_deadline_is_yellow_then_red_and_closing_it_clears_the_warning(personas, calendar):
+    from zhaoshang.supervision.services import close_problem, escalate_overdue
+    from zhaoshang.supervision.tests.factories import problem_of
+
+    only({"problem_overdue"})
+    p = negotiating(personas, name="用地问题项目")
+    problem = problem_of(personas.officer_a, p)  # raised 2025-09-30, 3 working days → 2025-10-11
+    assert problem.deadline == D(2025, 10, 11)
+    scan_on(D(2025, 10, 11))
+    assert open_warnings() == [], "the deadline day itself is in time"
+    scan_on(D(2025, 10, 12))
+    [warning] = open_warnings()
+    assert (warning.level, warning.project_id, warning.unit_id, warning.since) == (
+        "yellow",
+        p.pk,
+        personas.town_a.pk,
+        D(2025, 10, 12),
+    )
+    assert "「用地」问题超过办结期限 2025-10-11 未办结：二期用地指标尚未落实" == warning.message
+    escalate_overdue(D(2025, 10, 12))  # supervision marks it red: so does the warning
+    scan_on(D(2025, 10, 12))
+    assert open_warnings()[0].level == "red"
+
+    close_problem(personas.officer_a, problem, satisfaction="satisfied", note="已落实用地指标", day=D(2025, 10, 13))
+    scan_on(D(2025, 10, 13))
+    assert open_warnings() == []
