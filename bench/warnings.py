@@ -38,7 +38,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from zhaoshang.alerts import registry, services  # noqa: E402
-from zhaoshang.alerts.models import Warning  # noqa: E402
+from zhaoshang.alerts.models import Warning, WarningRule  # noqa: E402
 from zhaoshang.projects.models import Project  # noqa: E402
 
 
@@ -79,6 +79,7 @@ def main():
     args = parser.parse_args()
     today = datetime.date.fromisoformat(args.date)
     call_command("migrate", verbosity=0)  # a dataset generated before the alerts app has no tables yet
+    WarningRule.objects.all().delete()  # the rules as shipped (their current defaults)
     services.ensure_rules()
     Warning.objects.all().delete()
     projects = Project.objects.count()
