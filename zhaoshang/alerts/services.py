@@ -27,12 +27,17 @@ STALE_SCAN = datetime.timedelta(minutes=30)
 
 
 def ensure_rules() -> dict[str, WarningRule]:
-    """Every registered kind has its rule row (created with the kind's defaults)."""
+    """Every registered kind has its rule row (created with the kind's defaults). The rows
+    are written by the system, whoever's page view or scan happens to need them first."""
+    from zhaoshang.core.context import acting_as
+
     rules = {rule.kind: rule for rule in WarningRule.objects.all()}
-    for spec in registry.all_kinds():
-        if spec.kind not in rules:
-            values = {"enabled": True, **spec.defaults}
-            rules[spec.kind] = WarningRule.objects.create(kind=spec.kind, **values)
+    missing = [spec for spec in registry.all_kinds() if spec.kind not in rules]
+    if missing:
+        with acting_as(None, source="system"), transaction.atomic():
+            for spec in missing:
+                values = {"enabled": True, **spec.defaults}
+                rules[spec.kind], _ = WarningRule.objects.get_or_create(kind=spec.kind, defaults=values)
     return rules
 
 

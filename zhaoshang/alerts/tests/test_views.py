@@ -239,3 +239,11 @@ def test_a_running_scan_is_shown_instead_of_starting_another(personas, client):
     assert "已有一次扫描正在进行" in content and "正在检查：长期未跟进（3/4）" in content
     assert 'hx-trigger="load delay:1s"' in content  # the page keeps polling
     assert WarningScan.objects.get() == running
+
+
+def test_the_rules_are_created_by_the_system_not_by_whoever_looked_first(personas, client):
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("alerts:rules")).status_code == 200
+    assert WarningRule.objects.count() >= 4
+    creators = set(AuditLog.objects.filter(object_type="alerts.warningrule").values_list("user_id", "source"))
+    assert creators == {(None, "system")}
