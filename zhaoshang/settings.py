@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "zhaoshang.alerts",
     "zhaoshang.assessment",
     "zhaoshang.supervision",
+    "zhaoshang.scheduling",
+    "zhaoshang.notifications",
 ]
 
 MIDDLEWARE = [
@@ -247,3 +249,28 @@ STATS_INCLUDE_SUBMITTED = env_bool("ZHAOSHANG_STATS_INCLUDE_SUBMITTED", False)
 # The monthly roll-up (stats.UnitMonthFact) answers month-aligned periods under the rules
 # above; after changing a rule, run `manage.py rebuild_stats`.
 STATS_ROLLUPS = env_bool("ZHAOSHANG_STATS_ROLLUPS", True)
+
+# --- Notifications: e-mail and group robots (docs/deploy.md) ------------------------------------
+# The address links in e-mails and robot messages start with.
+SITE_URL = env_str("ZHAOSHANG_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = env_str("ZHAOSHANG_EMAIL_HOST", "")
+EMAIL_PORT = env_int("ZHAOSHANG_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("ZHAOSHANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ZHAOSHANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZHAOSHANG_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("ZHAOSHANG_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ZHAOSHANG_EMAIL_USE_TLS and ZHAOSHANG_EMAIL_USE_SSL cannot both be 1.")
+EMAIL_TIMEOUT = env_int("ZHAOSHANG_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("ZHAOSHANG_EMAIL_FROM", "zhaoshang@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# E-mail notifications are on when a mail server is configured.
+NOTIFY_EMAIL = env_bool("ZHAOSHANG_NOTIFY_EMAIL", bool(EMAIL_HOST))
+# Try e-mails and robot messages right after the action commits (else only `send_notifications`).
+NOTIFY_SEND_IMMEDIATELY = env_bool("ZHAOSHANG_NOTIFY_SEND_IMMEDIATELY", True)
+NOTIFY_MAX_ATTEMPTS = env_int("ZHAOSHANG_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+# Group robots may post only to these hosts (SSRF): the two vendors' robot hosts by default.
+WEBHOOK_ALLOWED_HOSTS = env_list("ZHAOSHANG_WEBHOOK_ALLOWED_HOSTS", ["oapi.dingtalk.com", "qyapi.weixin.qq.com"])
+WEBHOOK_TIMEOUT_SECONDS = env_int("ZHAOSHANG_WEBHOOK_TIMEOUT", 5, minimum=1)

@@ -14,4 +14,6 @@ urlpatterns = [
     path("alerts/", include("zhaoshang.alerts.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("supervision/", include("zhaoshang.supervision.urls")),
+    path("scheduling/", include("zhaoshang.scheduling.urls")),
+    path("notifications/", include("zhaoshang.notifications.urls")),
 ]

@@ -14,8 +14,7 @@ Another part of the system adds a kind by registering an evaluator::
     def missing_reports(rule, context):
         return {unit_id: [Item("2024年7月调度未报送", date=...)], ...}
 
-``MISSING_REPORT`` is registered here with an evaluator that finds nothing (0 points)
-until the scheduling rounds exist; registering again replaces it.
+``MISSING_REPORT`` reads the closed scheduling rounds (scheduling app).
 """
 
 import datetime
@@ -210,11 +209,40 @@ def not_started(rule, context: Context) -> dict[int, list[Item]]:
     return _by_unit(pairs, context)
 
 
-@register(RuleKind.MISSING_REPORT, sign=-1, wired=False)
+@register(RuleKind.MISSING_REPORT, sign=-1)
 def missing_reports(rule, context: Context) -> dict[int, list[Item]]:
-    """Scheduling reports not filed: the scheduling rounds register the real evaluator;
-    until then nothing is found and the line scores 0."""
-    return {}
+    """Scheduling reports not filed: each report of a CLOSED round of the assessed year,
+    whose period ended by the judging date, that did not stand submitted at closing
+    (scheduling.services.missing_reports counts the same rows). Credited to the unit the
+    report was owed by."""
+    from zhaoshang.scheduling.choices import ReportStatus, RoundStatus
+    from zhaoshang.scheduling.models import RoundItem
+
+    items = (
+        RoundItem.objects.filter(
+            round__status=RoundStatus.CLOSED,
+            round__year=context.period.end.year,
+            round__period_end__lte=context.as_of,
+        )
+        .exclude(status=ReportStatus.SUBMITTED)
+        .select_related("round", "project")
+        .order_by("round__period_start", "pk")
+    )
+    return _by_unit(
+        (
+            (
+                item.unit_id,
+                Item(
+                    label=f"{item.round.title}：{item.project.name} 未报送",
+                    date=item.round.deadline,
+                    project_id=item.project_id,
+                    project_code=item.project.code,
+                ),
+            )
+            for item in items
+        ),
+        context,
+    )
 
 
 @register(RuleKind.FALSIFIED, sign=-1)

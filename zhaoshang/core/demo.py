@@ -117,7 +117,9 @@ def build_business_data(bureau: User) -> dict:
     from zhaoshang.alerts.demo import build_warnings
     from zhaoshang.assessment.demo import build_assessment
     from zhaoshang.funds.demo import build_tranches
+    from zhaoshang.notifications.demo import build_notifications
     from zhaoshang.projects.demo import build_projects
+    from zhaoshang.scheduling.demo import build_rounds
     from zhaoshang.supervision.demo import build_problems
     from zhaoshang.targets.demo import build_targets
 
@@ -131,7 +133,9 @@ def build_business_data(bureau: User) -> dict:
         "projects": build_projects(bureau, working_units, per_unit=6),
         "tranches": build_tranches(bureau),
         "targets": build_targets(bureau),
-        "assessment": build_assessment(bureau),
         "problems": build_problems(bureau),
-        "warnings": build_warnings(bureau),  # last: the scan reads what the others built
+        "scheduling_rounds": build_rounds(bureau),
+        "warnings": build_warnings(bureau),  # after the data it scans (projects, money, problems)
+        "assessment": build_assessment(bureau),  # last: its deductions read problems and rounds
+        "notifications": build_notifications(),
     }

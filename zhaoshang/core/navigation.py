@@ -39,9 +39,10 @@ NAV_ITEMS = [
     NavItem("预警", "alerts:list", "urgent", BUSINESS, "督办"),
     NavItem("预警规则", "alerts:rules", "adjustments", BUSINESS, "督办"),
     NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计"),
-    NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "督办"),
-    NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "督办"),
-    NavItem("问题办结率", "supervision:closure", "chart-bar", BUSINESS, "督办"),
+    NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "调度督查"),
+    NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "调度督查"),
+    NavItem("问题办结率", "supervision:closure", "chart-bar", BUSINESS, "调度督查"),
+    NavItem("项目调度", "scheduling:list", "calendar-check", BUSINESS, "调度督查"),
     NavItem(
         "单位管理",
         "accounts:unit_list",
@@ -53,6 +54,8 @@ NAV_ITEMS = [
     NavItem("节假日", "reference:holiday_list", "calendar", frozenset({Role.SYSADMIN, Role.BUREAU}), "基础数据"),
     NavItem("行政区划", "reference:division_list", "map-pin", ALL - {Role.AUDITOR}, "基础数据"),
     NavItem("行业分类", "reference:industry_list", "category", ALL - {Role.AUDITOR}, "基础数据"),
+    NavItem("消息通知", "notifications:list", "bell", ALL - {Role.AUDITOR}, "通知"),
+    NavItem("群机器人", "notifications:webhook_list", "robot", frozenset({Role.BUREAU, Role.SYSADMIN}), "通知"),
     NavItem("审计日志", "core:audit_list", "shield-check", frozenset({Role.AUDITOR}), "安全"),
 ]
 

@@ -7,12 +7,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog
 from zhaoshang.funds.choices import FundsKind
 from zhaoshang.funds.models import FundsTranche, TrancheEvidence
+from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import Verification
 from zhaoshang.projects.models import Project
 
@@ -119,6 +121,8 @@ def return_tranche(user, tranche: FundsTranche, reason: str) -> FundsTranche:
         changes={"status": [previous, Verification.RETURNED]},
         detail=f"退回：{reason.strip()}",
     )
+    what = f"{tranche.project.name} {tranche.date:%Y-%m-%d} 到位资金 {tranche.amount.normalize():f} 万元"
+    notify_returned(user, tranche, what=what, url=reverse("funds:detail", args=[tranche.pk]))
     return tranche
 
 

@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
 from zhaoshang.core.models import AuditLog
+from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.models import FollowUp, Project, ProjectCredit, StageEvent
 
@@ -281,6 +283,8 @@ def return_event(user, event: StageEvent, reason: str) -> StageEvent:
         detail=f"退回：{reason.strip()}",
         changes={"status": [previous, Verification.RETURNED]},
     )
+    what = f"{event.project.name}「{event.get_stage_display()}」（{event.date:%Y-%m-%d}）"
+    notify_returned(user, event, what=what, url=reverse("projects:detail", args=[event.project_id]))
     return event
 
 

@@ -25,6 +25,7 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.choices import Action
 from zhaoshang.core.parsing import ParseError, parse_date
+from zhaoshang.notifications.choices import NotificationKind
 from zhaoshang.projects.models import Project
 from zhaoshang.reference.services import CalendarYearUnknown, WorkCalendar
 from zhaoshang.supervision.choices import NoteKind, ProblemCategory, ProblemStatus, Satisfaction
@@ -83,6 +84,18 @@ def describe_time_limit(limit: TimeLimit) -> str:
 
 
 # --- Problems ---------------------------------------------------------------------------
+
+
+def _tell_about_problem(problem: Problem, kind: str, title: str, body: str = "") -> None:
+    """The responsible unit (its officers and robots) and the responsible leader's account."""
+    from django.urls import reverse
+
+    from zhaoshang.notifications.services import notify, notify_unit
+
+    url = reverse("supervision:detail", args=[problem.pk])
+    notify_unit(problem.responsible_unit, kind, title, url=url, body=body)
+    if problem.responsible_leader_id:
+        notify([problem.responsible_leader], kind, title, url=url, body=body)
 
 
 def _can(model, user, action, pk) -> bool:
@@ -147,6 +160,12 @@ def raise_problem(user, problem: Problem, *, time_limit: str) -> Problem:
     problem.raised_by = user
     problem.status = ProblemStatus.OPEN
     problem.save()
+    _tell_about_problem(
+        problem,
+        NotificationKind.ASSIGNMENT,
+        f"交办问题：{problem.project.name}（{problem.get_category_display()}）",
+        f"办结期限 {problem.deadline:%Y-%m-%d}。{problem.description[:200]}",
+    )
     return problem
 
 
@@ -298,8 +317,34 @@ def escalate_overdue(today: datetime.date | None = None) -> list[Problem]:
             text=f"超过办结期限 {problem.deadline:%Y-%m-%d}，{late}，"
             + (f"升级由责任领导{leader}督办。" if leader else "升级督办，请明确责任领导。"),
         )
+        _tell_about_problem(
+            problem, NotificationKind.OVERDUE, f"问题逾期升级督办：{problem.project.name}", f"超过办结期限，{late}。"
+        )
         escalated.append(problem)
     return escalated
+
+
+def remind_due(today: datetime.date | None = None) -> list[Problem]:
+    """Open problems due on the next working day: their unit and leader are reminded once
+    (the daily run on the day before the deadline)."""
+    today = today or timezone.localdate()
+    try:
+        tomorrow = WorkCalendar().add_working_days(today, 1)
+    except CalendarYearUnknown:
+        return []
+    due = list(
+        Problem.objects.filter(status=ProblemStatus.OPEN, deadline=tomorrow).select_related(
+            "project", "responsible_unit", "responsible_leader"
+        )
+    )
+    for problem in due:
+        _tell_about_problem(
+            problem,
+            NotificationKind.DEADLINE,
+            f"问题明天到期：{problem.project.name}",
+            f"办结期限 {problem.deadline:%Y-%m-%d}。",
+        )
+    return due
 
 
 def open_problems_for(user) -> QuerySet:
@@ -454,6 +499,18 @@ def write_instruction(user, instruction: Instruction) -> Instruction:
     instruction.written_by = user
     instruction.full_clean(exclude=["project", "problem", "leader", "written_by", "replied_by"])
     instruction.save()
+    from django.urls import reverse
+
+    from zhaoshang.notifications.services import notify_unit
+
+    project = Project.objects.select_related("responsible_unit").get(pk=instruction.project_id)
+    notify_unit(
+        project.responsible_unit,
+        NotificationKind.INSTRUCTION,
+        f"领导批示：{project.name}",
+        url=reverse("supervision:instruction_list"),
+        body=instruction.text[:300],
+    )
     return instruction
 
 
@@ -478,6 +535,17 @@ def reply_instruction(user, instruction: Instruction, text: str, day: datetime.d
     instruction.replied_on = day
     instruction.replied_by = user
     instruction.save()
+    from django.urls import reverse
+
+    from zhaoshang.notifications.services import notify
+
+    notify(
+        [person for person in (instruction.leader, instruction.written_by) if person is not None],
+        NotificationKind.INSTRUCTION,
+        f"批示已回复：{instruction.project.name}",
+        url=reverse("supervision:instruction_list"),
+        body=instruction.reply_text[:300],
+    )
     return instruction
 
 

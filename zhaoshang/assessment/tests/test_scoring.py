@@ -86,7 +86,7 @@ def test_the_breakdown_shows_every_input_number(scheme):
     assert [item.label for item in flag.items] == ["A1", "A2"]
     assert (flag.count, flag.raw, flag.points) == (2, D(4), D(3))
     assert [item.project_id for item in big.items] == [scheme.extra["a2"].pk] and big.points == D(5)
-    assert missing.count == 0 and missing.points == 0 and not missing.wired
+    assert missing.count == 0 and missing.points == 0 and missing.wired  # no round closed yet
     b = units["B"]
     assert [item.project_id for item in b.rules[2].items] == [scheme.extra["b1"].pk]
     assert b.rules[2].points == D("-1.5") and b.rules[4].points == D(-4)
@@ -152,3 +152,25 @@ def test_scores_survive_the_snapshot_exactly(scheme):
     data = to_data(scores)
     assert data["units"][0]["indicators"][0]["value"] == "150000"
     assert data["as_of"] == datetime.date(2024, 7, 31).isoformat()
+
+
+def test_each_report_missing_from_a_closed_round_is_deducted(scheme):
+    from zhaoshang.projects.models import Project
+    from zhaoshang.scheduling.choices import RoundKind
+    from zhaoshang.scheduling.services import close_round, open_round
+
+    bureau = scheme.bureau
+    round_ = open_round(
+        bureau,
+        kind=RoundKind.MONTHLY,
+        year=2024,
+        month=6,
+        deadline=datetime.date(2024, 7, 5),
+        projects=Project.objects.filter(pk__in=[scheme.extra["a2"].pk, scheme.extra["b1"].pk]),
+    )
+    close_round(bureau, round_)  # neither town reported
+    before = by_name(compute_scores(scheme.extra["scheme"], "m7", today=TODAY))
+    missing = before["A"].rules[3]
+    assert missing.count == 1 and missing.points == D(-1)
+    assert missing.items[0].project_id == scheme.extra["a2"].pk and "未报送" in missing.items[0].label
+    assert before["B"].rules[3].points == D(-1) and before["C"].rules[3].count == 0
