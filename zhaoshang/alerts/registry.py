@@ -6,27 +6,27 @@ warnings that hold *now* (as of ``today``), computed with a few set-based querie
 new warnings, a changed level or message updates the warning, and an open warning whose
 cause is no longer found is cleared. Evaluators therefore never write anything.
 
-Adding a kind from another app (e.g. scheduling's 调度未报送; 问题逾期 in ``rules.py`` is
-written the same way over supervision's problems)::
+Adding a kind from another app (问题逾期 and 调度未报送 at the end of ``rules.py`` are written
+this way over the supervision and scheduling apps' data). For example, a later 一企一策 app::
 
-    # zhaoshang/scheduling/warnings.py, imported from SchedulingConfig.ready()
+    # zhaoshang/incentives/warnings.py, imported from IncentivesConfig.ready()
     from zhaoshang.alerts.registry import Finding, RuleKind, register
 
-    def missing_reports(rule, today):
-        # one grouped query: the (round, unit) pairs past the round's deadline without a report
-        for round_id, unit_id, deadline in RoundUnit.objects.filter(...).values_list(...):
-            late = (today - deadline).days
-            if late > 0:
-                yield Finding(SchedulingRound, round_id, unit_id,
-                              "red" if late > rule.red_threshold else "yellow",
-                              f"{deadline:%Y-%m-%d} 截止的调度未报送", deadline + timedelta(days=1),
-                              key=str(unit_id))  # one warning per unit of the round
+    def obligations_missed(rule, today):
+        # one query: obligations past their date and not met
+        rows = Obligation.objects.filter(met_on__isnull=True, due_on__lt=today).values_list(
+            "pk", "agreement__project__responsible_unit_id", "agreement__project_id", "due_on", "text")
+        for pk, unit_id, project_id, due_on, text in rows:
+            late = (today - due_on).days
+            yield Finding(Obligation, pk, unit_id, "red" if late > rule.red_threshold else "yellow",
+                          f"企业承诺「{text}」应于 {due_on:%Y-%m-%d} 前完成", due_on + timedelta(days=1),
+                          project_id=project_id)
 
     register(RuleKind(
-        kind="report_missing", label="调度未报送", order=60, evaluate=missing_reports,
-        description="调度轮次截止后，责任单位仍未报送。",
+        kind="obligation_missed", label="企业承诺未履约", order=70, evaluate=obligations_missed,
+        description="一企一策协议中企业的承诺到期未履行。",
         fields={"red_threshold": "逾期超过多少天为红色预警（天）"},
-        defaults={"red_threshold": 3},
+        defaults={"red_threshold": 30},
     ))
 
 The bureau's rule row for the new kind is created with ``defaults`` the next time the rule

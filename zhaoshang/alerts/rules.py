@@ -446,3 +446,61 @@ def register_problem_overdue() -> RuleKind | None:
 
 
 PROBLEM_OVERDUE = register_problem_overdue()
+
+
+# --- 调度未报送 (the scheduling app's rounds, when it is installed) ------------------------------
+
+REPORT_MISSING_FIELDS = {"red_threshold": "报送截止后超过多少天仍未报送转为红色预警（天）"}
+
+
+def report_missing(rule, today: datetime.date):
+    """A unit that, after an open round's deadline, has still not submitted its report on
+    every project of the round (never filled, a draft, or returned and not resubmitted):
+    one warning per round and unit, yellow, red more than M days after the deadline. A
+    closed round's missing reports are history (the assessment counts them), not warnings."""
+    from django.db.models import Count
+
+    from zhaoshang.scheduling.choices import ReportStatus, RoundStatus
+    from zhaoshang.scheduling.models import RoundItem, SchedulingRound
+
+    rows = (
+        RoundItem.objects.filter(round__status=RoundStatus.OPEN, round__deadline__lt=today)
+        .exclude(status=ReportStatus.SUBMITTED)
+        .order_by()
+        .values("round_id", "unit_id", "round__title", "round__deadline")
+        .annotate(n=Count("pk"))
+        .values_list("round_id", "unit_id", "round__title", "round__deadline", "n")
+    )
+    for round_id, unit_id, title, deadline, missing in rows:
+        late = (today - deadline).days
+        yield Finding(
+            SchedulingRound,
+            round_id,
+            unit_id,
+            RED if late > rule.red_threshold else YELLOW,
+            f"「{title}」报送截止 {deadline:%Y-%m-%d}，仍有 {missing} 个项目未报送",
+            deadline + DAY,
+            key=str(unit_id),
+        )
+
+
+def register_report_missing() -> RuleKind | None:
+    from django.apps import apps
+
+    if not apps.is_installed("zhaoshang.scheduling"):
+        return None
+    return register(
+        RuleKind(
+            kind="report_missing",
+            label="调度未报送",
+            description="调度报送截止后，责任单位仍有项目未报送为黄色；超过截止日期 M 天为红色。",
+            evaluate=report_missing,
+            fields=REPORT_MISSING_FIELDS,
+            defaults={"red_threshold": 3},
+            validate=lambda rule: _positive(rule, ["red_threshold"], REPORT_MISSING_FIELDS),
+            order=60,
+        )
+    )
+
+
+REPORT_MISSING = register_report_missing()

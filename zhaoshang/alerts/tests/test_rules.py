@@ -216,3 +216,39 @@ def test_a_problem_past_its_deadline_is_yellow_then_red_and_closing_it_clears_th
     close_problem(personas.officer_a, problem, satisfaction="satisfied", note="已落实用地指标", day=D(2025, 10, 13))
     scan_on(D(2025, 10, 13))
     assert open_warnings() == []
+
+
+# --- 调度未报送 (scheduling rounds) -------------------------------------------------------------
+
+
+def test_a_unit_that_misses_a_rounds_deadline_is_warned_until_it_reports(personas):
+    from django.core.management import call_command
+
+    from zhaoshang.scheduling.models import RoundItem
+    from zhaoshang.scheduling.services import close_round, open_round, save_report
+
+    call_command("load_reference", only="holidays", verbosity=0)
+    only({"report_missing"})
+    a = negotiating(personas, name="城关镇重点项目", total="50000")
+    negotiating(personas, personas.town_b, name="河口镇重点项目", total="20000")
+    round_ = open_round(personas.bureau, kind="monthly", year=2026, month=10, deadline=D(2026, 11, 5))
+    scan_on(D(2026, 11, 5))
+    assert open_warnings() == [], "the deadline day itself is in time"
+    scan_on(D(2026, 11, 6))
+    warnings = open_warnings()
+    assert {(w.unit_id, w.level, w.subject_id, w.project_id) for w in warnings} == {
+        (personas.town_a.pk, "yellow", round_.pk, None),
+        (personas.town_b.pk, "yellow", round_.pk, None),
+    }
+    assert "报送截止 2026-11-05，仍有 1 个项目未报送" in warnings[0].message
+    scan_on(D(2026, 11, 9))  # 4 days late: red (M = 3)
+    assert {w.level for w in open_warnings()} == {"red"}
+
+    item = RoundItem.objects.get(round=round_, project=a)
+    item.progress, item.next_steps, item.investment_this_period = "按计划推进", "继续跟进", 0
+    save_report(personas.officer_a, item, expected_version=item.version, submit=True)
+    scan_on(D(2026, 11, 9))
+    assert [w.unit_id for w in open_warnings()] == [personas.town_b.pk]
+    close_round(personas.bureau, round_)
+    scan_on(D(2026, 11, 10))
+    assert open_warnings() == [], "a closed round's missing reports are history"
