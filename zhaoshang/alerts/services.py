@@ -119,24 +119,13 @@ def reconcile(spec: registry.RuleKind, rule: WarningRule, today: datetime.date) 
             if type_id is None:
                 type_id = types[finding.subject_model] = ContentType.objects.get_for_model(finding.subject_model).pk
             findings[(type_id, finding.subject_id, finding.key)] = finding
+    columns = ("subject_type_id", "subject_id", "key", "pk", "level", "message", "since", "unit_id", "project_id")
+    # (type, subject, key) → (pk, level, message, since, unit, project, level_changed_at)
     open_rows = {
-        (type_id, subject_id, key): (pk, level, message, since, unit_id, project_id, level_changed_at)
-        for pk, type_id, subject_id, key, level, message, since, unit_id, project_id, level_changed_at in Warning.objects.filter(
-            kind=spec.kind, status=WarningStatus.OPEN
-        )
+        row[:3]: row[3:]
+        for row in Warning.objects.filter(kind=spec.kind, status=WarningStatus.OPEN)
         .order_by()
-        .values_list(
-            "pk",
-            "subject_type_id",
-            "subject_id",
-            "key",
-            "level",
-            "message",
-            "since",
-            "unit_id",
-            "project_id",
-            "level_changed_at",
-        )
+        .values_list(*columns, "level_changed_at")
     }
     new, changed = [], []
     for ident, finding in findings.items():
