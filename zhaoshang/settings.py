@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhaoshang.supervision",
     "zhaoshang.scheduling",
     "zhaoshang.notifications",
+    "zhaoshang.bulletins",
 ]
 
 MIDDLEWARE = [

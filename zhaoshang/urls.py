@@ -16,4 +16,5 @@ urlpatterns = [
     path("supervision/", include("zhaoshang.supervision.urls")),
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
+    path("bulletins/", include("zhaoshang.bulletins.urls")),
 ]

@@ -116,6 +116,7 @@ def build_business_data(bureau: User) -> dict:
     """Projects, money and targets: each app's own demo builder, all idempotent."""
     from zhaoshang.alerts.demo import build_warnings
     from zhaoshang.assessment.demo import build_assessment
+    from zhaoshang.bulletins.demo import build_bulletins
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.notifications.demo import build_notifications
     from zhaoshang.projects.demo import build_projects
@@ -136,6 +137,7 @@ def build_business_data(bureau: User) -> dict:
         "problems": build_problems(bureau),
         "scheduling_rounds": build_rounds(bureau),
         "warnings": build_warnings(bureau),  # after the data it scans (projects, money, problems)
-        "assessment": build_assessment(bureau),  # last: its deductions read problems and rounds
+        "assessment": build_assessment(bureau),  # after the problems and rounds its deductions read
         "notifications": build_notifications(),
+        "bulletins": build_bulletins(bureau),  # after the money and targets it reports on
     }

@@ -43,6 +43,7 @@ NAV_ITEMS = [
     NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "调度督查"),
     NavItem("问题办结率", "supervision:closure", "chart-bar", BUSINESS, "调度督查"),
     NavItem("项目调度", "scheduling:list", "calendar-check", BUSINESS, "调度督查"),
+    NavItem("通报", "bulletins:list", "file-text", BUSINESS, "统计"),
     NavItem(
         "单位管理",
         "accounts:unit_list",

@@ -1,0 +1,598 @@
+"""The bulletin's sections, each written by one builder function from the statistics engine.
+
+``SECTIONS`` is the bulletin, in order: each builder takes the ``BulletinContext`` (period,
+scope, the statistics table from ``stats.tables.build``, the reader) and returns a
+``Section`` — or a section with no blocks, which is rendered with its "本期无" text.
+Builders never compute an indicator: every figure is a ``Cell`` of the statistics table;
+the one list that is not an indicator (signed-not-started projects) is read through
+``restrict()``.
+
+Two sections come from other apps (问题清单 from supervision, 调度 from scheduling). Each is
+plugged in by the app itself: a module ``zhaoshang/<app>/bulletin.py`` with a function
+``bulletin_section(ctx) -> Section | None``. While the app is not installed (or has no such
+module) the section says so instead of failing. See ``plugged_section``.
+
+For example, supervision's ``zhaoshang/supervision/bulletin.py`` would be::
+
+    from zhaoshang.bulletins.sections import Section, paragraph, table
+    from zhaoshang.supervision.services import overdue_problems
+
+    def bulletin_section(ctx):
+        problems = overdue_problems(ctx.user, ctx.cutoff + datetime.timedelta(days=1)).filter(
+            responsible_unit__path__startswith=ctx.scope.path)
+        if not problems.exists():
+            return None  # "本期无逾期未办结问题。"
+        rows = [[p.project.name, p.responsible_unit.name, f"{p.deadline:%Y-%m-%d}", ...] for p in problems]
+        ctx.record("overdue_problems", [{"key": str(p.pk), "label": p.project.name,
+                                         "unit": p.responsible_unit.name, "value": f"{p.deadline}"} for p in problems])
+        return Section("", "", [paragraph(f"截至{ctx.cutoff.month}月底，逾期未办结问题{len(rows)}个。"),
+                                table("逾期未办结问题", [[("项目", 1, 1), ("责任单位", 1, 1), ("办结期限", 1, 1)]],
+                                      rows, sheet="逾期问题")])
+
+``ctx.record`` puts the list into the published snapshot, so "what changed since
+publication" covers it too.
+
+Content is plain JSON (``Section.as_dict``): the preview page, the .docx, the .xlsx and the
+published snapshot all render the same dicts.
+"""
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef
+
+from zhaoshang.core.numbers import percent, round_half_up, wan_to_yi
+from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
+from zhaoshang.stats.services import INDICATOR_RULES, CountingRules, Period
+
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+# The narrative's indicators, in the order bulletins read them; with the phrase that names
+# each and, for counts, the 亿元以上 indicator written in brackets after it.
+NARRATIVE = [
+    (Indicator.CONTRACTED_INVESTMENT, "协议引资", None),
+    (Indicator.FUNDS_IN_PLACE, "到位资金", None),
+    (Indicator.FOREIGN_FUNDS, "实际到位外资", None),
+    (Indicator.SIGNED_COUNT, "签约项目", Indicator.SIGNED_BIG_COUNT),
+    (Indicator.STARTED_COUNT, "开工项目", Indicator.STARTED_BIG_COUNT),
+    (Indicator.PRODUCTION_COUNT, "投产项目", None),
+]
+PHRASES = {indicator: phrase for indicator, phrase, _ in NARRATIVE}
+# Compared with 序时进度 and ranked by name in the narrative.
+HEADLINE = [Indicator.CONTRACTED_INVESTMENT, Indicator.FUNDS_IN_PLACE]
+RANKED = [
+    Indicator.CONTRACTED_INVESTMENT,
+    Indicator.FUNDS_IN_PLACE,
+    Indicator.SIGNED_COUNT,
+    Indicator.STARTED_COUNT,
+]
+# The all-units table in the Word file (the .xlsx carries every indicator).
+TABLE_INDICATORS = [
+    Indicator.SIGNED_COUNT,
+    Indicator.CONTRACTED_INVESTMENT,
+    Indicator.FUNDS_IN_PLACE,
+    Indicator.STARTED_COUNT,
+]
+TOP_NOT_STARTED = 10
+
+
+# --- Content blocks ------------------------------------------------------------------------
+
+
+def paragraph(text: str) -> dict:
+    return {"type": "paragraph", "text": text}
+
+
+def subheading(text: str) -> dict:
+    """Second-level heading ("（一）…"), 楷体 in the Word file."""
+    return {"type": "subheading", "text": text}
+
+
+def note(text: str) -> dict:
+    """Small print under a table (注：…)."""
+    return {"type": "note", "text": text}
+
+
+def table(
+    title: str,
+    header: list[list[tuple[str, int, int]]],
+    rows: list[list[str]],
+    *,
+    sheet: str,
+    bold_rows: tuple[int, ...] = (),
+    wide: bool = False,
+    widths: list[float] | None = None,
+    in_word: bool = True,
+) -> dict:
+    """A table: ``header`` rows of (text, colspan, rowspan), body ``rows`` of strings.
+    ``sheet`` names its .xlsx sheet; ``in_word=False`` keeps a list out of the Word file
+    (it is in the text already) but still gives it a sheet."""
+    return {
+        "type": "table",
+        "title": title,
+        "header": [[list(cell) for cell in row] for row in header],
+        "rows": [[str(value) for value in row] for row in rows],
+        "sheet": sheet,
+        "bold_rows": list(bold_rows),
+        "wide": wide,
+        "widths": widths or [],
+        "in_word": in_word,
+    }
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    blocks: list[dict] = field(default_factory=list)
+    empty_text: str = "本期无。"
+    appendix: bool = False  # 附件: after the signature, on landscape pages
+
+    def as_dict(self, number: str) -> dict:
+        return {
+            "key": self.key,
+            "heading": self.heading,
+            "number": number,
+            "blocks": self.blocks,
+            "empty_text": self.empty_text,
+            "appendix": self.appendix,
+        }
+
+
+@dataclass
+class BulletinContext:
+    """What a section builder may use. ``numbers`` is what is frozen at publication: a
+    builder that shows a figure not in the statistics table records it with ``record``."""
+
+    user: object
+    kind: str
+    period: Period
+    scope: object
+    result: object  # stats.tables.StatsTable of the scope's children, 合计 = the scope
+    rules: CountingRules
+    numbers: dict = field(default_factory=dict)
+
+    @property
+    def cutoff(self):
+        return self.period.end
+
+    @property
+    def months_text(self) -> str:
+        """The period as the narrative opens: "1—7月" (or "1月")."""
+        return self.period.label.split("年", 1)[1]
+
+    @property
+    def scope_word(self) -> str:
+        return scope_word(self.scope)
+
+    @property
+    def rows(self):
+        """The ranked units (the scope's children), without the 合计 row."""
+        return self.result.table.rows
+
+    @property
+    def total(self):
+        return self.result.total.rows[0]
+
+    def record(self, name: str, items: list[dict]) -> None:
+        """Freeze a list: items of {"key", "label", "unit", "value"} (strings). The published
+        list is compared item by item (by key) with the list made later."""
+        self.numbers.setdefault("lists", {})[name] = items
+
+
+def scope_word(unit) -> str:
+    """全省 / 全市 / 全县 / 全区 for an administrative area (by its type, so a zone named
+    "…开发区" stays itself), else the unit's own name (城关镇, 市经开区)."""
+    from zhaoshang.accounts.choices import UnitType
+
+    if unit.type == UnitType.PROVINCE:
+        return "全省"
+    if unit.type == UnitType.CITY:
+        return "全市"
+    if unit.type == UnitType.COUNTY and unit.name[-1] in "市县区旗":
+        return "全" + unit.name[-1]
+    return unit.name
+
+
+# --- Phrases --------------------------------------------------------------------------------
+
+
+def amount_text(indicator: str, value: Decimal | None) -> str:
+    """How the narrative writes a value: 亿元 to two decimals, 万美元, or 个."""
+    value = value or Decimal(0)
+    if indicator == Indicator.FOREIGN_FUNDS:
+        return f"{round_half_up(value, 2)}万美元"
+    if indicator in MONEY_INDICATORS:
+        return f"{wan_to_yi(value)}亿元"
+    return f"{round_half_up(value, 0)}个"
+
+
+def growth_text(yoy: Decimal) -> str:
+    points = percent(yoy)
+    if points > 0:
+        return f"同比增长{points}%"
+    if points < 0:
+        return f"同比下降{-points}%"
+    return "与去年同期持平"
+
+
+def gap_text(gap: Decimal) -> str:
+    points = percent(gap)
+    if points > 0:
+        return f"超序时进度{points}个百分点"
+    if points < 0:
+        return f"欠序时进度{-points}个百分点"
+    return "与序时进度持平"
+
+
+def indicator_clause(indicator: str, cell, big_cell=None) -> str:
+    """ "协议引资3.80亿元，同比增长375.0%，完成年计划的63.3%，超序时进度5.0个百分点".
+    同比 is left out when last year was zero ("—"), completion and 序时进度 when there is no
+    target."""
+    text = PHRASES[indicator] + amount_text(indicator, cell.value)
+    if big_cell is not None and big_cell.value:
+        text += f"（其中亿元以上项目{amount_text(Indicator.SIGNED_COUNT, big_cell.value)}）"
+    parts = [text]
+    if cell.yoy is not None:
+        parts.append(growth_text(cell.yoy))
+    if cell.completion is not None:
+        parts.append(f"完成年计划的{percent(cell.completion)}%")
+        parts.append(gap_text(cell.schedule_gap))
+    return "，".join(parts)
+
+
+def _behind(rows, indicator) -> list:
+    """Units behind 序时进度 (as displayed: a gap that rounds to 0.0 is on schedule)."""
+    return [
+        row
+        for row in rows
+        if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) < 0
+    ]
+
+
+def _ahead(rows, indicator) -> list:
+    return [
+        row
+        for row in rows
+        if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) >= 0
+    ]
+
+
+def _names(rows) -> str:
+    return "、".join(row.unit.name for row in rows)
+
+
+# --- Builders ---------------------------------------------------------------------------------
+
+
+def overview(ctx: BulletinContext) -> Section:
+    """一、总体情况: the scope's totals, then each child, then the top units and the units
+    behind 序时进度."""
+    section = Section("overview", "总体情况")
+    cells = ctx.total.cells
+    clauses = []
+    for indicator, _, big in NARRATIVE:
+        cell = cells[indicator]
+        optional = indicator in (Indicator.FOREIGN_FUNDS, Indicator.PRODUCTION_COUNT)
+        if optional and not (cell.value or cell.last_year or cell.target):
+            continue
+        clauses.append(indicator_clause(indicator, cell, cells[big] if big else None))
+    section.blocks.append(paragraph(f"{ctx.months_text}，{ctx.scope_word}" + "；".join(clauses) + "。"))
+
+    children = [row for row in ctx.rows if row.unit.pk != ctx.scope.pk]
+    if children:
+        parts, idle = [], []
+        for row in children:
+            signed = row.cells[Indicator.SIGNED_COUNT].value
+            contracted = row.cells[Indicator.CONTRACTED_INVESTMENT].value
+            funds = row.cells[Indicator.FUNDS_IN_PLACE].value
+            if not (signed or contracted or funds):
+                idle.append(row)
+                continue
+            parts.append(
+                f"{row.unit.name}签约项目{amount_text(Indicator.SIGNED_COUNT, signed)}，"
+                f"协议引资{amount_text(Indicator.CONTRACTED_INVESTMENT, contracted)}，"
+                f"到位资金{amount_text(Indicator.FUNDS_IN_PLACE, funds)}"
+            )
+        if idle:
+            parts.append(f"{_names(idle)}暂无签约项目和到位资金")
+        section.blocks.append(paragraph("其中，" + "；".join(parts) + "。"))
+
+        tops = []
+        for indicator in RANKED:
+            leaders = sorted(
+                (row for row in children if row.cells[indicator].value and row.cells[indicator].rank <= 3),
+                key=lambda row: (row.cells[indicator].rank, row.unit.path),
+            )
+            if leaders:
+                listed = "、".join(
+                    f"{row.unit.name}（{amount_text(indicator, row.cells[indicator].value)}）" for row in leaders
+                )
+                label = PHRASES[indicator] + ("" if indicator in MONEY_INDICATORS else "数")
+                place = (
+                    "排名第一的是" if len(leaders) == 1 else f"排名前{CHINESE_NUMBERS[min(len(leaders), 3) - 1]}位的是"
+                )
+                tops.append(f"从{label}看，{place}{listed}")
+        if tops:
+            section.blocks.append(paragraph("；".join(tops) + "。"))
+
+        behind = []
+        for indicator in HEADLINE:
+            with_target = [row for row in children if row.cells[indicator].completion is not None]
+            if not with_target:
+                continue
+            late = _behind(with_target, indicator)
+            if late:
+                many = f"等{len(late)}个单位" if len(late) > 1 else ""
+                behind.append(f"{PHRASES[indicator]}欠序时进度的有{_names(late)}{many}")
+            else:
+                behind.append(f"已下达目标的单位{PHRASES[indicator]}均达到序时进度")
+        if behind:
+            section.blocks.append(paragraph("；".join(behind) + "。"))
+    return section
+
+
+def schedule(ctx: BulletinContext) -> Section:
+    """二、序时进度情况: for each indicator with targets, the units ahead of and behind
+    序时进度 with their completion and gap; also as a list in the .xlsx."""
+    section = Section("schedule", "序时进度情况", empty_text="本期各单位未下达年度目标任务，不作序时进度比较。")
+    schedule_points = percent(ctx.result.table.schedule)
+    children = [row for row in ctx.rows if row.unit.pk != ctx.scope.pk] or list(ctx.rows)
+    rows = []
+    number = 0
+    for indicator in RANKED:
+        with_target = [row for row in children if row.cells[indicator].completion is not None]
+        if not with_target:
+            continue
+        number += 1
+        section.blocks.append(subheading(f"（{CHINESE_NUMBERS[number - 1]}）{PHRASES[indicator]}"))
+
+        def described(row, indicator=indicator):
+            cell = row.cells[indicator]
+            return f"{row.unit.name}（完成年计划的{percent(cell.completion)}%，{gap_text(cell.schedule_gap)}）"
+
+        by_gap = sorted(with_target, key=lambda row, i=indicator: (-row.cells[i].schedule_gap, row.unit.path))
+        ahead, late = _ahead(by_gap, indicator), _behind(by_gap, indicator)
+        texts = []
+        if ahead:
+            texts.append(f"达到或超过序时进度的单位{len(ahead)}个：" + "、".join(described(r) for r in ahead))
+        if late:
+            texts.append(f"欠序时进度的单位{len(late)}个：" + "、".join(described(r) for r in late))
+        missing = [row for row in children if row.cells[indicator].completion is None]
+        if missing:
+            texts.append(f"未下达年度目标的单位：{_names(missing)}")
+        section.blocks.append(paragraph("；".join(texts) + "。"))
+        for row in by_gap:
+            cell = row.cells[indicator]
+            points = percent(cell.schedule_gap)
+            rows.append(
+                [
+                    PHRASES[indicator],
+                    row.unit.name,
+                    f"{percent(cell.completion)}%",
+                    f"{schedule_points}%",
+                    gap_text(cell.schedule_gap),
+                    "欠序时进度" if points < 0 else "达到序时进度",
+                ]
+            )
+    if rows:
+        section.blocks.insert(0, paragraph(f"截至{ctx.cutoff.month}月底，序时进度为{schedule_points}%。"))
+        header = [[(text, 1, 1) for text in ("指标", "单位", "年计划完成率", "序时进度", "较序时进度", "状态")]]
+        section.blocks.append(
+            table(f"序时进度对照表（{ctx.result.table.period.label}）", header, rows, sheet="序时进度", in_word=False)
+        )
+    return section
+
+
+def signed_not_started(ctx: BulletinContext) -> Section:
+    """三、签约未开工项目: signed (verified) projects of the scope with no verified start
+    by the cut-off although their agreed start date has come; the ten largest listed."""
+    from zhaoshang.projects.choices import Stage
+    from zhaoshang.projects.models import Project, StageEvent
+
+    section = Section("not_started", "签约未开工项目", empty_text="本期无已签约、超过协议约定开工日期仍未开工的项目。")
+    statuses = ctx.rules.statuses
+    signed = StageEvent.objects.filter(
+        project=OuterRef("pk"), stage=Stage.SIGNED, status__in=statuses, is_supplementary=False, date__lte=ctx.cutoff
+    )
+    started = StageEvent.objects.filter(
+        project=OuterRef("pk"), stage__in=[Stage.STARTED, Stage.PRODUCTION], status__in=statuses, date__lte=ctx.cutoff
+    )
+    projects = (
+        Project.objects.restrict(ctx.user)
+        .filter(
+            merged_into__isnull=True,
+            count_unit__path__startswith=ctx.scope.path,
+            agreed_start_on__lte=ctx.cutoff,
+        )
+        .exclude(stage=Stage.DROPPED)
+        .filter(Exists(signed))
+        .exclude(Exists(started))
+    )
+    amounts = list(projects.values_list("total_investment", flat=True))
+    if not amounts:
+        ctx.record("not_started", [])
+        return section
+    total = sum((amount or Decimal(0) for amount in amounts), Decimal(0))
+    top = list(projects.select_related("responsible_unit").order_by("-total_investment", "code")[:TOP_NOT_STARTED])
+    lead = "具体如下：" if len(amounts) <= TOP_NOT_STARTED else f"按协议总投资排列前{TOP_NOT_STARTED}位的项目如下："
+    section.blocks.append(
+        paragraph(
+            f"截至{ctx.cutoff.month}月底，{ctx.scope_word}已签约但超过协议约定开工日期仍未开工的项目"
+            f"{len(amounts)}个，协议总投资{wan_to_yi(total)}亿元。{lead}"
+        )
+    )
+    rows = [
+        [
+            str(index),
+            project.name,
+            project.responsible_unit.name,
+            str(wan_to_yi(project.total_investment or Decimal(0))),
+            f"{project.signed_on:%Y-%m-%d}" if project.signed_on else "—",
+            f"{project.agreed_start_on:%Y-%m-%d}",
+            str((ctx.cutoff - project.agreed_start_on).days),
+        ]
+        for index, project in enumerate(top, start=1)
+    ]
+    header = [
+        [
+            (text, 1, 1)
+            for text in ("序号", "项目名称", "责任单位", "协议总投资（亿元）", "签约日期", "约定开工日期", "超期天数")
+        ]
+    ]
+    section.blocks.append(
+        table("签约未开工项目", header, rows, sheet="签约未开工项目", widths=[1, 5, 3, 2, 2.2, 2.2, 1.4])
+    )
+    ctx.record(
+        "not_started",
+        [
+            {
+                "key": project.code,
+                "label": project.name,
+                "unit": project.responsible_unit.name,
+                "value": format(project.total_investment or Decimal(0), "f"),
+            }
+            for project in top
+        ],
+    )
+    ctx.numbers.setdefault("values", {}).update(
+        {"not_started_count": str(len(amounts)), "not_started_total": format(total, "f")}
+    )
+    return section
+
+
+@dataclass(frozen=True)
+class Plug:
+    """A section another app fills: ``<app>.bulletin.bulletin_section(ctx)``."""
+
+    key: str
+    heading: str
+    app: str
+    absent_text: str
+    empty_text: str
+
+
+def plugged_section(plug: Plug) -> Callable[[BulletinContext], Section]:
+    """A builder that asks ``plug.app``'s ``bulletin`` module for the section. The app's
+    function returns a ``Section`` (its blocks; key and heading are set here) or None for
+    "nothing this period"; while the app is not installed the section says so."""
+
+    def build(ctx: BulletinContext) -> Section:
+        section = Section(plug.key, plug.heading, empty_text=plug.empty_text)
+        if not apps.is_installed(plug.app):
+            section.empty_text = plug.absent_text
+            return section
+        try:
+            module = importlib.import_module(f"{plug.app}.bulletin")
+        except ModuleNotFoundError as error:
+            if error.name != f"{plug.app}.bulletin":
+                raise
+            section.empty_text = plug.absent_text
+            return section
+        provided = module.bulletin_section(ctx)
+        if provided is not None:
+            section.blocks = list(provided.blocks)
+            if provided.empty_text:
+                section.empty_text = provided.empty_text
+        return section
+
+    build.__name__ = f"plugged_{plug.key}"
+    return build
+
+
+PROBLEMS = Plug(
+    "problems",
+    "逾期未办结问题",
+    "zhaoshang.supervision",
+    absent_text="本期无（问题清单功能未启用）。",
+    empty_text="本期无逾期未办结问题。",
+)
+SCHEDULING = Plug(
+    "scheduling",
+    "调度工作情况",
+    "zhaoshang.scheduling",
+    absent_text="本期无（调度功能未启用）。",
+    empty_text="本期无已结束的调度。",
+)
+
+
+def _gap_points(gap) -> str:
+    if gap is None:
+        return "—"
+    points = percent(gap)
+    return f"+{points}" if points > 0 else str(points)
+
+
+def _table_value(indicator: str, value) -> str:
+    if value is None:
+        return "—"
+    if indicator in MONEY_INDICATORS and indicator != Indicator.FOREIGN_FUNDS:
+        return str(wan_to_yi(value))
+    if indicator in MONEY_INDICATORS:
+        return str(round_half_up(value, 2))
+    return str(round_half_up(value, 0))
+
+
+def _percent_text(ratio) -> str:
+    return "—" if ratio is None else f"{percent(ratio)}%"
+
+
+def units_table(ctx: BulletinContext) -> Section:
+    """附件: the all-units table (the statistics table's rows and ranks, 合计 last)."""
+    section = Section("table", "各单位主要指标完成情况表", appendix=True, empty_text="本期无下级单位数据。")
+    columns = ["完成值", "同比", "完成率", "较序时进度", "排名"]
+    header = [[("单位", 1, 2)], []]
+    for indicator in TABLE_INDICATORS:
+        word = "亿元" if indicator in MONEY_INDICATORS else INDICATOR_UNITS[indicator]
+        header[0].append((f"{Indicator(indicator).label}（{word}）", len(columns), 1))
+        header[1].extend((column, 1, 1) for column in columns)
+    rows = []
+    for row in [*ctx.rows, ctx.total]:
+        is_total = row is ctx.total
+        values = [("合计：" if is_total else "") + row.unit.name]
+        for indicator in TABLE_INDICATORS:
+            cell = row.cells[indicator]
+            values += [
+                _table_value(indicator, cell.value),
+                _percent_text(cell.yoy),
+                _percent_text(cell.completion),
+                _gap_points(cell.schedule_gap),
+                str(cell.rank) if cell.rank else "",
+            ]
+        rows.append(values)
+    section.blocks.append(
+        table(
+            ctx.result.title,
+            header,
+            rows,
+            sheet="附表",
+            bold_rows=(len(rows) - 1,),
+            wide=True,
+            widths=[3] + [1] * (len(columns) * len(TABLE_INDICATORS)),
+        )
+    )
+    section.blocks.append(
+        note(
+            f"注：序时进度{percent(ctx.result.table.schedule)}%；“较序时进度”为年计划完成率减序时进度（百分点）；"
+            "同比为“—”表示去年同期为零，完成率为“—”表示未下达年度目标。"
+        )
+    )
+    for indicator in TABLE_INDICATORS:
+        section.blocks.append(note(INDICATOR_RULES[Indicator(indicator)]))
+    section.blocks.append(note(f"统计口径：{ctx.rules.describe()}。"))
+    return section
+
+
+# The bulletin, in order. A new section is one builder added here (or, for an app that is
+# not this one, a ``bulletin.py`` in that app and a ``Plug`` here).
+SECTIONS: list[Callable[[BulletinContext], Section]] = [
+    overview,
+    schedule,
+    signed_not_started,
+    plugged_section(PROBLEMS),
+    plugged_section(SCHEDULING),
+    units_table,
+]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from zhaoshang.bulletins import views
+
+app_name = "bulletins"
+
+urlpatterns = [
+    path("", views.bulletin_list, name="list"),
+    path("new/", views.bulletin_create, name="create"),
+    path("<int:pk>/", views.bulletin_detail, name="detail"),
+    path("<int:pk>/publish/", views.bulletin_publish, name="publish"),
+    path("<int:pk>/delete/", views.bulletin_delete, name="delete"),
+    path("<int:pk>/changes/", views.bulletin_changes, name="changes"),
+    path("<int:pk>/download/<str:fmt>/", views.bulletin_download, name="download"),
+]

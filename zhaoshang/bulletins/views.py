@@ -1,0 +1,156 @@
+"""Bulletin pages: the list, a new draft, the preview (a draft, computed now) or the frozen
+bulletin (published), publishing, downloads, and what changed since publication. Thin:
+reads through restrict(), writes through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from zhaoshang.bulletins import documents, services
+from zhaoshang.bulletins.choices import COMPARE
+from zhaoshang.bulletins.filtersets import BulletinFilterSet
+from zhaoshang.bulletins.forms import BulletinForm
+from zhaoshang.bulletins.models import Bulletin
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.export import XLSX_TYPE, attachment_response
+from zhaoshang.core.models import AuditLog
+from zhaoshang.core.views import paginate, querystring_without_page
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _bulletin_or_404(user, pk, action=Action.VIEW) -> Bulletin:
+    return get_object_or_404(
+        Bulletin.objects.restrict(user, action).select_related("scope", "created_by", "published_by"), pk=pk
+    )
+
+
+def _messages(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+@login_required
+def bulletin_list(request):
+    if not Bulletin.access.allows(request.user, Action.VIEW):
+        raise Http404
+    base = Bulletin.objects.restrict(request.user).select_related("scope", "published_by")
+    filterset = BulletinFilterSet(request.GET or None, queryset=base)
+    rows = filterset.qs.order_by("-year", "-month", "-id")
+    return render(
+        request,
+        "bulletins/bulletin_list.html",
+        {
+            "filterset": filterset,
+            "page": paginate(request, rows, 50),
+            "qs": querystring_without_page(request),
+            "can_add": Bulletin.access.allows(request.user, Action.ADD),
+        },
+    )
+
+
+@login_required
+def bulletin_create(request):
+    if not Bulletin.access.allows(request.user, Action.ADD):
+        raise Http404
+    form = BulletinForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bulletin = services.create_draft(request.user, form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "通报草稿已生成，请预览后发布。")
+            return redirect("bulletins:detail", bulletin.pk)
+    return render(request, "bulletins/bulletin_form.html", {"form": form})
+
+
+@login_required
+def bulletin_detail(request, pk):
+    """A draft is generated from today's data on every visit; a published bulletin is shown
+    exactly as it was frozen."""
+    bulletin = _bulletin_or_404(request.user, pk)
+    if bulletin.is_published:
+        content = bulletin.snapshot.content
+        twin = None
+    else:
+        content = services.generate(bulletin, request.user).content
+        twin = services.published_twin(bulletin)
+    return render(
+        request,
+        "bulletins/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "content": content,
+            "twin": twin,
+            "can_publish": not bulletin.is_published and Bulletin.access.allows(request.user, Action.CHANGE),
+            "can_compare": bulletin.is_published and Bulletin.access.allows(request.user, COMPARE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulletin_publish(request, pk):
+    bulletin = _bulletin_or_404(request.user, pk, Action.CHANGE)
+    try:
+        services.publish(request.user, bulletin)
+    except ValidationError as error:
+        messages.error(request, _messages(error))
+    else:
+        messages.success(request, "通报已发布，内容和数据已冻结。")
+    return redirect("bulletins:detail", bulletin.pk)
+
+
+@login_required
+@require_POST
+def bulletin_delete(request, pk):
+    bulletin = _bulletin_or_404(request.user, pk, Action.DELETE)
+    try:
+        services.delete_draft(request.user, bulletin)
+    except ValidationError as error:
+        messages.error(request, _messages(error))
+        return redirect("bulletins:detail", bulletin.pk)
+    messages.success(request, "通报草稿已删除。")
+    return redirect("bulletins:list")
+
+
+@login_required
+def bulletin_changes(request, pk):
+    """Regenerate a published bulletin's period from today's data: every frozen figure
+    that is different now."""
+    if not Bulletin.access.allows(request.user, COMPARE):
+        raise Http404
+    bulletin = _bulletin_or_404(request.user, pk)
+    if not bulletin.is_published:
+        raise Http404
+    changes = services.changes_since_publication(request.user, bulletin)
+    return render(
+        request,
+        "bulletins/bulletin_changes.html",
+        {"bulletin": bulletin, "changes": changes, "page": paginate(request, changes, 100)},
+    )
+
+
+@login_required
+def bulletin_download(request, pk, fmt):
+    """The published files as frozen; a draft's files made now (the bureau only: drafts
+    are not in anyone else's restrict())."""
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
+    bulletin = _bulletin_or_404(request.user, pk, Action.EXPORT)
+    if bulletin.is_published:
+        stored = getattr(bulletin.snapshot, fmt)
+        with stored.open("rb") as handle:
+            data = handle.read()
+    else:
+        generated = services.generate(bulletin, request.user)
+        if fmt == "docx":
+            data = documents.render_docx(generated.content)
+        else:
+            data = documents.render_xlsx(generated.content, generated.result)
+    draft = "" if bulletin.is_published else "（草稿）"
+    AuditLog.record(AuditAction.EXPORT, bulletin, detail=f"下载通报{draft}：{bulletin.title}.{fmt}"[:500])
+    return attachment_response(data, f"{bulletin.title}{draft}.{fmt}", DOCX_TYPE if fmt == "docx" else XLSX_TYPE)
