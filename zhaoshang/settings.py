@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhaoshang.targets",
     "zhaoshang.stats",
     "zhaoshang.dashboard",
+    "zhaoshang.alerts",
     "zhaoshang.assessment",
     "zhaoshang.supervision",
     "zhaoshang.scheduling",

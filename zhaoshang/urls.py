@@ -11,6 +11,7 @@ urlpatterns = [
     path("funds/", include("zhaoshang.funds.urls")),
     path("targets/", include("zhaoshang.targets.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),
+    path("alerts/", include("zhaoshang.alerts.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("supervision/", include("zhaoshang.supervision.urls")),
     path("scheduling/", include("zhaoshang.scheduling.urls")),

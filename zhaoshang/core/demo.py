@@ -114,6 +114,7 @@ def build_accounts(*, reset_passwords: bool = False) -> list[tuple[DemoAccount, 
 
 def build_business_data(bureau: User) -> dict:
     """Projects, money and targets: each app's own demo builder, all idempotent."""
+    from zhaoshang.alerts.demo import build_warnings
     from zhaoshang.assessment.demo import build_assessment
     from zhaoshang.bulletins.demo import build_bulletins
     from zhaoshang.funds.demo import build_tranches
@@ -135,6 +136,7 @@ def build_business_data(bureau: User) -> dict:
         "targets": build_targets(bureau),
         "problems": build_problems(bureau),
         "scheduling_rounds": build_rounds(bureau),
+        "warnings": build_warnings(bureau),  # after the data it scans (projects, money, problems)
         "assessment": build_assessment(bureau),  # after the problems and rounds its deductions read
         "notifications": build_notifications(),
         "bulletins": build_bulletins(bureau),  # after the money and targets it reports on

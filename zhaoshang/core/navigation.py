@@ -36,6 +36,8 @@ NAV_ITEMS = [
     NavItem("导入到位资金", "funds:import", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "资金与目标"),
     NavItem("目标任务", "targets:grid", "target-arrow", BUSINESS, "资金与目标"),
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计"),
+    NavItem("预警", "alerts:list", "urgent", BUSINESS, "督办"),
+    NavItem("预警规则", "alerts:rules", "adjustments", BUSINESS, "督办"),
     NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计"),
     NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "调度督查"),
     NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "调度督查"),

@@ -548,6 +548,7 @@ class Dashboard:
     province_unknown: dict
     charts: dict  # everything the charts draw, for json_script
     form_params: dict
+    warnings: object = None  # alerts.services.WarningSummary: open warnings of the scope (one query)
 
     @property
     def schedule_text(self) -> str:
@@ -644,7 +645,15 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
         province_unknown=unknown,
         charts=charts,
         form_params=form_params,
+        warnings=_warnings(scope),
     )
+
+
+def _warnings(scope: Scope):
+    """Open yellow/red warnings by kind for the scope's units, in one grouped query."""
+    from zhaoshang.alerts.services import warning_summary
+
+    return warning_summary(scope.unit_ids)
 
 
 def _targets(user, scope: Scope, year: int) -> dict[tuple[int | None, str], Decimal]:
