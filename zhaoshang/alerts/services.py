@@ -127,6 +127,7 @@ def reconcile(spec: registry.RuleKind, rule: WarningRule, today: datetime.date) 
         .order_by()
         .values_list(*columns, "level_changed_at")
     }
+    open_levels = {row[0]: row[1] for row in open_rows.values()}  # pk → level before this scan
     new, changed = [], []
     for ident, finding in findings.items():
         message = finding.message[:300]
@@ -145,6 +146,12 @@ def reconcile(spec: registry.RuleKind, rule: WarningRule, today: datetime.date) 
             changed.append((pk, finding, message, now if finding.level != level else level_changed_at))
     _insert(spec.kind, new, now)
     _update(changed)
+    turned_red = [
+        finding
+        for pk, finding, _, _ in changed
+        if finding.level == WarningLevel.RED and open_levels.get(pk) != WarningLevel.RED
+    ]
+    _tell_units(spec, [finding for _, finding, _ in new], turned_red)
     gone = [row[0] for row in open_rows.values()]
     for start in range(0, len(gone), BATCH):
         Warning.objects.filter(pk__in=gone[start : start + BATCH]).update(status=WarningStatus.CLEARED, cleared_at=now)
@@ -153,6 +160,33 @@ def reconcile(spec: registry.RuleKind, rule: WarningRule, today: datetime.date) 
 
 def _field(name):
     return Warning._meta.get_field(name)
+
+
+def _tell_units(spec, new: list, turned_red: list) -> None:
+    """One message per unit and kind per scan (a digest, not one per warning): how many
+    warnings are new and how many turned red. Sent through the notifications outbox."""
+    from collections import Counter
+
+    from django.urls import reverse
+
+    from zhaoshang.accounts.models import Unit
+    from zhaoshang.notifications.choices import NotificationKind
+    from zhaoshang.notifications.services import notify_unit
+
+    fresh = Counter(finding.unit_id for finding in new)
+    red = Counter(finding.unit_id for finding in new if finding.level == WarningLevel.RED)
+    red.update(finding.unit_id for finding in turned_red)
+    units = Unit.objects.in_bulk([unit_id for unit_id in set(fresh) | set(red) if unit_id])
+    for unit_id, unit in units.items():
+        parts = [f"新增{fresh[unit_id]}条"] if fresh[unit_id] else []
+        if red[unit_id]:
+            parts.append(f"红色{red[unit_id]}条")
+        notify_unit(
+            unit,
+            NotificationKind.WARNING,
+            f"{spec.label}预警：{'，'.join(parts)}",
+            url=reverse("alerts:list") + f"?kind={spec.kind}&unit={unit_id}",
+        )
 
 
 def _insert(kind: str, new: list, now) -> None:

@@ -122,3 +122,21 @@ def test_the_command_scans_and_records_the_run(personas):
         call_command("scan_warnings", "--date", "7月1日")
     with pytest.raises(CommandError, match="未知的预警类型"):
         call_command("scan_warnings", "--kind", "nonsense")
+
+
+def test_units_are_told_once_per_scan_of_new_warnings_and_of_those_turned_red(personas):
+    from zhaoshang.notifications.models import Notification
+
+    only({"signed_not_started"})
+    signed(personas, name="甲", agreed_start_on=D(2024, 6, 1))
+    signed(personas, name="乙", agreed_start_on=D(2024, 6, 1))
+
+    def told(user):
+        return list(Notification.objects.filter(recipient=user, kind="warning").values_list("title", flat=True))
+
+    scan_on(D(2024, 6, 10))  # yellow: past the agreed start date
+    assert told(personas.officer_a) == ["签约未开工预警：新增2条"] and told(personas.officer_b) == []
+    scan_on(D(2024, 6, 11))
+    assert len(told(personas.officer_a)) == 1  # nothing new: nobody is told again
+    scan_on(D(2024, 12, 1))  # red now
+    assert told(personas.officer_a)[0] == "签约未开工预警：红色2条"
