@@ -1,7 +1,7 @@
 """Time the warning scan (预警扫描) on the generated dataset (issue 5: ≤ 60 s at 200,000 projects).
 
     bench/run.sh --skip-import ...       # generate bench/out/bench-<scale>.sqlite3 first if needed
-    ZHAOSHANG_SQLITE_PATH=bench/out/bench-1.0.sqlite3 .venv/bin/python bench/warnings.py [--date 2026-01-15]
+    ZHAOSHANG_SQLITE_PATH=bench/out/bench-1.0.sqlite3 .venv/bin/python bench/warning_scan.py [--date 2026-01-15]
 
 1. A first scan on an empty warnings table (every warning is new: the worst case).
 2. The same scan again (the daily run when nothing changed: nothing is written).
