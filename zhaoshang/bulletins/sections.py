@@ -571,7 +571,7 @@ def units_table(ctx: BulletinContext) -> Section:
             sheet="附表",
             bold_rows=(len(rows) - 1,),
             wide=True,
-            widths=[3] + [1] * (len(columns) * len(TABLE_INDICATORS)),
+            widths=[1.8] + [1] * (len(columns) * len(TABLE_INDICATORS)),
         )
     )
     section.blocks.append(
