@@ -10,19 +10,13 @@ Each with the time per kind. The dataset's dates end on 2025-12-31, so the scan 
 parameter (default 2026-01-15). Results go to bench/out/results-warnings-<database>.json.
 """
 
+import argparse
+import datetime
+import json
 import os
 import sys
-
-# This file shares its name with the standard library's ``warnings``: take its folder off
-# the import path before anything imports ``warnings`` (it is sys.path[0] for a script).
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _HERE]
-
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import time
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
