@@ -124,7 +124,7 @@ def test_the_command_scans_and_records_the_run(personas):
         call_command("scan_warnings", "--kind", "nonsense")
 
 
-def test_units_are_told_once_per_scan_of_new_warnings_and_of_those_turned_red(personas):
+def test_units_get_one_digest_per_scan_of_new_warnings_and_of_those_turned_red(personas):
     from zhaoshang.notifications.models import Notification
 
     only({"signed_not_started"})
@@ -135,8 +135,8 @@ def test_units_are_told_once_per_scan_of_new_warnings_and_of_those_turned_red(pe
         return list(Notification.objects.filter(recipient=user, kind="warning").values_list("title", flat=True))
 
     scan_on(D(2024, 6, 10))  # yellow: past the agreed start date
-    assert told(personas.officer_a) == ["签约未开工预警：新增2条"] and told(personas.officer_b) == []
+    assert told(personas.officer_a) == ["预警：新增2条（签约未开工2）"] and told(personas.officer_b) == []
     scan_on(D(2024, 6, 11))
     assert len(told(personas.officer_a)) == 1  # nothing new: nobody is told again
     scan_on(D(2024, 12, 1))  # red now
-    assert told(personas.officer_a)[0] == "签约未开工预警：红色2条"
+    assert told(personas.officer_a)[0] == "预警：红色2条"
