@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "zhaoshang.core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,7 +171,9 @@ LOGIN_LOCKOUT_MINUTES = env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15, minimum=1
 
 # Idle sessions end after 30 minutes: the expiry slides with every request.
 SESSION_COOKIE_AGE = env_int("ZHAOSHANG_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry slides with activity: core.middleware.SlidingSessionMiddleware saves the
+# session at most once a minute (not on every request, as SESSION_SAVE_EVERY_REQUEST would).
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,4 +1,6 @@
-"""Middleware that fills the request context used by the audit log."""
+"""Middleware: the request context used by the audit log, and the sliding idle session."""
+
+import time
 
 from django.conf import settings
 
@@ -41,3 +43,30 @@ class AuditUserMiddleware:
         if user is not None and user.is_authenticated:
             update_context(user_id=user.pk, username=user.get_username())
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware:
+    """Slides the session's idle expiry with the user's activity, writing it at most once a
+    minute (settings.SESSION_REFRESH_SECONDS).
+
+    Django's SESSION_SAVE_EVERY_REQUEST wrote the session row on every page view: a write
+    transaction per request, the largest single cost of a fast page on SQLite and a lock
+    that every other writer waits for. Refreshed at most once a minute, the 30-minute idle
+    limit holds to within that minute. Placed after SessionMiddleware, which saves the
+    session (and re-sends its cookie) when this marks it modified. Requests that drop the
+    session (the bell's background poll) are never counted as activity."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED_KEY] = now
+        return response
+
+
+REFRESHED_KEY = "_refreshed_at"

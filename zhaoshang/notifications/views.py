@@ -39,10 +39,10 @@ DROPDOWN_LATEST = 8
 def background_poll(view):
     """For the bell's once-a-minute refresh, which is not the user doing anything:
 
-    - it must not extend the session: sessions slide with every request
-      (SESSION_SAVE_EVERY_REQUEST), and a poll would keep an idle session alive forever
+    - it must not extend the session: sessions slide with the user's requests
+      (SlidingSessionMiddleware), and a poll would keep an idle session alive forever
       against the 30-minute idle limit. Removing the session from the request after the
-      view makes SessionMiddleware leave the session and its cookie alone;
+      view makes the session middlewares leave the session and its cookie alone;
     - when the session has ended, htmx is told to load the login page instead of pasting
       it into the bell."""
 

@@ -49,7 +49,34 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 def test_sessions_end_after_30_idle_minutes():
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST  # the expiry slides with activity
+    assert django_settings.SESSION_REFRESH_SECONDS == 60
+
+
+def _session_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_the_idle_expiry_slides_with_activity_but_is_written_once_a_minute(personas, client_for, monkeypatch):
+    import zhaoshang.core.middleware as middleware
+
+    clock = {"now": 1_800_000_000.0}
+    monkeypatch.setattr(middleware.time, "time", lambda: clock["now"])
+    client = client_for(personas.officer_a)
+    assert client.get(reverse("projects:list")).status_code == 200
+    first = _session_expiry(client)
+    # Within the minute: no session write, no new cookie.
+    clock["now"] += 30
+    response = client.get(reverse("projects:list"))
+    assert django_settings.SESSION_COOKIE_NAME not in response.cookies
+    assert _session_expiry(client) == first
+    # A minute after the last write the expiry moves on: the user is active.
+    clock["now"] += 31
+    response = client.get(reverse("projects:list"))
+    assert django_settings.SESSION_COOKIE_NAME in response.cookies
+    assert _session_expiry(client) > first
 
 
 @pytest.mark.django_db
