@@ -41,3 +41,15 @@ def format_points(ratio: Decimal | None) -> str:
     if value >= 0:
         return f"超{value}个百分点"
     return f"欠{-value}个百分点"
+
+
+def format_exact(value) -> str:
+    """An exact amount as a clerk writes it: 123456.5, 12, 1381000 (no trailing zeros, no
+    exponent); nothing → "". Amounts are stored to 4 decimals (万元 to the 元), and
+    "123456.5000" read as a precision nobody entered."""
+    if value in (None, ""):
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{value.to_integral_value():f}"
+    return f"{value.normalize():f}"

@@ -1,6 +1,8 @@
-"""Warning badges and "my warnings" for other apps' templates, each one query per page
-(never one per row): ``{% project_warning_map page.object_list as warning_map %}`` then
-``{% warning_badges warning_map project.pk %}`` in the row."""
+"""Warning badges and "my warnings" for other apps' pages, each one query per page (never
+one per row): the project list takes ``open_warnings_by_project`` for its page and
+``warning_badges_html`` per row; the project page ``{% project_warnings project %}``."""
+
+from html import escape
 
 from django import template
 
@@ -10,15 +12,8 @@ from zhaoshang.alerts.services import my_warnings, open_warnings_by_project
 register = template.Library()
 
 
-@register.simple_tag
-def project_warning_map(projects):
-    """Open warnings of the projects on a page (already restricted by the page's view)."""
-    return open_warnings_by_project(project.pk for project in projects)
-
-
-@register.inclusion_tag("alerts/_badges.html")
-def warning_badges(warning_map, project_id):
-    """A red and/or yellow badge with the count; the kinds and messages as the tooltip."""
+def badge_groups(warning_map, project_id) -> list[dict]:
+    """A red and/or yellow group with the count; the kinds and messages as the tooltip."""
     found = warning_map.get(project_id, []) if warning_map else []
     groups = []
     for level in ("red", "yellow"):
@@ -33,7 +28,18 @@ def warning_badges(warning_map, project_id):
                     "title": "；".join(f"{label}：{message}" for label, message in items),
                 }
             )
-    return {"groups": groups, "project_id": project_id}
+    return groups
+
+
+def warning_badges_html(warning_map, project_id, list_url: str) -> str:
+    """The badges as escaped markup, for pages that build rows in Python (the project list):
+    one link per level to the warning list, the kinds and messages as the tooltip."""
+    return "".join(
+        f'<a class="badge bg-{group["badge"]} text-{group["badge"]}-fg ms-1 text-decoration-none"'
+        f' href="{escape(list_url)}?project={int(project_id)}" title="{escape(group["title"])}"'
+        f' data-testid="warning-badge-{group["level"]}">{group["short"]}{group["count"] if group["count"] > 1 else ""}</a>'
+        for group in badge_groups(warning_map, project_id)
+    )
 
 
 @register.simple_tag

@@ -1,10 +1,8 @@
 """Display of money ratios in funds templates: rounded half-up only here, at the end."""
 
-from decimal import Decimal
-
 from django import template
 
-from zhaoshang.core.numbers import format_percent, wan_to_yi
+from zhaoshang.core.numbers import format_exact, format_percent, wan_to_yi
 
 register = template.Library()
 
@@ -23,11 +21,5 @@ def yi(value_wan):
 
 @register.filter
 def num(value) -> str:
-    """An exact amount or count as written by hand: 444.44, 12, 1381000 (no trailing zeros,
-    no exponent); nothing → ""."""
-    if value in (None, ""):
-        return ""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{value.to_integral_value():f}"
-    return f"{value.normalize():f}"
+    """An exact amount or count as written by hand (core.numbers.format_exact)."""
+    return format_exact(value)
