@@ -4,7 +4,7 @@ Values are computed in Decimal at full precision; these helpers are the last ste
 a number is shown or written to a bulletin.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -49,7 +49,12 @@ def format_exact(value) -> str:
     "123456.5000" read as a precision nobody entered."""
     if value in (None, ""):
         return ""
-    value = Decimal(value)
+    try:
+        value = Decimal(str(value))
+    except InvalidOperation:  # not a number (a cell as typed): shown as it is
+        return str(value)
+    if not value.is_finite():
+        return str(value)
     if value == value.to_integral_value():
         return f"{value.to_integral_value():f}"
     return f"{value.normalize():f}"

@@ -162,6 +162,7 @@ def project_kanban(request):
     if not Project.access.allows(request.user, Action.VIEW):
         raise Http404
     filterset, rows, _ = project_queryset(request)
+    rows = rows.only(*LIST_FIELDS)
     columns = []
     for stage in [*LIFECYCLE, Stage.ON_HOLD]:
         in_stage = rows.filter(stage=stage)
