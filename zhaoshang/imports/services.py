@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
@@ -29,7 +30,7 @@ from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.projects.services import create_projects_bulk, update_project, verify_event
 from zhaoshang.reference.services import industry_lookup
-from zhaoshang.relations.models import Contact
+from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import companies_for, company_key
 
@@ -119,11 +120,25 @@ class ProjectIndex:
         return None
 
 
-def project_index(user, scope_unit: Unit) -> ProjectIndex:
+def project_index(user, scope_unit: Unit, ledger_rows: list[LedgerRow]) -> ProjectIndex:
+    """The stored projects of ``scope_unit``'s subtree that rows of this ledger can match:
+    those with a code the ledger names, or whose investor it names (by credit code or
+    normalised name). ``ProjectIndex.find`` matches on nothing else, so the answer is the
+    same as indexing every project of the subtree, which for a county of a province took
+    0.6 s (70,000 projects) in both the preview and the commit."""
     index = ProjectIndex()
+    codes = {row.values.get("code") for row in ledger_rows} - {None, ""}
+    usccs = {row.values.get("uscc") for row in ledger_rows} - {None, ""}
+    investors = {normalise_company_name(row.values.get("investor", "")) for row in ledger_rows} - {""}
+    # The investors' ids first, as a list: as a subquery PostgreSQL probes them project by project.
+    named = {
+        *Company.objects.filter(uscc__in=usccs).values_list("pk", flat=True),
+        *Company.objects.filter(normalised_name__in=investors).values_list("pk", flat=True),
+    }
     rows = (
         Project.objects.restrict(user, Action.CHANGE)
         .filter(responsible_unit__path__startswith=scope_unit.path, merged_into__isnull=True)
+        .filter(Q(code__in=codes) | Q(investor__in=named))
         .order_by("pk")
         .values_list("pk", "code", "name", "investor__uscc", "investor__normalised_name")
     )
@@ -143,7 +158,7 @@ def _industry_index() -> dict[str, int]:
 def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
     """Units, industries, matches with stored projects, and what each row will do."""
     units = unit_index(user, scope_unit)
-    projects = project_index(user, scope_unit)
+    projects = project_index(user, scope_unit, parsed.rows)
     industries = _industry_index()
     label = parsed.column_label
     seen: dict[tuple, int] = {}
