@@ -57,7 +57,7 @@ STAGE_WORDS: dict[str, str] = {
 
 
 def parse_stage(value) -> str | None:
-    text = re.sub(r"\s", "", normalise_text(value))
+    text = normalise_text(value).replace(" ", "")  # normalise_text leaves single spaces only
     if not text:
         return None
     if text in STAGE_WORDS:
@@ -97,6 +97,11 @@ TEXT_FIELDS = (
     "remarks",
 )
 DATE_ORDER = ("signed_on", "registered_on", "started_on", "production_on")
+# (field, choices, what the message calls it); the choices are built once, not per row.
+CHOICE_FIELDS = (
+    ("promotion_method", PromotionMethod.choices, "招商方式"),
+    ("construction_nature", ConstructionNature.choices, "建设性质"),
+)
 
 
 @dataclass
@@ -254,10 +259,7 @@ def _parse_row(number: int, row: list, header: HeaderMatch, parsed: ParsedLedger
             else Stage.NEGOTIATING
         )
 
-    for name, choices, what in (
-        ("promotion_method", PromotionMethod.choices, "招商方式"),
-        ("construction_nature", ConstructionNature.choices, "建设性质"),
-    ):
+    for name, choices, what in CHOICE_FIELDS:
         if name in header.columns and normalise_text(_cell(row, header, name)):
             try:
                 values[name] = _choice(choices, _cell(row, header, name), what)
