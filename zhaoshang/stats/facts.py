@@ -251,9 +251,21 @@ def apply(delta: Counter) -> None:
 
 def add_projects(project_ids) -> None:
     """Contributions of new projects whose rows (with their stage events and credit shares)
-    were bulk-inserted, which sends no signals. New projects have no tranches yet."""
-    if enabled() and project_ids:
-        apply(compute(CountingRules.from_settings(), list(project_ids), EVENT_INDICATORS | {MIX}))
+    were bulk-inserted, which sends no signals. New projects have no tranches yet.
+
+    Every indicator computed here and every signing mix starts from ``_first_events``,
+    which counts only events in the statuses the rules count; new projects without such an
+    event add nothing. A unit's import (its events wait for verification) is therefore
+    settled by one query, instead of eight that each read the counted events of the whole
+    library (1.5 s for an import of 10,000 projects at province scale)."""
+    from zhaoshang.projects.models import StageEvent
+
+    if not (enabled() and project_ids):
+        return
+    rules = CountingRules.from_settings()
+    project_ids = list(project_ids)
+    if StageEvent.objects.filter(project_id__in=project_ids, status__in=rules.statuses).exists():
+        apply(compute(rules, project_ids, EVENT_INDICATORS | {MIX}))
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 statistics roll-up kept equal to a recomputation, and matches with stored projects found
 however a row names them (code, credit code, investor name)."""
 
+from decimal import Decimal
+
 import pytest
 
 from zhaoshang.core.context import acting_as
@@ -10,7 +12,11 @@ from zhaoshang.core.validators import uscc_check_character
 from zhaoshang.imports.ledger import LedgerRow
 from zhaoshang.imports.services import commit_ledger, preview_ledger, project_index
 from zhaoshang.imports.tests.test_formats import xlsx
+from zhaoshang.projects.models import Project, ProjectCredit, StageEvent
+from zhaoshang.projects.services import verify_event
 from zhaoshang.projects.tests.factories import company, project
+from zhaoshang.relations.models import Company
+from zhaoshang.stats import facts
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +52,44 @@ def created_rows(model) -> set[str]:
             "object_id", flat=True
         )
     )
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_every_object_a_commit_creates_has_its_create_row_and_the_rollup_stays_exact(personas, verified):
+    commit(
+        personas,
+        ledger(
+            [None, "锂电池项目", "甲新能源有限公司", USCC, "20000", "在建", "2025-03-10", "2025-06-01", "城关镇"],
+            [None, "电子元件项目", "乙电子有限公司", None, "8000", "已签约", "2025-04-02", None, "河口镇"],
+            [None, "物流园项目", "丙物流有限公司", None, "3000", "洽谈中", None, None, "城关镇"],
+        ),
+        verified=verified,
+    )
+    for model in (Project, ProjectCredit, StageEvent, Company):
+        assert created_rows(model) == {str(pk) for pk in model.objects.values_list("pk", flat=True)}, model
+    assert StageEvent.objects.count() == 3  # signed and started; signed
+    verify_rows = AuditLog.objects.filter(action="verify", detail="导入时确认审核通过")
+    assert verify_rows.count() == (3 if verified else 0)
+    assert facts.differences() == []
+    assert bool(facts.stored()) is verified  # only verified events count
+
+
+def test_a_row_that_updates_a_stored_project_keeps_the_rollup_exact(personas):
+    stored = project(
+        personas.bureau, personas.town_a, name="锂电池项目", stage="signed", investor=company("甲新能源有限公司")
+    )
+    verify_event(personas.bureau, stored.events.get())
+    assert facts.stored()
+    commit(
+        personas,
+        ledger(
+            [stored.code, "锂电池项目", "甲新能源有限公司", None, "60000", "在建", "2024-04-12", "2025-06-01", "城关镇"]
+        ),
+        verified=True,
+    )
+    stored.refresh_from_db()
+    assert (stored.total_investment, stored.stage, stored.verified_stage) == (Decimal("60000"), "started", "started")
+    assert facts.differences() == []
 
 
 def test_the_project_index_holds_only_the_projects_the_ledger_can_match(personas):
