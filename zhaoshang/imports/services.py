@@ -33,6 +33,7 @@ from zhaoshang.reference.services import industry_lookup
 from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import companies_for, company_key
+from zhaoshang.stats.facts import recomputed_together
 
 
 class ImportRefused(ValueError):
@@ -372,19 +373,20 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
     create_projects_bulk(user, new_projects, verified=batch.mark_verified)
     for row, project in zip(creating, new_projects, strict=True):
         row.project_id = project.pk
-    # Updates one by one: each is a versioned save with its own before/after audit row.
-    for row in todo:
-        if row.action != RowAction.UPDATE:
-            continue
-        investor = investor_of(row)
-        project = Project.objects.get(pk=row.project_id)
-        if investor and not project.investor_id:
-            project.investor = investor
-        _apply(project, row.values, creating=False)
-        update_project(user, project, expected_version=project.version)
-        if batch.mark_verified:
-            for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
-                verify_event(user, event, by_import=True)
+    # Updates one by one: each is a versioned save with its own before/after audit row. The
+    # statistics roll-up of the updated projects is brought up to date once, for all of them.
+    updating = [row for row in todo if row.action == RowAction.UPDATE]
+    with recomputed_together(row.project_id for row in updating):
+        for row in updating:
+            investor = investor_of(row)
+            project = Project.objects.get(pk=row.project_id)
+            if investor and not project.investor_id:
+                project.investor = investor
+            _apply(project, row.values, creating=False)
+            update_project(user, project, expected_version=project.version)
+            if batch.mark_verified:
+                for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
+                    verify_event(user, event, by_import=True)
     _contacts([(investor_of(row), row.values) for row in todo])
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
