@@ -20,17 +20,7 @@ from zhaoshang.stats import facts
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "项目编号",
-    "项目名称",
-    "投资方",
-    "统一社会信用代码",
-    "总投资（万元）",
-    "项目进展",
-    "签约时间",
-    "开工时间",
-    "责任单位",
-]
+HEADER = "项目编号 项目名称 投资方 统一社会信用代码 总投资（万元） 项目进展 签约时间 开工时间 责任单位".split()
 FIRST17 = "91440300MA5F1234X"
 USCC = FIRST17 + uscc_check_character(FIRST17)
 
