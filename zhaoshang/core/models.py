@@ -172,7 +172,7 @@ def record_created(objects, *, detail: str = "") -> None:
     a bulk_create of tens of thousands of log rows field by field took longer than
     writing them, and an import of 10,000 ledger rows writes about 40,000. PostgreSQL
     parses and plans each of those INSERTs anew (5 s for 40,000 rows), so there they go
-    in as one COPY stream instead (under 2 s)."""
+    in with COPY instead (under 2 s)."""
     if not objects:
         return
     context = current_context()
@@ -209,21 +209,22 @@ def record_created(objects, *, detail: str = "") -> None:
             obj._audit_before = raw
             yield [row[name] for name in names]
 
-    # The rows are made as they are written, a few thousand at a time: tens of thousands
-    # of them held at once (with their changes) only made Python's garbage collector
-    # walk them again and again.
+    # The rows are made and written a few thousand at a time: tens of thousands of them held
+    # at once (with their changes) only made Python's garbage collector walk them again and
+    # again. A batch is made before it is written: making a row may read the database
+    # (``str()`` of an object that names a related one), which cannot happen mid-COPY.
     table = connection.ops.quote_name(AuditLog._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    pending = rows()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows():
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(names))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model, values bound
-            pending = rows()
-            while batch := list(itertools.islice(pending, 5000)):
+        while batch := list(itertools.islice(pending, 5000)):
+            if connection.vendor == "postgresql":
+                with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model, values bound
                 cursor.executemany(sql, batch)
 
 
