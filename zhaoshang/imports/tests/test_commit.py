@@ -97,3 +97,21 @@ def test_the_project_index_holds_only_the_projects_the_ledger_can_match(personas
     assert set(index.by_code) == {by_code.code, by_uscc.code, by_name.code}
     assert unrelated.code not in index.by_code
     assert [index.find(row.values) for row in rows] == [by_code.pk, by_uscc.pk, by_name.pk, None]
+
+
+def test_a_commit_leaves_the_garbage_collector_on_whether_it_succeeds_or_is_refused(personas):
+    import gc
+
+    from zhaoshang.imports.services import ImportRefused
+
+    commit(personas, ledger([None, "锂电池项目", "甲新能源有限公司", None, "20000", "洽谈中", None, None, "城关镇"]))
+    assert gc.isenabled()
+    refused = preview_ledger(
+        personas.bureau,
+        ledger([None, "物流园项目", "丙物流有限公司", None, "3000", "洽谈中", None, None, "外星镇"]),
+        "x.xlsx",
+        personas.county,
+    )
+    with pytest.raises(ImportRefused):
+        commit_ledger(personas.bureau, refused.batch)
+    assert gc.isenabled()
