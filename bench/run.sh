@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh [--db sqlite|postgres] [--scale 1.0] [--repeat 30] [--skip-import]
+# bench/run.sh [--db sqlite|postgres] [--scale 1.0] [--repeat 30] [--skip-import] [--skip-list]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=sqlite
@@ -12,6 +12,7 @@ while [ $# -gt 0 ]; do
     --scale) SCALE=$2; shift ;;
     --repeat) REPEAT=$2; shift ;;
     --skip-import) EXTRA+=(--skip-import) ;;
+    --skip-list) EXTRA+=(--skip-list) ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift

@@ -24,6 +24,7 @@ class ParseError(ValueError):
 # Chinese punctuation such as （一期） is left alone: it is part of a name as registered.
 _FULL_WIDTH_ALNUM = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code - 0xFEE0).isalnum()}
 _FULL_WIDTH_ALNUM[0x3000] = 0x20
+_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise_text(value) -> str:
@@ -33,8 +34,7 @@ def normalise_text(value) -> str:
     if value is None:
         return ""
     text = str(value).translate(_FULL_WIDTH_ALNUM)
-    text = re.sub(r"\s+", " ", text)
-    return text.strip()
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def _normalise_number_text(value) -> str:

@@ -32,24 +32,28 @@ def _syllables(text: str) -> list[tuple[str, bool]]:
     the runs of anything else, kept whole as pypinyin does."""
     result, position, other = [], 0, []
     while position < len(text):
-        for length in range(min(_LONGEST_PHRASE, len(text) - position), 1, -1):
+        reading = pinyin_dict.get(ord(text[position]))
+        if reading is None:
+            other.append(text[position])
+            position += 1
+            continue
+        if other:
+            result.append(("".join(other), False))
+            other = []
+        # Every phrase of the dictionary is made of characters with a reading, so only the
+        # run of such characters here can hold one: digits and letters (codes, "00001号")
+        # are not looked up as phrase starts five times each.
+        run_end = position + 1
+        while run_end < len(text) and run_end - position < _LONGEST_PHRASE and ord(text[run_end]) in pinyin_dict:
+            run_end += 1
+        for length in range(run_end - position, 1, -1):
             phrase = phrases_dict.get(text[position : position + length])
             if phrase is not None:
-                if other:
-                    result.append(("".join(other), False))
-                    other = []
                 result.extend((_plain(readings[0]), True) for readings in phrase)
                 position += length
                 break
         else:
-            reading = pinyin_dict.get(ord(text[position]))
-            if reading is None:
-                other.append(text[position])
-            else:
-                if other:
-                    result.append(("".join(other), False))
-                    other = []
-                result.append((_plain(reading.split(",", 1)[0]), True))
+            result.append((_plain(reading.split(",", 1)[0]), True))
             position += 1
     if other:
         result.append(("".join(other), False))

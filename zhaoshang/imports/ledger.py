@@ -57,7 +57,7 @@ STAGE_WORDS: dict[str, str] = {
 
 
 def parse_stage(value) -> str | None:
-    text = re.sub(r"\s", "", normalise_text(value))
+    text = normalise_text(value).replace(" ", "")  # normalise_text leaves single spaces only
     if not text:
         return None
     if text in STAGE_WORDS:
@@ -97,6 +97,11 @@ TEXT_FIELDS = (
     "remarks",
 )
 DATE_ORDER = ("signed_on", "registered_on", "started_on", "production_on")
+# (field, choices, what the message calls it); the choices are built once, not per row.
+CHOICE_FIELDS = (
+    ("promotion_method", PromotionMethod.choices, "招商方式"),
+    ("construction_nature", ConstructionNature.choices, "建设性质"),
+)
 
 
 @dataclass
@@ -151,22 +156,19 @@ def find_ledger_sheet(sheets: list[Sheet]) -> tuple[Sheet, HeaderMatch]:
     return best
 
 
-def _is_blank(row: list) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
-
-
 # 「城关镇小计」 in the name column, 「一、在建项目」 heading a group of rows: not projects.
 NAMED_TOTAL = re.compile(r"^.{0,15}(小计|合计|总计)$")
 SECTION_HEADING = re.compile(r"^(（?[一二三四五六七八九十]+[、.．）)]|第[一二三四五六七八九十]+[部类])")
 
 
-def _skippable(row: list, header: HeaderMatch) -> bool:
-    filled = [text.replace(" ", "") for text in (normalise_text(cell) for cell in row) if text]
+def _skippable(texts: list[str], header: HeaderMatch) -> bool:
+    """A blank row, a total, a signature line or a heading: not a project."""
+    filled = [text.replace(" ", "") for text in texts if text]
     if not filled:
         return True
     if SKIP_ROW.match(filled[0]):
         return True
-    name = normalise_text(_cell(row, header, "name")).replace(" ", "")
+    name = _text(texts, header, "name").replace(" ", "")
     if NAMED_TOTAL.match(name):
         return True
     return len(filled) == 1 and bool(SECTION_HEADING.match(filled[0]))
@@ -177,9 +179,11 @@ def parse_ledger(sheets: list[Sheet]) -> ParsedLedger:
     parsed = ParsedLedger(sheet.name, header, [])
     for offset, row in enumerate(sheet.rows[header.data_start :]):
         number = header.data_start + offset + 1
-        if _is_blank(row) or _skippable(row, header):
+        # Each cell's text once: the skip test and the text fields both read it.
+        texts = [normalise_text(cell) for cell in row]
+        if _skippable(texts, header):
             continue
-        parsed.rows.append(_parse_row(number, row, header, parsed))
+        parsed.rows.append(_parse_row(number, row, texts, header, parsed))
     return parsed
 
 
@@ -190,18 +194,24 @@ def _cell(row: list, header: HeaderMatch, field_name: str):
     return row[column.index]
 
 
-def _parse_row(number: int, row: list, header: HeaderMatch, parsed: ParsedLedger) -> LedgerRow:
+def _text(texts: list[str], header: HeaderMatch, field_name: str) -> str:
+    """The field's cell as normalised text ("" without one)."""
+    return _cell(texts, header, field_name) or ""
+
+
+def _parse_row(number: int, row: list, texts: list[str], header: HeaderMatch, parsed: ParsedLedger) -> LedgerRow:
+    """``row``: the cells as read; ``texts``: each cell through ``normalise_text``."""
     result = LedgerRow(number)
     values = result.values
     label = parsed.column_label
 
     for name in TEXT_FIELDS:
         if name in header.columns:
-            values[name] = normalise_text(_cell(row, header, name))
+            values[name] = _text(texts, header, name)
     if not values.get("name"):
         result.errors[label("name")] = "必填"
 
-    uscc = normalise_text(_cell(row, header, "uscc")).upper().replace(" ", "") if "uscc" in header.columns else ""
+    uscc = _text(texts, header, "uscc").upper().replace(" ", "")
     values["uscc"] = uscc
     if uscc:
         problem = uscc_problem(uscc)
@@ -224,7 +234,7 @@ def _parse_row(number: int, row: list, header: HeaderMatch, parsed: ParsedLedger
         except ParseError as error:
             result.errors[label("foreign_investment_usd")] = str(error)
     if "land_mu" in header.columns:
-        raw = normalise_text(_cell(row, header, "land_mu")).replace("亩", "").replace(",", "")
+        raw = _text(texts, header, "land_mu").replace("亩", "").replace(",", "")
         try:
             values["land_mu"] = Decimal(raw) if raw else None
         except ArithmeticError:
@@ -254,11 +264,8 @@ def _parse_row(number: int, row: list, header: HeaderMatch, parsed: ParsedLedger
             else Stage.NEGOTIATING
         )
 
-    for name, choices, what in (
-        ("promotion_method", PromotionMethod.choices, "招商方式"),
-        ("construction_nature", ConstructionNature.choices, "建设性质"),
-    ):
-        if name in header.columns and normalise_text(_cell(row, header, name)):
+    for name, choices, what in CHOICE_FIELDS:
+        if name in header.columns and _text(texts, header, name):
             try:
                 values[name] = _choice(choices, _cell(row, header, name), what)
             except ParseError as error:
@@ -266,7 +273,7 @@ def _parse_row(number: int, row: list, header: HeaderMatch, parsed: ParsedLedger
 
     for name in ("responsible_unit", "landing_unit"):
         if name in header.columns:
-            values[f"{name}_text"] = normalise_text(_cell(row, header, name))
+            values[f"{name}_text"] = _text(texts, header, name)
 
     # Dates in lifecycle order: 开工 before 签约 is a typing error, not a fact.
     for later_index, later in enumerate(DATE_ORDER):

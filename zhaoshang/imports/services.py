@@ -7,13 +7,16 @@ excluded has an error. A row that matches an existing project updates it; a row 
 nothing new changes nothing, so importing the same file twice is harmless.
 """
 
+import gc
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
@@ -29,9 +32,10 @@ from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.projects.services import create_projects_bulk, update_project, verify_event
 from zhaoshang.reference.services import industry_lookup
-from zhaoshang.relations.models import Contact
+from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import companies_for, company_key
+from zhaoshang.stats.facts import recomputed_together
 
 
 class ImportRefused(ValueError):
@@ -119,11 +123,25 @@ class ProjectIndex:
         return None
 
 
-def project_index(user, scope_unit: Unit) -> ProjectIndex:
+def project_index(user, scope_unit: Unit, ledger_rows: list[LedgerRow]) -> ProjectIndex:
+    """The stored projects of ``scope_unit``'s subtree that rows of this ledger can match:
+    those with a code the ledger names, or whose investor it names (by credit code or
+    normalised name). ``ProjectIndex.find`` matches on nothing else, so the answer is the
+    same as indexing every project of the subtree, which for a county of a province took
+    0.6 s (70,000 projects) in both the preview and the commit."""
     index = ProjectIndex()
+    codes = {row.values.get("code") for row in ledger_rows} - {None, ""}
+    usccs = {row.values.get("uscc") for row in ledger_rows} - {None, ""}
+    investors = {normalise_company_name(row.values.get("investor", "")) for row in ledger_rows} - {""}
+    # The investors' ids first, as a list: as a subquery PostgreSQL probes them project by project.
+    named = {
+        *Company.objects.filter(uscc__in=usccs).values_list("pk", flat=True),
+        *Company.objects.filter(normalised_name__in=investors).values_list("pk", flat=True),
+    }
     rows = (
         Project.objects.restrict(user, Action.CHANGE)
         .filter(responsible_unit__path__startswith=scope_unit.path, merged_into__isnull=True)
+        .filter(Q(code__in=codes) | Q(investor__in=named))
         .order_by("pk")
         .values_list("pk", "code", "name", "investor__uscc", "investor__normalised_name")
     )
@@ -143,7 +161,7 @@ def _industry_index() -> dict[str, int]:
 def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
     """Units, industries, matches with stored projects, and what each row will do."""
     units = unit_index(user, scope_unit)
-    projects = project_index(user, scope_unit)
+    projects = project_index(user, scope_unit, parsed.rows)
     industries = _industry_index()
     label = parsed.column_label
     seen: dict[tuple, int] = {}
@@ -313,7 +331,30 @@ def _summary(preview: LedgerPreview) -> dict:
     }
 
 
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for the length of a commit.
+
+    A 10,000-row commit builds some 300,000 objects (model instances, their audit
+    snapshots, parsed rows) that all stay alive until it ends; every full collection walks
+    all of them again, and the collector ran ten of those per commit: 1.3–2 s of about
+    10 s, measured on SQLite and PostgreSQL alike. Reference counting still frees
+    everything else at once; the few cycles left behind (≈ 30 MB) are collected when the
+    block ends. The switch is process-wide: it is put back as it was found (a block inside
+    another leaves the collector off until the outer one ends), and in a threaded server
+    other requests meanwhile only have their cycles collected later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @transaction.atomic
+@collector_paused()
 def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple = ()) -> LedgerPreview:
     """Import every row of the batch's file, or nothing.
 
@@ -357,19 +398,20 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
     create_projects_bulk(user, new_projects, verified=batch.mark_verified)
     for row, project in zip(creating, new_projects, strict=True):
         row.project_id = project.pk
-    # Updates one by one: each is a versioned save with its own before/after audit row.
-    for row in todo:
-        if row.action != RowAction.UPDATE:
-            continue
-        investor = investor_of(row)
-        project = Project.objects.get(pk=row.project_id)
-        if investor and not project.investor_id:
-            project.investor = investor
-        _apply(project, row.values, creating=False)
-        update_project(user, project, expected_version=project.version)
-        if batch.mark_verified:
-            for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
-                verify_event(user, event, by_import=True)
+    # Updates one by one: each is a versioned save with its own before/after audit row. The
+    # statistics roll-up of the updated projects is brought up to date once, for all of them.
+    updating = [row for row in todo if row.action == RowAction.UPDATE]
+    with recomputed_together(row.project_id for row in updating):
+        for row in updating:
+            investor = investor_of(row)
+            project = Project.objects.get(pk=row.project_id)
+            if investor and not project.investor_id:
+                project.investor = investor
+            _apply(project, row.values, creating=False)
+            update_project(user, project, expected_version=project.version)
+            if batch.mark_verified:
+                for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
+                    verify_event(user, event, by_import=True)
     _contacts([(investor_of(row), row.values) for row in todo])
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()

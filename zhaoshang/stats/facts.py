@@ -14,6 +14,7 @@ the stored roll-up with a recomputation (``manage.py rebuild_stats --check``, an
 import datetime
 from collections import Counter
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -251,9 +252,21 @@ def apply(delta: Counter) -> None:
 
 def add_projects(project_ids) -> None:
     """Contributions of new projects whose rows (with their stage events and credit shares)
-    were bulk-inserted, which sends no signals. New projects have no tranches yet."""
-    if enabled() and project_ids:
-        apply(compute(CountingRules.from_settings(), list(project_ids), EVENT_INDICATORS | {MIX}))
+    were bulk-inserted, which sends no signals. New projects have no tranches yet.
+
+    Every indicator computed here and every signing mix starts from ``_first_events``,
+    which counts only events in the statuses the rules count; new projects without such an
+    event add nothing. A unit's import (its events wait for verification) is therefore
+    settled by one query, instead of eight that each read the counted events of the whole
+    library (1.5 s for an import of 10,000 projects at province scale)."""
+    from zhaoshang.projects.models import StageEvent
+
+    if not (enabled() and project_ids):
+        return
+    rules = CountingRules.from_settings()
+    project_ids = list(project_ids)
+    if StageEvent.objects.filter(project_id__in=project_ids, status__in=rules.statuses).exists():
+        apply(compute(rules, project_ids, EVENT_INDICATORS | {MIX}))
 
 
 @transaction.atomic
@@ -372,7 +385,8 @@ def before_write(sender, instance, raw=False, signal=None, **kwargs):
         return
     if signal is pre_delete and _is_unit_or_company(instance):
         return  # only unused units and companies can be deleted (PROTECT): nothing counted
-    ids = _project_ids(instance)
+    # Projects inside a ``recomputed_together`` block are brought up to date by the block.
+    ids = _project_ids(instance) - _recomputed_later.get()
     if ids:
         indicators = _indicators_of(instance)
         before = compute(CountingRules.from_settings(), ids, indicators)
@@ -385,6 +399,34 @@ def after_write(sender, instance, raw=False, **kwargs):
         return
     ids, indicators, before = state
     after = compute(CountingRules.from_settings(), ids, indicators)
+    after.subtract(before)
+    apply(after)
+
+
+_recomputed_later: ContextVar[frozenset] = ContextVar("stats_recomputed_later", default=frozenset())
+
+
+@contextmanager
+def recomputed_together(project_ids):
+    """Write to many projects (saves, stage events, verifications) and bring their roll-up
+    rows up to date once: their facts are computed before the block and after it, and the
+    difference is added, as each write would have done for itself. Writes inside the block
+    leave these projects to it (other projects they touch are kept write by write).
+
+    A ledger import that updates thousands of projects needs it: each versioned save
+    recomputed its project twice, about 0.1 s a row at province scale."""
+    ids = frozenset(project_ids) - _recomputed_later.get()  # an outer block already has the rest
+    if not (enabled() and ids):
+        yield
+        return
+    rules = CountingRules.from_settings()
+    before = compute(rules, ids)
+    token = _recomputed_later.set(_recomputed_later.get() | ids)
+    try:
+        yield
+    finally:
+        _recomputed_later.reset(token)
+    after = compute(rules, ids)
     after.subtract(before)
     apply(after)
 

@@ -27,6 +27,8 @@ def sample_names() -> list[str]:
 
 def test_readings_equal_pypinyin_on_every_name_in_the_sample_ledgers():
     names = [*sample_names(), "重庆长安汽车", "绿色银行", "长江存储", "女儿红酒业", "（宁波）长城精工"]
+    # Digits and letters among the characters, and codes with no Chinese at all.
+    names += ["基准项目00001号", "重庆2号长安汽车", "ABC银行x长江", "SFX-CG-2024-0007", "91440300MA5F1234X8", "长安"]
     assert len(names) > 50
     for name in names:
         assert pinyin_initials(name) == "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower(), name

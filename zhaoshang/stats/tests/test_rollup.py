@@ -119,3 +119,22 @@ def test_the_signing_mixes_follow_industry_investor_home_and_unit_moves(personas
     assert_exact()
     counted = {key[0] for key in facts.stored() if key[2] == facts.mix_indicator("lead", "n", "新能源")}
     assert personas.county.pk not in counted and personas.city_level.pk in counted
+
+
+def test_writes_recomputed_together_leave_the_rollup_exact_once_the_block_ends(personas):
+    a, bureau = personas.officer_a, personas.bureau
+    inside = project(a, personas.town_a, name="锂电池项目", investor=company("甲公司"), total="20000")
+    outside = project(a, personas.town_a, name="芯片项目", investor=company("乙公司"), total="30000")
+    with facts.recomputed_together([inside.pk]):
+        verify_event(bureau, submit_stage(a, inside, StageClaim(stage="signed", date=datetime.date(2025, 3, 10))))
+        owed = facts.differences(limit=10_000)
+        assert owed  # the block owes the signing until it ends
+        # Another project touched inside the block is still kept write by write.
+        verify_event(bureau, submit_stage(a, outside, StageClaim(stage="signed", date=datetime.date(2025, 4, 2))))
+        assert facts.differences(limit=10_000) == owed
+        with facts.recomputed_together([inside.pk, outside.pk]):  # nested: takes only what is not owed yet
+            inside.refresh_from_db()
+            inside.total_investment = D("5000")
+            update_project(a, inside, expected_version=inside.version)
+            set_credits(bureau, outside, [(personas.town_a, D(60), ""), (personas.town_b, D(40), "跨区域落地")])
+    assert_exact()
