@@ -4,7 +4,9 @@ Two layouts are read:
 
 - long — one target a row: 单位, 年度, 指标, 目标值 (the bureau's usual list);
 - wide — one unit a row, one indicator a column (签约项目数, 协议引资额 …), as the
-  targets grid exports it; the year comes from a 年度 column or from the upload form.
+  targets grid exports it; the year comes from a 年度 column or from the upload form;
+- one indicator — 单位 and 年度目标（万元） only, the indicator (and often the year) named
+  in the sheet's title: 「2026年各乡镇协议引资额目标任务分解表」, as bureaus send them out.
 
 Units are matched by name, short name, code or alias. The same shape as the ledger and
 funds pipelines: ``preview_targets`` parses and stores the file, ``commit_targets``
@@ -12,6 +14,7 @@ parses the stored file again in one transaction and refuses it if any row has an
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,7 +40,25 @@ TARGET_SYNONYMS = {
     "unit": ["单位", "单位名称", "责任单位", "县市区", "乡镇", "单位编码"],
     "year": ["年度", "年份", "年"],
     "indicator": ["指标", "指标名称", "考核指标"],
-    "value": ["目标值", "目标", "年计划", "目标任务", "计划"],
+    # The words bureaus write over the value column. 「年度目标」 must be listed whole: by its
+    # first two characters alone it would be read as the 年度 column.
+    "value": [
+        "目标值",
+        "年度目标",
+        "年度目标任务",
+        "全年目标",
+        "年度任务",
+        "目标任务",
+        "任务目标",
+        "年度计划",
+        "年计划",
+        "计划数",
+        "任务数",
+        "目标数",
+        "目标",
+        "计划",
+        "任务",
+    ],
 }
 INDICATOR_WORDS = {header_key(label): value for value, label in Indicator.choices} | {
     "签约项目": Indicator.SIGNED_COUNT,
@@ -62,6 +83,7 @@ WIDE_SYNONYMS = {
         for indicator in Indicator.values
     },
 }
+TOTAL_WORDS = {"合计", "总计", "小计"}
 LABELS = {"unit": "单位", "year": "年度", "indicator": "指标", "value": "目标值"}
 
 
@@ -129,10 +151,40 @@ def parse_targets(sheets: list[Sheet], units: dict[str, Unit], default_year: int
         header = locate_header(sheet.rows, WIDE_SYNONYMS, required=("unit",))
         if header is not None and any(name in Indicator.values for name in header.columns):
             return _parse_wide(sheet, header, units, default_year)
+    for sheet in sheets:
+        header = locate_header(sheet.rows, TARGET_SYNONYMS, required=("unit", "value"))
+        if header is not None:
+            title = " ".join(normalise_text(cell) for row in sheet.rows[: header.header_row] for cell in row if cell)
+            indicator = indicator_in_title(title)
+            if indicator is None:
+                raise TargetsNotFound(
+                    f"表头「{header.columns['value'].header}」没有说明是哪项指标：请增加「指标」列，"
+                    "或在表格标题中写明指标（如「2026年协议引资额目标任务分解表」）。"
+                )
+            year = default_year if "year" in header.columns else (default_year or year_in_title(title))
+            return _parse_single(sheet, header, units, year, indicator)
     raise TargetsNotFound(
         "未找到目标任务表头：需要「单位」「年度」「指标」「目标值」四列，"
-        "或「单位」列加各指标列（如「签约项目数」「协议引资额（万元）」）。"
+        "或「单位」列加各指标列（如「签约项目数」「协议引资额（万元）」），"
+        "或「单位」「年度目标」两列并在标题中写明指标。"
     )
+
+
+_TITLE_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def indicator_in_title(title: str) -> str | None:
+    """The indicator a sheet's title names, the longest word first: 亿元以上签约项目 before 签约项目."""
+    key = header_key(title)
+    for word in sorted(INDICATOR_WORDS, key=len, reverse=True):
+        if word and word in key:
+            return INDICATOR_WORDS[word]
+    return None
+
+
+def year_in_title(title: str) -> int | None:
+    found = _TITLE_YEAR.search(title)
+    return int(found.group(1)) if found else None
 
 
 def _cells(raw: list, header) -> dict:
@@ -158,6 +210,8 @@ def _start(number: int, cell: dict, units: dict[str, Unit], default_year: int | 
 def _data_rows(sheet: Sheet, header):
     for offset, raw in enumerate(sheet.rows[header.data_start :]):
         cell = _cells(raw, header)
+        if header_key(cell.get("unit")) in TOTAL_WORDS:
+            continue  # the total line under the units is the sum of theirs, not a target of its own
         if any(normalise_text(value) for value in cell.values()):
             yield header.data_start + offset + 1, cell
 
@@ -169,6 +223,18 @@ def _parse_long(sheet, header, units, default_year) -> list[TargetRow]:
         row = _start(number, cell, units, default_year)
         text = normalise_text(cell["indicator"])
         _fill(row, INDICATOR_WORDS.get(header_key(text)), text, cell["value"], money_unit)
+        rows.append(row)
+    return rows
+
+
+def _parse_single(sheet, header, units, default_year, indicator: str) -> list[TargetRow]:
+    rows = []
+    column = header.columns["value"]
+    money_unit = column.money_unit or header.default_money_unit
+    for number, cell in _data_rows(sheet, header):
+        row = _start(number, cell, units, default_year)
+        row.value_label = column.header
+        _fill(row, indicator, "", cell["value"], money_unit)
         rows.append(row)
     return rows
 

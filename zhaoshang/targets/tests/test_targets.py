@@ -60,3 +60,59 @@ def test_targets_import_by_unit_name_or_alias_all_or_nothing(personas, tmp_path)
     with pytest.raises(CommandError):
         call_command("import_targets", str(bad))
     assert not Target.objects.filter(year=2025).exists()
+
+
+def _write_csv(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_a_bureau_sheet_headed_annual_target_in_wan_is_understood(personas, tmp_path):
+    """GIVEN the bureau's own sheet, whose value column says 「年度目标（万元）」 and whose
+    amounts are in 亿元 in another column header, WHEN it is imported, THEN each value lands."""
+    path = _write_csv(
+        tmp_path / "targets.csv",
+        [
+            ["单位", "年度", "指标", "年度目标（万元）"],
+            ["城关镇", "2026", "协议引资额", "30,000"],
+            ["河口镇", "2026", "签约项目数", "8"],
+        ],
+    )
+    call_command("import_targets", str(path))
+    assert Target.objects.get(unit=personas.town_a, year=2026, indicator=MONEY).value == Decimal(30000)
+    assert Target.objects.get(unit=personas.town_b, year=2026, indicator=Indicator.SIGNED_COUNT).value == 8
+
+
+@pytest.mark.parametrize("header", ["目标任务（亿元）", "年计划（亿元）", "计划数（亿元）", "任务数（亿元）"])
+def test_the_unit_written_in_the_value_header_is_applied(personas, tmp_path, header):
+    path = _write_csv(
+        tmp_path / "targets.csv", [["单位", "年度", "指标", header], ["城关镇", "2026", "协议引资额", "1.5"]]
+    )
+    call_command("import_targets", str(path))
+    assert Target.objects.get(unit=personas.town_a, year=2026, indicator=MONEY).value == Decimal(15000)
+
+
+def test_a_one_indicator_sheet_takes_the_indicator_and_year_from_its_title(personas, tmp_path):
+    """The sheet bureaus send out for one indicator: a title, 单位 and 年度目标 only, a total line."""
+    path = _write_csv(
+        tmp_path / "targets.csv",
+        [
+            ["2026年各乡镇协议引资额目标任务分解表", ""],
+            ["单位", "年度目标（亿元）"],
+            ["城关镇", "2"],
+            ["河口镇", "1.2"],
+            ["合计", "3.2"],
+        ],
+    )
+    call_command("import_targets", str(path))
+    assert Target.objects.get(unit=personas.town_a, year=2026, indicator=MONEY).value == Decimal(20000)
+    assert Target.objects.get(unit=personas.town_b, year=2026, indicator=MONEY).value == Decimal(12000)
+    assert Target.objects.count() == 2
+
+
+def test_a_one_indicator_sheet_without_an_indicator_in_its_title_is_refused_in_chinese(personas, tmp_path):
+    path = _write_csv(tmp_path / "targets.csv", [["2026年目标", ""], ["单位", "年度目标"], ["城关镇", "2"]])
+    with pytest.raises(CommandError, match="没有说明是哪项指标"):
+        call_command("import_targets", str(path))
+    assert not Target.objects.exists()
