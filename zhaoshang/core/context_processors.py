@@ -1,3 +1,4 @@
+from zhaoshang import __version__
 from zhaoshang.core.navigation import items_for
 
 
@@ -11,3 +12,8 @@ def navigation(request):
     for item in items:
         item["active"] = item is best
     return {"nav_items": items}
+
+
+def release(request):
+    """The release number for the footer, so a user can say which version they are on."""
+    return {"app_version": __version__}
