@@ -8,6 +8,7 @@ embedded set-up: SQLite in WAL mode, one process, http://127.0.0.1:8000.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from zhaoshang.env import env_bool, env_int, env_list, env_str
 
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "zhaoshang.core",
     "zhaoshang.accounts",
     "zhaoshang.reference",
@@ -78,7 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "zhaoshang.core.middleware.AuditUserMiddleware",
+    "zhaoshang.accounts.middleware.SecondFactorMiddleware",
     "zhaoshang.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,6 +174,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout is keyed by user name: behind a government proxy every user shares one IP.
 LOGIN_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+
+# The second factor (accounts/mfa.py): roles that must use an authenticator app, e.g.
+# "sysadmin,auditor,bureau,leader,officer" in production. Empty: optional for everyone.
+ZHAOSHANG_MFA_REQUIRED_ROLES = env_list("ZHAOSHANG_MFA_REQUIRED_ROLES", [])
+_ROLES = {"leader", "bureau", "officer", "sysadmin", "auditor"}
+if set(ZHAOSHANG_MFA_REQUIRED_ROLES) - _ROLES:
+    raise ImproperlyConfigured(
+        f"ZHAOSHANG_MFA_REQUIRED_ROLES: unknown roles {sorted(set(ZHAOSHANG_MFA_REQUIRED_ROLES) - _ROLES)}"
+    )
+OTP_TOTP_ISSUER = env_str("ZHAOSHANG_MFA_ISSUER", "招商引资综合管理平台")
+# Wrong codes double the wait before the next try (django-otp's throttling): 1 s, 2 s, 4 s …
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Idle sessions end after 30 minutes: the expiry slides with every request.
 SESSION_COOKIE_AGE = env_int("ZHAOSHANG_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60

@@ -171,3 +171,22 @@ class UserEditForm(StyledFormMixin, forms.ModelForm):
         if cleaned.get("role") in (Role.LEADER, Role.BUREAU, Role.OFFICER) and not cleaned.get("unit"):
             self.add_error("unit", "领导、招商局和单位填报员必须选择所属单位。")
         return cleaned
+
+
+class SecondFactorCodeForm(StyledFormMixin, forms.Form):
+    """A six-digit code from the authenticator app, or (where allowed) a recovery code."""
+
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+        error_messages={"required": "请输入验证码。"},
+    )
+
+
+class SecondFactorRemovalForm(StyledFormMixin, forms.Form):
+    """Removing someone's second factor (a lost phone) says why, for the audit log."""
+
+    reason = forms.CharField(
+        label="原因", max_length=200, error_messages={"required": "请说明原因，例如「手机丢失，本人电话确认」。"}
+    )

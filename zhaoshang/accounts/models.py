@@ -203,3 +203,22 @@ class User(VersionedModel, AuditedModel, AbstractUser):
         from zhaoshang.core.masking import mask_phone
 
         return mask_phone(self.phone)
+
+
+class RecoveryCode(models.Model):
+    """One recovery code of a user's second factor, stored as a SHA-256 digest; works once.
+
+    Not audited row by row (the digests mean nothing to a reader): generating, using and
+    removing codes each write one audit row in ``accounts.mfa``."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField("摘要", max_length=64)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+        indexes = [models.Index(fields=["user", "digest"], name="recovery_user_digest")]
+
+    def __str__(self):
+        return f"{self.user} 的恢复码"

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from zhaoshang.accounts import mfa
 from zhaoshang.accounts.filtersets import UnitFilterSet, UserFilterSet
 from zhaoshang.accounts.forms import LoginForm, OwnPasswordChangeForm, UnitForm, UserCreateForm, UserEditForm
 from zhaoshang.accounts.models import Unit, User
@@ -72,7 +73,13 @@ def password_change_view(request):
 
 @login_required
 def profile_view(request):
-    return render(request, "accounts/profile.html", {"profile_user": request.user})
+    context = {
+        "profile_user": request.user,
+        "has_mfa": mfa.has_second_factor(request.user),
+        "mfa_required": mfa.required_for(request.user),
+        "recovery_left": mfa.remaining_recovery_codes(request.user),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 # --- Units and users (management) ------------------------------------------------------------
@@ -177,6 +184,8 @@ def user_detail(request, pk):
             "shown": shown,
             "can_change": User.access.allows(request.user, Action.CHANGE),
             "new_password": request.session.pop(f"new_password_{shown.pk}", None),
+            "shown_has_mfa": mfa.has_second_factor(shown),
+            "shown_mfa_required": mfa.required_for(shown),
         },
     )
 

@@ -13,4 +13,5 @@ ADMIN_ONLY_URLS = [
     "accounts:user_edit",
     "accounts:user_reset_password",
     "accounts:user_toggle_active",
+    "accounts:user_reset_mfa",
 ]
