@@ -187,6 +187,31 @@ OTP_TOTP_ISSUER = env_str("ZHAOSHANG_MFA_ISSUER", "招商引资综合管理平�
 # Wrong codes double the wait before the next try (django-otp's throttling): 1 s, 2 s, 4 s …
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# Single sign-on with the unified identity platform over OpenID Connect (accounts/sso.py):
+# on when ZHAOSHANG_OIDC_ISSUER is set. Endpoints default to the issuer's usual paths and can
+# each be given. Accounts are matched by user name and never created from a token.
+ZHAOSHANG_OIDC_ISSUER = env_str("ZHAOSHANG_OIDC_ISSUER", "").rstrip("/")
+ZHAOSHANG_OIDC_ENABLED = bool(ZHAOSHANG_OIDC_ISSUER)
+ZHAOSHANG_OIDC_USERNAME_CLAIM = env_str("ZHAOSHANG_OIDC_USERNAME_CLAIM", "preferred_username")
+ZHAOSHANG_OIDC_BUTTON = env_str("ZHAOSHANG_OIDC_BUTTON", "统一身份认证登录")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if ZHAOSHANG_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("zhaoshang.accounts.sso.UnifiedIdentityBackend")
+    OIDC_RP_CLIENT_ID = env_str("ZHAOSHANG_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("ZHAOSHANG_OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("ZHAOSHANG_OIDC_AUTHORIZATION_ENDPOINT", f"{ZHAOSHANG_OIDC_ISSUER}/auth")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("ZHAOSHANG_OIDC_TOKEN_ENDPOINT", f"{ZHAOSHANG_OIDC_ISSUER}/token")
+    OIDC_OP_USER_ENDPOINT = env_str("ZHAOSHANG_OIDC_USERINFO_ENDPOINT", f"{ZHAOSHANG_OIDC_ISSUER}/me")
+    OIDC_OP_JWKS_ENDPOINT = env_str("ZHAOSHANG_OIDC_JWKS_ENDPOINT", f"{ZHAOSHANG_OIDC_ISSUER}/jwks")
+OIDC_RP_SIGN_ALGO = env_str("ZHAOSHANG_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("ZHAOSHANG_OIDC_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+OIDC_VERIFY_SSL = env_bool("ZHAOSHANG_OIDC_VERIFY_TLS", True)
+OIDC_TIMEOUT = 10
+
 # Idle sessions end after 30 minutes: the expiry slides with every request.
 SESSION_COOKIE_AGE = env_int("ZHAOSHANG_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
 # The idle expiry slides with activity: core.middleware.SlidingSessionMiddleware saves the

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from zhaoshang.accounts.services import password_expired
 
+# Set by accounts.views_sso when the identity platform opened the session.
+SSO_SESSION_KEY = "zs_signed_in_by_sso"
 ALLOWED_PREFIXES = ("/static/", "/accounts/password/", "/accounts/logout/", "/accounts/mfa/")
 # Until the second factor is given, only these open: the code page, its set-up, leaving.
 SECOND_FACTOR_PREFIXES = ("/static/", "/accounts/mfa/", "/accounts/logout/")
@@ -23,6 +25,7 @@ class PasswordChangeRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
+            and not request.session.get(SSO_SESSION_KEY)
             and (user.must_change_password or password_expired(user))
         ):
             return redirect(reverse("accounts:password_change"))

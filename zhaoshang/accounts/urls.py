@@ -1,12 +1,14 @@
 from django.urls import path
 
-from zhaoshang.accounts import views, views_mfa
+from zhaoshang.accounts import views, views_mfa, views_sso
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("sso/", views_sso.start, name="sso_start"),
+    path("sso/callback/", views_sso.callback, name="sso_callback"),
     path("password/", views.password_change_view, name="password_change"),
     path("profile/", views.profile_view, name="profile"),
     path("mfa/", views_mfa.mfa_verify, name="mfa_verify"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhaoshang.accounts import mfa
+from zhaoshang.accounts import mfa, sso
 from zhaoshang.accounts.filtersets import UnitFilterSet, UserFilterSet
 from zhaoshang.accounts.forms import LoginForm, OwnPasswordChangeForm, UnitForm, UserCreateForm, UserEditForm
 from zhaoshang.accounts.models import Unit, User
@@ -44,7 +45,13 @@ def login_view(request):
         ):
             target = ""
         return redirect(target or "core:home")
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "sso_enabled": sso.enabled(),
+        "sso_button": settings.ZHAOSHANG_OIDC_BUTTON,
+    }
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST
