@@ -38,6 +38,7 @@ from django.utils.module_loading import import_string
 from django_tasks import task
 
 from zhaoshang.core.access import READ_ACTIONS, AccessRule, _role
+from zhaoshang.core.context import RequestContext, current_context, reset_context, set_context
 from zhaoshang.core.models import RestrictedManager
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,9 @@ class Job(models.Model):
     handler = models.CharField("处理函数", max_length=200)
     params = models.JSONField("参数", default=dict, blank=True)
     task_id = models.CharField("任务编号", max_length=64, blank=True)
+    # Where the request that started it came from: the job's audit rows carry them.
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
     worker = models.CharField("处理进程", max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField("运行次数", default=0)
     created_at = models.DateTimeField("提交时间", default=timezone.now)
@@ -209,8 +213,11 @@ def enqueue(
     Inside the caller's transaction the job and its queue row are written together, so a
     rolled-back request queues nothing. Under the immediate backend (tests, and
     ``ZHAOSHANG_JOBS_IMMEDIATE=1``) the job has run when this returns."""
+    context = current_context()
     job = Job.objects.create(
         kind=kind,
+        ip=context.ip,
+        request_id=context.request_id,
         title=title[:200],
         started_by=user if getattr(user, "pk", None) else None,
         unit=unit,
@@ -237,7 +244,7 @@ def _worker_name() -> str:
 
 def _claim(job_id: int) -> Job | None:
     with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        job = Job.objects.select_for_update().select_related("started_by").filter(pk=job_id).first()
         if job is None or job.status != JobStatus.QUEUED:
             # Already run, or marked failed by recover_stale_jobs meanwhile: never twice.
             return None
@@ -308,6 +315,16 @@ def run_job(job_id: int) -> str:
     beat = _Heartbeat(job, progress, settings.JOB_HEARTBEAT_SECONDS) if _heartbeat_wanted() else None
     if beat is not None:
         beat.start()
+    # The job's writes are audited as its starter's, with the starting request's IP and id.
+    token = set_context(
+        RequestContext(
+            user_id=job.started_by_id,
+            username=job.started_by.username if job.started_by_id else "system",
+            ip=job.ip,
+            request_id=job.request_id,
+            source="job",
+        )
+    )
     try:
         outcome = import_string(job.handler)(job, progress, **job.params)
     except JobFailed as refusal:
@@ -322,6 +339,7 @@ def run_job(job_id: int) -> str:
         _on_failure(job, reason)
         raise
     finally:
+        reset_context(token)
         if beat is not None:
             beat.stopped.set()
             beat.join(timeout=settings.JOB_HEARTBEAT_SECONDS + 30)
