@@ -207,11 +207,13 @@ def enqueue(
     business: bool = True,
     params: dict | None = None,
     message: str = "排队等待处理",
+    back_url: str = "",
 ) -> Job:
     """Record a job and put it on the queue; the caller shows ``job_url(job)``.
 
     Inside the caller's transaction the job and its queue row are written together, so a
-    rolled-back request queues nothing. Under the immediate backend (tests, and
+    rolled-back request queues nothing. ``back_url`` is where a failed job's page leads
+    (the page the job was started from); a finished job leads to its result. Under the immediate backend (tests, and
     ``ZHAOSHANG_JOBS_IMMEDIATE=1``) the job has run when this returns."""
     context = current_context()
     job = Job.objects.create(
@@ -225,6 +227,7 @@ def enqueue(
         handler=handler,
         params=params or {},
         message=message,
+        result_url=back_url,
     )
     result = run_job.enqueue(job.pk)
     Job.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
@@ -254,7 +257,7 @@ def _claim(job_id: int) -> Job | None:
         job.heartbeat_at = now
         job.worker = _worker_name()
         job.attempts += 1
-        job.message = job.message if job.message != "排队等待处理" else "正在处理"
+        job.message = "正在处理"
         job.save(update_fields=["status", "started_at", "heartbeat_at", "worker", "attempts", "message"])
     return job
 
