@@ -51,7 +51,6 @@ class JobKind(models.TextChoices):
     WARNING_SCAN = "warning_scan", "预警扫描"
     BULLETIN = "bulletin", "通报生成"
     REBUILD_STATS = "rebuild_stats", "统计重算"
-    NOTIFICATIONS = "notifications", "消息发送"
 
 
 class JobStatus(models.TextChoices):
@@ -347,7 +346,7 @@ def run_job(job_id: int) -> str:
             beat.stopped.set()
             beat.join(timeout=settings.JOB_HEARTBEAT_SECONDS + 30)
     counts = _counts(progress)
-    if counts["total"] and job.kind != JobKind.NOTIFICATIONS:
+    if counts["total"]:
         counts["done"] = counts["total"]
     _finish(
         job,
