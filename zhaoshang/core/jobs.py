@@ -234,6 +234,20 @@ def enqueue(
     return job
 
 
+def pending(kind: str, **params) -> Job | None:
+    """The job of ``kind`` with these parameters still queued or running, if any: a second
+    click shows it instead of queuing the same work again."""
+    return (
+        Job.objects.filter(
+            kind=kind,
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+            **{f"params__{name}": value for name, value in params.items()},
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def job_url(job: Job) -> str:
     from django.urls import reverse
 

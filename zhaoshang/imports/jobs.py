@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, JobStatus, enqueue
+from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, enqueue, pending
 from zhaoshang.imports.choices import ImportKind, RowAction
 from zhaoshang.imports.ledger import LedgerNotFound
 from zhaoshang.imports.models import ImportBatch
@@ -72,15 +72,7 @@ def commits_as_job(batch: ImportBatch) -> bool:
 
 def pending_commit(batch: ImportBatch) -> Job | None:
     """The commit already queued or running for this batch (a second click shows it)."""
-    return (
-        Job.objects.filter(
-            kind=COMMITS[batch.kind].job_kind,
-            params__batch_id=batch.pk,
-            status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
-        )
-        .order_by("-id")
-        .first()
-    )
+    return pending(COMMITS[batch.kind].job_kind, batch_id=batch.pk)
 
 
 def enqueue_commit(user, batch: ImportBatch, *, exclude_rows: list[int]) -> Job:
