@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhaoshang.core.busy.DatabaseBusyMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhaoshang.core.middleware.SlidingSessionMiddleware",
@@ -110,6 +111,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # SQLite by default; PostgreSQL (or any URL dj-database-url understands) via DATABASE_URL.
 _database_url = env_str("DATABASE_URL", "")
+# How long a SQLite writer waits for another's lock before 「系统繁忙，请稍后重试」 (core/busy.py).
+SQLITE_BUSY_SECONDS = env_int("ZHAOSHANG_SQLITE_BUSY_SECONDS", 20, minimum=1)
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     DATABASES["default"].setdefault("TEST", {})
@@ -128,10 +131,10 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
+                    f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
                 ),
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": SQLITE_BUSY_SECONDS,
             },
         }
     }
