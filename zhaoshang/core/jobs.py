@@ -260,7 +260,7 @@ def _worker_name() -> str:
 
 def _claim(job_id: int) -> Job | None:
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("started_by").filter(pk=job_id).first()
+        job = Job.objects.select_for_update(of=("self",)).select_related("started_by").filter(pk=job_id).first()
         if job is None or job.status != JobStatus.QUEUED:
             # Already run, or marked failed by recover_stale_jobs meanwhile: never twice.
             return None

@@ -2,25 +2,22 @@
 
 import threading
 
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.alerts.models import Warning, WarningScan
 from zhaoshang.alerts.tests.conftest import D, follow_up, negotiating, only
 from zhaoshang.core.jobs import LOST_REASON, Job, JobKind, JobStatus, recover_stale_jobs
-
-
-def _database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    settings.JOB_HEARTBEAT_SECONDS = 0
+from zhaoshang.core.tests.workers import run_worker_once, use_database_queue
 
 
 def test_the_scan_button_queues_a_job_and_the_worker_runs_it(personas, client, settings, monkeypatch):
-    _database_queue(settings)
+    use_database_queue(settings, monkeypatch)
     only({"no_follow_up"})
     p = negotiating(personas, name="后台扫描项目")
     follow_up(personas, p, D(2024, 1, 1))
+
+    real_start = threading.Thread.start
 
     def no_threads(self):
         raise AssertionError("the web process started a thread")
@@ -33,8 +30,8 @@ def test_the_scan_button_queues_a_job_and_the_worker_runs_it(personas, client, s
     assert (job.kind, job.status, job.started_by) == (JobKind.WARNING_SCAN, JobStatus.QUEUED, personas.bureau)
     assert not Warning.objects.exists()
 
-    monkeypatch.undo()
-    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
+    monkeypatch.setattr(threading.Thread, "start", real_start)
+    run_worker_once()
     scan_row = WarningScan.objects.get()
     assert scan_row.status == "done" and scan_row.created == 1
     assert Warning.objects.filter(project=p, status="open").exists()
@@ -43,8 +40,8 @@ def test_the_scan_button_queues_a_job_and_the_worker_runs_it(personas, client, s
     assert "扫描完成" in client.get(reverse("alerts:scan_status", args=[scan_row.pk])).content.decode()
 
 
-def test_a_scan_whose_worker_died_reads_failed_instead_of_running_forever(personas, client, settings):
-    _database_queue(settings)
+def test_a_scan_whose_worker_died_reads_failed_instead_of_running_forever(personas, client, settings, monkeypatch):
+    use_database_queue(settings, monkeypatch)
     client.force_login(personas.bureau)
     client.post(reverse("alerts:scan"), HTTP_HX_REQUEST="true")
     job = Job.objects.get()

@@ -2,20 +2,19 @@
 the job page and then opens the published bulletin."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from zhaoshang.bulletins.choices import BulletinStatus
 from zhaoshang.bulletins.models import BulletinSnapshot
 from zhaoshang.bulletins.tests.factories import draft
 from zhaoshang.core.jobs import Job, JobKind, JobStatus, job_url
+from zhaoshang.core.tests.workers import run_worker_once, use_database_queue
 
 pytestmark = pytest.mark.django_db
 
 
-def test_publishing_queues_a_job_that_the_worker_runs(dataset, client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    settings.JOB_HEARTBEAT_SECONDS = 0
+def test_publishing_queues_a_job_that_the_worker_runs(dataset, client, settings, monkeypatch):
+    use_database_queue(settings, monkeypatch)
     bulletin = draft(dataset.bureau, dataset.city)
     client.force_login(dataset.bureau)
     response = client.post(reverse("bulletins:publish", args=[bulletin.pk]))
@@ -27,7 +26,7 @@ def test_publishing_queues_a_job_that_the_worker_runs(dataset, client, settings)
     # A second click while it waits: the same job.
     assert client.post(reverse("bulletins:publish", args=[bulletin.pk]))["Location"] == job_url(job)
 
-    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker_once()
     bulletin.refresh_from_db()
     assert bulletin.status == BulletinStatus.PUBLISHED and bulletin.published_by == dataset.bureau
     assert BulletinSnapshot.objects.count() == 1

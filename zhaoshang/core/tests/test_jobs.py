@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.jobs import LOST_REASON, Job, JobFailed, JobKind, JobOutcome, JobStatus, enqueue, job_url
+from zhaoshang.core.tests.workers import run_worker_once, use_database_queue
 
 # --- handlers the tests enqueue (dotted paths, as real handlers are named) ----------------------
 
@@ -110,13 +110,12 @@ def test_an_unexpected_error_reads_as_a_chinese_reason_without_internals(persona
 
 
 @pytest.fixture
-def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    settings.JOB_HEARTBEAT_SECONDS = 0
+def database_queue(settings, monkeypatch):
+    use_database_queue(settings, monkeypatch)
 
 
 def _run_worker():
-    call_command("run_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    run_worker_once()
 
 
 def test_a_queued_job_waits_for_the_worker_and_is_done_after_it_runs(personas, database_queue):

@@ -2,10 +2,10 @@
 shows progress and then links the result; a refused file says why and saves nothing."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from zhaoshang.core.jobs import Job, JobKind, JobStatus, job_url
+from zhaoshang.core.tests.workers import run_worker_once, use_database_queue
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.funds.tests.test_import_views import county_projects  # noqa: F401 (fixture)
 from zhaoshang.funds.tests.test_import_views import upload as upload_funds
@@ -23,13 +23,10 @@ def large(settings):
     settings.IMPORT_JOB_MIN_ROWS = 10
 
 
-def _database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    settings.JOB_HEARTBEAT_SECONDS = 0
-
-
-def test_a_large_ledger_commits_in_the_worker_and_its_page_links_the_result(shifan_units, client, large, settings):
-    _database_queue(settings)
+def test_a_large_ledger_commits_in_the_worker_and_its_page_links_the_result(
+    shifan_units, client, large, settings, monkeypatch
+):
+    use_database_queue(settings, monkeypatch)
     client.force_login(shifan_units.bureau)
     upload(client, shifan_units.county)
     batch = ImportBatch.objects.get()
@@ -45,7 +42,7 @@ def test_a_large_ledger_commits_in_the_worker_and_its_page_links_the_result(shif
     again = client.post(reverse("imports:ledger_commit", args=[batch.pk]), {"exclude": BAD_ROWS})
     assert again["Location"] == job_url(job) and Job.objects.count() == 1
 
-    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker_once()
     assert Project.objects.count() == 36
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
@@ -79,8 +76,8 @@ def test_another_towns_officer_cannot_read_the_import_job(shifan_units, client, 
     assert client.get(job_url(Job.objects.get())).status_code == 404
 
 
-def test_a_small_ledger_still_commits_in_the_request(shifan_units, client, settings):
-    _database_queue(settings)
+def test_a_small_ledger_still_commits_in_the_request(shifan_units, client, settings, monkeypatch):
+    use_database_queue(settings, monkeypatch)
     client.force_login(shifan_units.bureau)
     upload(client, shifan_units.county)
     batch = ImportBatch.objects.get()

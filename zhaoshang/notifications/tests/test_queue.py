@@ -3,8 +3,8 @@ that caused it never waits for the mail server."""
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
+from zhaoshang.core.tests.workers import run_worker_once, use_database_queue
 from zhaoshang.notifications.choices import DeliveryStatus
 from zhaoshang.notifications.models import Delivery
 from zhaoshang.notifications.services import notify
@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_first_email_is_queued_after_the_commit_and_sent_by_the_worker(
-    personas, email_on, settings, django_capture_on_commit_callbacks
+    personas, email_on, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    use_database_queue(settings, monkeypatch)
     personas.officer_a.email = "zhangmin@chengguan.gov.cn"
     personas.officer_a.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -27,6 +27,6 @@ def test_the_first_email_is_queued_after_the_commit_and_sent_by_the_worker(
     assert DBTaskResult.objects.get().task_path == "zhaoshang.notifications.tasks.send_deliveries"
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
 
-    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker_once()
     assert [message.to for message in mail.outbox] == [["zhangmin@chengguan.gov.cn"]]
     assert Delivery.objects.get().status == DeliveryStatus.SENT

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from zhaoshang.core.jobs import Job, JobKind, JobStatus
+from zhaoshang.core.tests.workers import run_worker_once, use_database_queue
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.stats import facts
 from zhaoshang.stats.models import UnitMonthFact
@@ -21,9 +22,8 @@ def _drift():
         tranche.save()
 
 
-def test_rebuild_stats_enqueue_returns_at_once_and_the_worker_rebuilds(dataset, settings, capsys):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    settings.JOB_HEARTBEAT_SECONDS = 0
+def test_rebuild_stats_enqueue_returns_at_once_and_the_worker_rebuilds(dataset, settings, capsys, monkeypatch):
+    use_database_queue(settings, monkeypatch)
     _drift()
     call_command("rebuild_stats", "--enqueue")
     job = Job.objects.get()
@@ -31,7 +31,7 @@ def test_rebuild_stats_enqueue_returns_at_once_and_the_worker_rebuilds(dataset, 
     assert f"#{job.pk}" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("rebuild_stats", "--check")  # not rebuilt yet
-    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker_once()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result.startswith("已重建月度统计汇总")
     call_command("rebuild_stats", "--check")
