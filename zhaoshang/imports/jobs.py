@@ -6,11 +6,13 @@ What a commit does is unchanged (``commit_ledger``, ``commit_funds``: one transa
 or nothing); only where it runs differs. The preview stays in the request.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, enqueue, pending
@@ -38,13 +40,31 @@ def funds_summary(result, excluded: int) -> str:
     )
 
 
+def targets_summary(result, excluded: int) -> str:
+    return (
+        f"已导入目标任务：新增 {result.count(RowAction.CREATE)} 条，更新 {result.count(RowAction.UPDATE)} 条，"
+        f"无变化 {result.count(RowAction.UNCHANGED)} 条。"
+    )
+
+
+def targets_result_url(batch: ImportBatch, result) -> str:
+    years = sorted({row.year for row in result.rows})
+    return f"{reverse('targets:grid')}?year={years[0] if years else timezone.localdate().year}"
+
+
 @dataclass(frozen=True)
 class Commit:
     job_kind: str
     commit: str  # dotted path of the service
-    summary: object
+    summary: Callable
     preview_url: str
-    result_url: str
+    result_url: str | Callable  # a URL name taking the batch id, or (batch, result) -> URL
+    takes_exclusions: bool = True
+
+    def result_link(self, batch: ImportBatch, result) -> str:
+        if callable(self.result_url):
+            return self.result_url(batch, result)
+        return reverse(self.result_url, args=[batch.pk])
 
 
 COMMITS = {
@@ -61,6 +81,14 @@ COMMITS = {
         funds_summary,
         "funds:import_preview",
         "funds:import_result",
+    ),
+    ImportKind.TARGETS: Commit(
+        JobKind.TARGETS_IMPORT,
+        "zhaoshang.imports.targets.commit_targets",
+        targets_summary,
+        "targets:import_preview",
+        targets_result_url,
+        takes_exclusions=False,
     ),
 }
 
@@ -97,7 +125,11 @@ def commit_job(job: Job, progress, *, batch_id: int, exclude_rows: list[int]) ->
     try:
         # The collector pause is process-wide: here it pauses nothing but this commit.
         with collector_paused():
-            result = import_string(spec.commit)(job.started_by, batch, exclude_rows=exclude_rows)
+            commit = import_string(spec.commit)
+            if spec.takes_exclusions:
+                result = commit(job.started_by, batch, exclude_rows=exclude_rows)
+            else:
+                result = commit(job.started_by, batch)
     except ImportRefused as refused:
         lines = refused.messages[:REFUSAL_LINES]
         more = len(refused.messages) - len(lines)
@@ -108,6 +140,6 @@ def commit_job(job: Job, progress, *, batch_id: int, exclude_rows: list[int]) ->
         ) from None
     except (ValidationError, PermissionDenied) as error:
         raise JobFailed("；".join(getattr(error, "messages", [str(error)]))) from None
-    except (OSError, ReadError, LedgerNotFound) as error:
+    except (OSError, ValueError, ReadError, LedgerNotFound) as error:
         raise JobFailed(f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。") from None
-    return JobOutcome(spec.summary(result, len(exclude_rows)), url=reverse(spec.result_url, args=[batch.pk]))
+    return JobOutcome(spec.summary(result, len(exclude_rows)), url=spec.result_link(batch, result))

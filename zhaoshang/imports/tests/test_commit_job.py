@@ -96,3 +96,21 @@ def test_a_large_funds_file_commits_as_a_job_too(county_projects, client, settin
     assert response["Location"] == job_url(job) and job.status == JobStatus.DONE
     assert FundsTranche.objects.count() == 48
     assert job.result_url == reverse("funds:import_result", args=[batch.pk])
+
+
+def test_a_large_targets_file_commits_as_a_job_and_leads_to_the_grid(personas, client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhaoshang.targets.models import Target
+
+    settings.IMPORT_JOB_MIN_ROWS = 1
+    data = "单位,年度,指标,目标值（亿元）\n城关镇,2024,协议引资额,5\n河口镇,2024,协议引资额,3\n".encode()
+    client.force_login(personas.bureau)
+    client.post(reverse("targets:import"), {"file": SimpleUploadedFile("目标.csv", data), "year": 2024})
+    batch = ImportBatch.objects.get(kind="targets")
+    response = client.post(reverse("targets:import_commit", args=[batch.pk]))
+    job = Job.objects.get(kind=JobKind.TARGETS_IMPORT)
+    assert response["Location"] == job_url(job) and job.status == JobStatus.DONE
+    assert Target.objects.filter(year=2024).count() == 2
+    assert job.result == "已导入目标任务：新增 2 条，更新 0 条，无变化 0 条。"
+    assert job.result_url == reverse("targets:grid") + "?year=2024"
