@@ -163,6 +163,7 @@ class JobOutcome:
 
 
 LOST_REASON = "处理进程在任务进行中停止（服务器重启或进程被终止），本任务没有完成，也没有保存任何数据。请重新提交。"
+NOT_STARTED_REASON = "后台任务进程未能开始本任务（系统繁忙），没有保存任何数据。请重新提交。"
 ERROR_REASON = "处理时出现系统错误（{name}），没有保存任何数据。请稍后重试；如仍失败，请联系系统管理员查看日志。"
 
 
@@ -420,5 +421,19 @@ def recover_stale_jobs(*, now: datetime.datetime | None = None) -> list[Job]:
         if marked:
             logger.warning("job %s (%s) lost with worker %s: marked failed", job.pk, job.kind, job.worker)
             _on_failure(job, LOST_REASON)
+            lost.append(job)
+    # A task that ended without claiming its job (it could not get the database to start)
+    # would leave the job 排队中 for ever.
+    queued = {job.task_id: job for job in Job.objects.filter(status=JobStatus.QUEUED).exclude(task_id="")}
+    ended = DBTaskResult.objects.filter(
+        id__in=list(queued), status__in=(TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL)
+    ).values_list("id", flat=True)
+    for task_id in ended:
+        job = queued[str(task_id)]
+        if Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED, finished_at=now, error=NOT_STARTED_REASON, message="失败"
+        ):
+            logger.warning("job %s (%s) never started: marked failed", job.pk, job.kind)
+            _on_failure(job, NOT_STARTED_REASON)
             lost.append(job)
     return lost

@@ -187,3 +187,17 @@ def test_a_job_marked_failed_is_not_run_afterwards(personas, database_queue):
     _run_worker()
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.result == ""
+
+
+def test_a_job_whose_task_ended_without_starting_it_is_marked_failed(personas, database_queue):
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from zhaoshang.core.jobs import NOT_STARTED_REASON, recover_stale_jobs
+
+    job = _enqueue(personas.officer_a)
+    # The worker's task failed before it could claim the job (e.g. the database was busy).
+    DBTaskResult.objects.filter(id=job.task_id).update(status=TaskResultStatus.FAILED)
+    assert [lost.pk for lost in recover_stale_jobs()] == [job.pk]
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == NOT_STARTED_REASON
