@@ -13,6 +13,13 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Django's test flush empties every table, which the audit triggers would refuse.
     settings.AUDIT_DB_TRIGGERS = False
+    # Jobs run inside the request that starts them, so tests read their outcome at once;
+    # core/tests/test_jobs.py runs the real database queue and worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOB_HEARTBEAT_SECONDS = 0
+    from django_tasks.signals import clear_tasks_handlers
+
+    clear_tasks_handlers(setting="TASKS")
 
 
 @pytest.fixture(autouse=True)

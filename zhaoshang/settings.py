@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "zhaoshang.core",
     "zhaoshang.accounts",
     "zhaoshang.reference",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhaoshang.core.busy.DatabaseBusyMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhaoshang.core.middleware.SlidingSessionMiddleware",
@@ -114,6 +117,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # SQLite by default; PostgreSQL (or any URL dj-database-url understands) via DATABASE_URL.
 _database_url = env_str("DATABASE_URL", "")
+# How long a SQLite writer waits for another's lock before 「系统繁忙，请稍后重试」 (core/busy.py).
+SQLITE_BUSY_SECONDS = env_int("ZHAOSHANG_SQLITE_BUSY_SECONDS", 20, minimum=1)
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     DATABASES["default"].setdefault("TEST", {})
@@ -132,10 +137,10 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
+                    f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
                 ),
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": SQLITE_BUSY_SECONDS,
             },
         }
     }
@@ -321,3 +326,27 @@ NOTIFY_MAX_ATTEMPTS = env_int("ZHAOSHANG_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
 # Group robots may post only to these hosts (SSRF): the two vendors' robot hosts by default.
 WEBHOOK_ALLOWED_HOSTS = env_list("ZHAOSHANG_WEBHOOK_ALLOWED_HOSTS", ["oapi.dingtalk.com", "qyapi.weixin.qq.com"])
 WEBHOOK_TIMEOUT_SECONDS = env_int("ZHAOSHANG_WEBHOOK_TIMEOUT", 5, minimum=1)
+
+# --- Jobs (docs/architecture.md "Jobs", docs/deploy.md) ------------------------------------------
+# Long work runs in the job worker (`manage.py run_worker`) from a queue in the database.
+# ZHAOSHANG_JOBS_IMMEDIATE=1 runs each job inside the request that starts it instead (a
+# single-process set-up without a worker; tests do the same).
+JOBS_IMMEDIATE = env_bool("ZHAOSHANG_JOBS_IMMEDIATE", False)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if JOBS_IMMEDIATE
+            else "django_tasks_db.backend.DatabaseBackend"
+        )
+    }
+}
+# A running job writes a heartbeat this often; a job silent for JOB_STALE_SECONDS (or whose
+# worker process on the same host is gone) is marked failed by the next worker. The stale
+# limit must exceed the longest single transaction of a job on SQLite, during which the
+# heartbeat cannot be written (a province-scale ledger commit: about a minute).
+JOB_HEARTBEAT_SECONDS = env_int("ZHAOSHANG_JOB_HEARTBEAT_SECONDS", 10, minimum=0)
+JOB_STALE_SECONDS = env_int("ZHAOSHANG_JOB_STALE_SECONDS", 600, minimum=30)
+# Imports with more rows than this commit in the job worker, with a progress page; smaller
+# files commit in the request, which answers in well under a second.
+IMPORT_JOB_MIN_ROWS = env_int("ZHAOSHANG_IMPORT_JOB_MIN_ROWS", 300, minimum=0)

@@ -11,12 +11,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.alerts import registry
 from zhaoshang.alerts.choices import ScanSource, ScanStatus, WarningLevel, WarningStatus
 from zhaoshang.alerts.models import Warning, WarningRule, WarningScan
 from zhaoshang.core.choices import Action
+from zhaoshang.core.jobs import Job, JobKind, JobOutcome, enqueue
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
@@ -309,13 +311,17 @@ def start_scan(
     return scan_row, True
 
 
-def run_scan(scan_row: WarningScan, *, kinds: Iterable[str] | None = None) -> WarningScan:
-    """Run a started scan, writing its progress to its row as it goes (the page polls it)."""
+def run_scan(
+    scan_row: WarningScan, *, kinds: Iterable[str] | None = None, report: Callable | None = None
+) -> WarningScan:
+    """Run a started scan, writing its progress to its row as it goes (the page polls it);
+    ``report(done, total, message)`` hears it too (the job's progress)."""
 
     def progress(index: int, total: int, spec: registry.RuleKind) -> None:
-        WarningScan.objects.filter(pk=scan_row.pk).update(
-            progress=f"正在检查：{spec.label}（{index + 1}/{total}）", percent=int(100 * index / max(total, 1))
-        )
+        message = f"正在检查：{spec.label}（{index + 1}/{total}）"
+        WarningScan.objects.filter(pk=scan_row.pk).update(progress=message, percent=int(100 * index / max(total, 1)))
+        if report is not None:
+            report(index, total, message)
 
     try:
         result = scan(today=scan_row.as_of, kinds=kinds, progress=progress)
@@ -340,19 +346,35 @@ def run_scan(scan_row: WarningScan, *, kinds: Iterable[str] | None = None) -> Wa
     return scan_row
 
 
-def run_scan_in_background(scan_row: WarningScan) -> None:
-    """The button's scan: a thread of this process, so the page answers at once and polls."""
-    import threading
+def enqueue_scan(user, scan_row: WarningScan) -> Job:
+    """The button's scan: a job for the worker (never a thread of the web process), so the
+    page answers at once and polls the scan row."""
+    return enqueue(
+        JobKind.WARNING_SCAN,
+        "zhaoshang.alerts.services.scan_job",
+        title=f"预警扫描（{scan_row.as_of:%Y-%m-%d}）",
+        user=user,
+        params={"scan_id": scan_row.pk},
+    )
 
-    def work():
-        try:
-            run_scan(scan_row)
-        except Exception:  # noqa: S110 - already logged and written to the scan row
-            pass
-        finally:
-            connection.close()
 
-    threading.Thread(target=work, name=f"warning-scan-{scan_row.pk}", daemon=True).start()
+def scan_job(job: Job, progress, *, scan_id: int) -> JobOutcome:
+    scan_row = run_scan(WarningScan.objects.get(pk=scan_id), report=progress)
+    return JobOutcome(
+        f"扫描完成：新增 {scan_row.created} 条，等级或内容变化 {scan_row.changed} 条，解除 {scan_row.cleared} 条；"
+        f"现有未解除预警 {scan_row.open_count} 条。",
+        url=reverse("alerts:list"),
+    )
+
+
+def _scan_job_failed(job: Job, reason: str) -> None:
+    # A worker that died mid-scan left the scan row running; its page would poll forever.
+    WarningScan.objects.filter(pk=job.params.get("scan_id"), status=ScanStatus.RUNNING).update(
+        status=ScanStatus.FAILED, finished_at=timezone.now(), progress="扫描失败", error=reason
+    )
+
+
+scan_job.on_failure = _scan_job_failed
 
 
 # --- Reads for other pages ----------------------------------------------------------------------

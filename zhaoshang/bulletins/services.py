@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.bulletins import documents
@@ -20,6 +21,7 @@ from zhaoshang.bulletins.choices import BulletinKind, BulletinStatus
 from zhaoshang.bulletins.models import Bulletin, BulletinSnapshot
 from zhaoshang.bulletins.sections import CHINESE_NUMBERS, SECTIONS, BulletinContext, scope_word
 from zhaoshang.core.choices import Action
+from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, enqueue, pending
 from zhaoshang.stats import tables
 from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.services import CountingRules, Period
@@ -160,6 +162,30 @@ def publish(user, bulletin: Bulletin) -> Bulletin:
     bulletin.published_at = timezone.now()
     bulletin.save()
     return bulletin
+
+
+def enqueue_publish(user, bulletin: Bulletin) -> Job:
+    """Publishing generates the bulletin and both files (seconds at province scale): a job
+    for the worker. A second click while it waits shows the same job."""
+    _require(user, Action.CHANGE)
+    return pending(JobKind.BULLETIN, bulletin_id=bulletin.pk) or enqueue(
+        JobKind.BULLETIN,
+        "zhaoshang.bulletins.services.publish_job",
+        title=f"生成并发布通报「{bulletin.title}」",
+        user=user,
+        unit=bulletin.scope,
+        params={"bulletin_id": bulletin.pk},
+        back_url=reverse("bulletins:detail", args=[bulletin.pk]),
+    )
+
+
+def publish_job(job: Job, progress, *, bulletin_id: int) -> JobOutcome:
+    progress(0, 0, "正在生成通报的数据、Word 和 Excel 文件")
+    try:
+        publish(job.started_by, Bulletin.objects.get(pk=bulletin_id))
+    except (ValidationError, PermissionDenied) as error:
+        raise JobFailed("；".join(getattr(error, "messages", [str(error)]))) from None
+    return JobOutcome("通报已发布，内容和数据已冻结。", url=reverse("bulletins:detail", args=[bulletin_id]))
 
 
 @transaction.atomic

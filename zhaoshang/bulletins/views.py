@@ -18,6 +18,7 @@ from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import XLSX_TYPE, attachment_response
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.views import paginate, querystring_without_page
+from zhaoshang.core.views_jobs import follow_job
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -95,13 +96,8 @@ def bulletin_detail(request, pk):
 @require_POST
 def bulletin_publish(request, pk):
     bulletin = _bulletin_or_404(request.user, pk, Action.CHANGE)
-    try:
-        services.publish(request.user, bulletin)
-    except ValidationError as error:
-        messages.error(request, _messages(error))
-    else:
-        messages.success(request, "通报已发布，内容和数据已冻结。")
-    return redirect("bulletins:detail", bulletin.pk)
+    # Generated and frozen by the job worker; the job page shows it, then the bulletin.
+    return follow_job(request, services.enqueue_publish(request.user, bulletin))
 
 
 @login_required

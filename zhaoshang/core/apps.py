@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "zhaoshang.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self):
+        from django.core.signals import got_request_exception
+
+        from zhaoshang.core.busy import mark_busy_request
+
+        # A lock timeout answers 「系统繁忙，请稍后重试」, not 500 (core/busy.py).
+        got_request_exception.connect(mark_busy_request, dispatch_uid="zhaoshang-database-busy")

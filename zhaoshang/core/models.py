@@ -361,3 +361,8 @@ class VersionedModel(models.Model):
                 raise StaleEditError(current)
             self.version = expected_version + 1
             self.save(**kwargs)
+
+
+# The jobs layer keeps its model beside its helpers (core/jobs.py); imported here so that
+# Django registers it with the core app.
+from zhaoshang.core.jobs import Job  # noqa: E402, F401

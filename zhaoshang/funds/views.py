@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
+from zhaoshang.core.jobs import job_url
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
 from zhaoshang.core.views import paginate, querystring_without_page
@@ -34,6 +35,7 @@ from zhaoshang.funds.services import (
 )
 from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.funds import FundsPreview, commit_funds, parse_funds, preview_funds, resolve_funds
+from zhaoshang.imports.jobs import commits_as_job, enqueue_commit, funds_summary, pending_commit
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.reading import read_workbook
 from zhaoshang.imports.services import ImportRefused
@@ -426,6 +428,10 @@ def import_preview(request, pk):
 def import_commit(request, pk):
     batch = _batch_or_404(request.user, pk, Action.CHANGE)
     exclude = _excluded_rows(request)
+    if commits_as_job(batch):
+        # A large file commits in the job worker; its page shows progress, then the result.
+        job = pending_commit(batch) or enqueue_commit(request.user, batch, exclude_rows=exclude)
+        return redirect(job_url(job))
     try:
         result = commit_funds(request.user, batch, exclude_rows=exclude)
     except ImportRefused as refused:
@@ -443,11 +449,7 @@ def import_commit(request, pk):
         return _unreadable(
             request, BatchUnreadable(f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。")
         )
-    messages.success(
-        request,
-        f"导入完成：新增 {result.count(RowAction.CREATE)} 笔，合计 {result.create_amount().normalize():f} 万元；"
-        f"无变化 {result.count(RowAction.UNCHANGED)} 笔，排除 {len(exclude)} 行。",
-    )
+    messages.success(request, funds_summary(result, len(exclude)))
     return redirect("funds:import_result", pk=pk)
 
 

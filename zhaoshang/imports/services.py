@@ -9,13 +9,14 @@ nothing new changes nothing, so importing the same file twice is harmless.
 
 import gc
 import hashlib
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,6 +37,8 @@ from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import companies_for, company_key
 from zhaoshang.stats.facts import recomputed_together
+
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(ValueError):
@@ -341,8 +344,9 @@ def collector_paused():
     10 s, measured on SQLite and PostgreSQL alike. Reference counting still frees
     everything else at once; the few cycles left behind (≈ 30 MB) are collected when the
     block ends. The switch is process-wide: it is put back as it was found (a block inside
-    another leaves the collector off until the outer one ends), and in a threaded server
-    other requests meanwhile only have their cycles collected later.
+    another leaves the collector off until the outer one ends). So it is used in the job
+    worker only (``imports.jobs.commit_job``), where no other request shares the process;
+    the small files that commit in a request do not need it.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -354,7 +358,6 @@ def collector_paused():
 
 
 @transaction.atomic
-@collector_paused()
 def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple = ()) -> LedgerPreview:
     """Import every row of the batch's file, or nothing.
 
@@ -440,9 +443,25 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
 
 
 def refresh_planner_statistics() -> None:
-    if connection.vendor == "sqlite":
+    """``PRAGMA optimize`` after a large commit, never an error for it.
+
+    It runs after the commit, which is already acknowledged: if another writer holds the
+    lock (or anything else goes wrong) the statistics wait for the next large import, and
+    the user is not told that a saved import failed. It does not wait out the busy timeout
+    either: the lock is tried once and given up."""
+    if connection.vendor != "sqlite":
+        return
+    try:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")
+            cursor.execute("PRAGMA busy_timeout")
+            (waited,) = cursor.fetchone()
+            cursor.execute("PRAGMA busy_timeout = 0")
+            try:
+                cursor.execute("PRAGMA optimize")
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
+    except DatabaseError:
+        logger.warning("PRAGMA optimize after an import skipped", exc_info=True)
 
 
 def _apply(project: Project, values: dict, *, creating: bool) -> None:

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import xlsx_response
+from zhaoshang.core.jobs import job_url
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.errors import error_workbook
 from zhaoshang.imports.forms import LedgerUploadForm
+from zhaoshang.imports.jobs import commits_as_job, enqueue_commit, ledger_summary, pending_commit
 from zhaoshang.imports.ledger import LedgerNotFound, parse_ledger
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.reading import ReadError
@@ -182,6 +184,10 @@ def _excluded_rows(request) -> list[int]:
 def ledger_commit(request, pk):
     batch = _batch_or_404(request.user, pk, Action.CHANGE)
     exclude = _excluded_rows(request)
+    if commits_as_job(batch):
+        # A large file commits in the job worker; its page shows progress, then the result.
+        job = pending_commit(batch) or enqueue_commit(request.user, batch, exclude_rows=exclude)
+        return redirect(job_url(job))
     try:
         result = commit_ledger(request.user, batch, exclude_rows=exclude)
     except ImportRefused as refused:
@@ -199,11 +205,7 @@ def ledger_commit(request, pk):
         return _unreadable(
             request, BatchUnreadable(f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。")
         )
-    messages.success(
-        request,
-        f"导入完成：新增 {result.count(RowAction.CREATE)} 个，更新 {result.count(RowAction.UPDATE)} 个，"
-        f"无变化 {result.count(RowAction.UNCHANGED)} 个，排除 {len(exclude)} 行。",
-    )
+    messages.success(request, ledger_summary(result, len(exclude)))
     return redirect("imports:ledger_result", pk=pk)
 
 

@@ -125,7 +125,11 @@ def notify(recipients, kind, title: str, *, url: str = "", body: str = "", unit=
     if deliveries:
         created = Delivery.objects.bulk_create(deliveries)
         if settings.NOTIFY_SEND_IMMEDIATELY:
-            transaction.on_commit(partial(send_now, [delivery.pk for delivery in created]), robust=True)
+            # After the commit (a rolled-back action sends nothing), through the job queue:
+            # the request does not wait for a mail server or a robot's host.
+            from zhaoshang.notifications.tasks import queue_first_try
+
+            transaction.on_commit(partial(queue_first_try, [delivery.pk for delivery in created]), robust=True)
     return notifications
 
 

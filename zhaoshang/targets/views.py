@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
+from zhaoshang.core.jobs import job_url
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.numbers import format_percent
 from zhaoshang.core.parsing import ParseError, parse_amount_wan
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.imports.choices import ImportKind, RowAction
+from zhaoshang.imports.jobs import commits_as_job, enqueue_commit, pending_commit, targets_result_url, targets_summary
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.services import ImportRefused
 from zhaoshang.imports.targets import commit_targets, preview_targets, reparse_targets
@@ -381,6 +383,10 @@ def import_preview(request, pk):
 @require_POST
 def import_commit(request, pk):
     batch = _batch_or_404(request.user, pk)
+    if commits_as_job(batch):
+        # A large file commits in the job worker; its page shows progress, then the grid.
+        job = pending_commit(batch) or enqueue_commit(request.user, batch, exclude_rows=[])
+        return redirect(job_url(job))
     try:
         result = commit_targets(request.user, batch)
     except ImportRefused as refused:
@@ -391,10 +397,5 @@ def import_commit(request, pk):
     except (OSError, ValueError) as error:
         messages.error(request, f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。")
         return redirect("targets:import")
-    messages.success(
-        request,
-        f"已导入目标任务：新增 {result.count(RowAction.CREATE)} 条，更新 {result.count(RowAction.UPDATE)} 条，"
-        f"无变化 {result.count(RowAction.UNCHANGED)} 条。",
-    )
-    years = sorted({row.year for row in result.rows})
-    return redirect(f"{reverse('targets:grid')}?year={years[0] if years else timezone.localdate().year}")
+    messages.success(request, targets_summary(result, 0))
+    return redirect(targets_result_url(batch, result))

@@ -1,9 +1,6 @@
 import datetime
 from decimal import Decimal
 
-import pytest
-
-from zhaoshang.alerts import views
 from zhaoshang.alerts.choices import WarningStatus
 from zhaoshang.alerts.models import Warning
 from zhaoshang.alerts.services import ensure_rules, scan
@@ -16,13 +13,6 @@ from zhaoshang.supervision.tests.conftest import calendar  # noqa: F401 (the hol
 
 D = datetime.date
 SIGNED_ON = D(2024, 4, 12)  # the factory's signing date
-
-
-@pytest.fixture(autouse=True)
-def scan_inline(monkeypatch):
-    """The button's scan runs in the request in tests (a thread would not see the test's
-    transaction)."""
-    monkeypatch.setattr(views, "RUN_IN_BACKGROUND", False)
 
 
 def negotiating(personas, unit=None, **fields):

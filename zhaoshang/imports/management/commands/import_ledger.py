@@ -10,7 +10,7 @@ from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.context import acting_as
 from zhaoshang.imports.ledger import LedgerNotFound
 from zhaoshang.imports.reading import ReadError
-from zhaoshang.imports.services import ImportRefused, commit_ledger, preview_ledger
+from zhaoshang.imports.services import ImportRefused, collector_paused, commit_ledger, preview_ledger
 
 
 class Command(BaseCommand):
@@ -65,7 +65,9 @@ class Command(BaseCommand):
                 return
             exclude = [row.number for row in preview.error_rows] if options["exclude_errors"] else []
             try:
-                result = commit_ledger(user, preview.batch, exclude_rows=exclude)
+                # A command is a process of its own, like the job worker: the pause is safe here.
+                with collector_paused():
+                    result = commit_ledger(user, preview.batch, exclude_rows=exclude)
             except ImportRefused as refused:
                 raise CommandError(
                     f"台账有 {len(refused.messages)} 处错误，未导入任何数据。修正后重新导入，或使用 --exclude-errors 排除这些行。"
