@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from zhaoshang.core.crypto import fernet_keys
 from zhaoshang.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +38,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys encrypting secrets kept in the database (zhaoshang/core/crypto.py, docs/deploy.md).
+SECRET_KEYS = fernet_keys(env_str("ZHAOSHANG_SECRET_KEYS", ""), secret_key=SECRET_KEY, production=HTTPS)
 ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from zhaoshang.accounts.choices import Role
 from zhaoshang.core.access import AccessRule, _role
 from zhaoshang.core.choices import Action
+from zhaoshang.core.fields import EncryptedTextField
 from zhaoshang.core.models import AuditedModel, RestrictedManager
 from zhaoshang.notifications.choices import (
     DEFAULT_WEBHOOK_KINDS,
@@ -150,14 +151,15 @@ class UnitWebhook(AuditedModel):
     about the unit are posted to it as well as to its people.
 
     The address carries the robot's token (DingTalk ``access_token``, WeCom ``key``) and
-    the secret signs DingTalk messages: both are credentials, masked in pages and in the
-    audit log, and never written to the application log."""
+    the secret signs DingTalk messages: both are credentials, encrypted in the database,
+    masked in pages and in the audit log, and never written to the application log."""
 
     unit = models.ForeignKey("accounts.Unit", verbose_name="单位", on_delete=models.CASCADE, related_name="webhooks")
     name = models.CharField("名称", max_length=100, help_text="例如：城关镇招商工作群")
     kind = models.CharField("机器人类型", max_length=20, choices=WebhookKind.choices, default=WebhookKind.DINGTALK)
-    url = models.CharField("Webhook 地址", max_length=500)
-    secret = models.CharField("加签密钥", max_length=200, blank=True)
+    # Encrypted at rest (core/crypto.py): a database copy or backup does not give them away.
+    url = EncryptedTextField("Webhook 地址", max_length=500)
+    secret = EncryptedTextField("加签密钥", max_length=200, blank=True)
     kinds = models.JSONField("推送的消息类型", default=default_webhook_kinds, blank=True)
     enabled = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
