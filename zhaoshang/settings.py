@@ -8,6 +8,7 @@ embedded set-up: SQLite in WAL mode, one process, http://127.0.0.1:8000.
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 
 from zhaoshang.core.crypto import fernet_keys
 from zhaoshang.env import env_bool, env_int, env_list, env_str
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_htmx",
     "template_partials",
     "django_filters",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhaoshang.core.middleware.SlidingSessionMiddleware",
@@ -197,6 +200,27 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("ZHAOSHANG_HSTS_PRELOAD", True)
     # nginx terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (django-csp). Scripts: our own files and inline
+# blocks carrying the response's nonce; no inline event handlers (static/js/zhaoshang.js
+# reads data- attributes instead). Style elements likewise; style *attributes* stay allowed
+# (style-src-attr) because Tabler's markup and ECharts' and Bootstrap's positioning use
+# them, and an attribute cannot run script. data: images are the SVG icons inside Tabler's CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "blob:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
 
 # Client IP: behind nginx the address is in X-Forwarded-For; trust it only when told to.
 TRUST_X_FORWARDED_FOR = env_bool("ZHAOSHANG_TRUST_X_FORWARDED_FOR", False)
