@@ -132,7 +132,9 @@ def companies_for(user, pairs: list[tuple[str, str]], unit) -> dict[str, Company
     mine = maintained_company_ids(user, [company.pk for company in matched.values()])
     taken = {company.uscc for company in matched.values() if company.uscc}
     found, missing = {}, []
-    created_by_code, created_by_name = {}, {}
+    # Codes given out in this call, to stored or new companies: a later row with the same
+    # code names the same firm.
+    assigned_codes, created_by_name = {}, {}
     for key, (name, uscc) in wanted.items():
         company = matched.get(key)
         if company is not None:
@@ -140,11 +142,17 @@ def companies_for(user, pairs: list[tuple[str, str]], unit) -> dict[str, Company
                 company.uscc = uscc
                 company.save()
                 taken.add(uscc)
+                assigned_codes[uscc] = company
         else:
             # Two spellings of one new firm in the same file make one company.
-            company = created_by_code.get(uscc) if uscc else None
+            company = assigned_codes.get(uscc) if uscc else None
             if company is None and name:
                 company = created_by_name.get(normalise_company_name(name))
+                if company is not None and uscc and not company.uscc and uscc not in taken:
+                    company.uscc = uscc  # still unsaved: created below with its code
+                    company.derive_fields()
+                    taken.add(uscc)
+                    assigned_codes[uscc] = company
             if company is None:
                 company = Company(name=name or uscc, uscc=(uscc if uscc not in taken else None) or None)
                 company.created_by_unit = unit
@@ -152,7 +160,7 @@ def companies_for(user, pairs: list[tuple[str, str]], unit) -> dict[str, Company
                 missing.append(company)
                 if company.uscc:
                     taken.add(company.uscc)
-                    created_by_code[company.uscc] = company
+                    assigned_codes[company.uscc] = company
                 created_by_name.setdefault(company.normalised_name, company)
         found[key] = company
     Company.objects.bulk_create(missing, batch_size=2000)

@@ -134,3 +134,13 @@ def test_an_import_creating_a_new_company_gives_it_its_contact(personas, client)
     firm = Company.objects.get(name="城关镇新企业有限公司")
     assert firm.created_by_unit == personas.town_a
     assert list(firm.contacts.values_list("name", flat=True)) == ["李总"]
+
+
+def test_one_new_firm_named_twice_in_a_file_once_with_its_code_is_one_company_with_that_code(personas):
+    from zhaoshang.relations.services import companies_for
+
+    found = companies_for(
+        personas.officer_a, [("城关镇新企业有限公司", ""), ("城关镇新企业有限公司", USCC)], personas.town_a
+    )
+    assert len({company.pk for company in found.values()}) == 1
+    assert Company.objects.get().uscc == USCC
