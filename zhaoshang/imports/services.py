@@ -35,11 +35,12 @@ from zhaoshang.reference.services import industry_lookup
 from zhaoshang.relations.models import Company
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import (
+    FOREIGN_CODE_NOTE,
     FOREIGN_CONTACT_NOTE,
     companies_for,
     company_key,
     import_contacts,
-    unmaintained_company_keys,
+    unmaintained_companies,
 )
 from zhaoshang.stats.facts import recomputed_together
 
@@ -215,19 +216,22 @@ def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
             continue
         row.changes = _changes(project, values)
         row.action = RowAction.UPDATE if row.changes else RowAction.UNCHANGED
-    _note_foreign_contacts(user, parsed.rows)
+    _note_foreign_companies(user, parsed.rows)
 
 
-def _note_foreign_contacts(user, rows: list[LedgerRow]) -> None:
-    """Rows whose contact belongs to a company another unit maintains: the commit leaves
-    the contact alone (relations.services.import_contacts), and the preview says so."""
-    named = [
-        row for row in rows if row.values.get("contact_name") and row.action in (RowAction.CREATE, RowAction.UPDATE)
-    ]
-    pairs = [(row.values.get("investor", ""), row.values.get("uscc", "")) for row in named]
-    foreign = unmaintained_company_keys(user, pairs)
-    for row, (name, uscc) in zip(named, pairs, strict=True):
-        if company_key(name, uscc) in foreign:
+def _note_foreign_companies(user, rows: list[LedgerRow]) -> None:
+    """Rows naming a company another unit maintains: the commit links it but leaves its
+    credit code and contacts alone (relations.services), and the preview says so."""
+    todo = [row for row in rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
+    pairs = [(row.values.get("investor", ""), row.values.get("uscc", "")) for row in todo]
+    foreign = unmaintained_companies(user, pairs)
+    for row, (name, uscc) in zip(todo, pairs, strict=True):
+        company = foreign.get(company_key(name, uscc))
+        if company is None:
+            continue
+        if uscc and not company.uscc:
+            row.notes.append(FOREIGN_CODE_NOTE)
+        if row.values.get("contact_name"):
             row.notes.append(FOREIGN_CONTACT_NOTE)
 
 

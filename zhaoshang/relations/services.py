@@ -29,6 +29,7 @@ def company_key(name: str, uscc: str) -> str:
 # ledger import) asks ``maintained_company_ids``, so the rule is decided here only.
 
 FOREIGN_CONTACT_NOTE = "联系人属于其他单位维护的企业，未修改"
+FOREIGN_CODE_NOTE = "企业由其他单位维护，统一社会信用代码未写入该企业"
 
 
 def maintained_company_ids(user, company_ids) -> set[int]:
@@ -113,12 +114,12 @@ def _wanted(pairs) -> dict[str, tuple[str, str]]:
     return wanted
 
 
-def unmaintained_company_keys(user, pairs: list[tuple[str, str]]) -> set[str]:
-    """The keys of (name, credit code) pairs that name a stored company ``user`` does not
-    maintain: what an import may link to but not change (the preview says so)."""
+def unmaintained_companies(user, pairs: list[tuple[str, str]]) -> dict[str, Company]:
+    """{key: stored Company} for the (name, credit code) pairs that name a company ``user``
+    does not maintain: what an import may link to but not change (the preview says so)."""
     matched = _match_companies(_wanted(pairs))
     mine = maintained_company_ids(user, [company.pk for company in matched.values()])
-    return {key for key, company in matched.items() if company.pk not in mine}
+    return {key: company for key, company in matched.items() if company.pk not in mine}
 
 
 @transaction.atomic

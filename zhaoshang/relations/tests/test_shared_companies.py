@@ -103,6 +103,7 @@ def test_an_import_naming_another_towns_contact_changes_nothing_and_the_preview_
     )
     preview = client.get(response["Location"]).content.decode()
     assert preview.count("联系人属于其他单位维护的企业，未修改") == 2
+    assert preview.count("企业由其他单位维护，统一社会信用代码未写入该企业") == 2
     client.post(reverse("imports:ledger_commit", args=[batch.pk]))
     assert Project.objects.filter(investor=firm).count() == 2
     firm.refresh_from_db()
