@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog, record_created
@@ -49,6 +50,34 @@ def _require_maintainer(user, company_pk: int | None, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def propose_changes(user, company: Company, *, uscc: str = "", contact_names=()) -> None:
+    """Tell those who maintain ``company`` what another unit would have changed: its
+    officers (or, for a company no unit owns, the bureau) get a message linking to the
+    company, and decide. Nothing of the company changes here."""
+    from zhaoshang.accounts.choices import Role
+    from zhaoshang.accounts.models import User
+    from zhaoshang.notifications.choices import NotificationKind
+    from zhaoshang.notifications.services import notify, notify_unit
+
+    proposed = []
+    if uscc:
+        proposed.append(f"统一社会信用代码 {uscc}")
+    names = sorted(set(contact_names))
+    if names:
+        proposed.append(f"联系人「{'、'.join(names[:5])}」{'等' if len(names) > 5 else ''}的信息")
+    if not proposed:
+        return
+    who = user.unit.name if user.unit_id else user.get_role_display()
+    title = f"{who}建议更新企业「{company.name}」的{'和'.join(proposed)}"[:200]
+    body = "该企业由贵单位维护，其他单位不能直接修改。请核实后在企业页面更新。"
+    url = reverse("relations:company_detail", args=[company.pk])
+    if company.created_by_unit_id:
+        notify_unit(company.created_by_unit, NotificationKind.SYSTEM, title, url=url, body=body)
+    else:
+        bureau = User.objects.filter(role=Role.BUREAU, is_active=True).order_by("pk")
+        notify(bureau, NotificationKind.SYSTEM, title, url=url, body=body)
+
+
 @dataclass
 class InvestorLink:
     """The company a typed investor links to, and what the officer should be told."""
@@ -81,9 +110,10 @@ def investor_for(user, name: str, uscc: str = "", unit=None) -> InvestorLink:
             company.uscc = uscc
             company.save()
         else:
+            propose_changes(user, company, uscc=uscc)
             notes.append(
-                f"企业「{company.name}」由其他单位维护，填写的统一社会信用代码未写入该企业；"
-                "如需补充或更正，请联系录入单位或招商局。"
+                f"企业「{company.name}」由其他单位维护，填写的统一社会信用代码未写入该企业，"
+                "已作为更正建议通知其维护单位。"
             )
     return InvestorLink(company, notes)
 
@@ -139,11 +169,14 @@ def companies_for(user, pairs: list[tuple[str, str]], unit) -> dict[str, Company
     for key, (name, uscc) in wanted.items():
         company = matched.get(key)
         if company is not None:
-            if uscc and not company.uscc and uscc not in taken and company.pk in mine:
-                company.uscc = uscc
-                company.save()
-                taken.add(uscc)
-                assigned_codes[uscc] = company
+            if uscc and not company.uscc and uscc not in taken:
+                if company.pk in mine:
+                    company.uscc = uscc
+                    company.save()
+                    taken.add(uscc)
+                    assigned_codes[uscc] = company
+                else:
+                    propose_changes(user, company, uscc=uscc)
         else:
             # Two spellings of one new firm in the same file make one company.
             company = assigned_codes.get(uscc) if uscc else None
@@ -172,32 +205,39 @@ def companies_for(user, pairs: list[tuple[str, str]], unit) -> dict[str, Company
 @transaction.atomic
 def import_contacts(user, pairs: list[tuple[Company | None, dict]]) -> None:
     """Contacts named in a ledger: new ones in bulk, a changed phone saved (and audited).
-    Rows naming a company ``user`` does not maintain change nothing (the preview said so)."""
+    Rows naming a company ``user`` does not maintain change nothing (the preview said so);
+    what they would have changed goes to its maintainers as a proposal."""
     wanted = {}
     for company, values in pairs:
         name = values.get("contact_name", "")
         if company is not None and name:
             wanted[(company.pk, name)] = (company, values.get("contact_phone", ""))
-    mine = maintained_company_ids(user, {company_pk for company_pk, _ in wanted})
-    wanted = {key: value for key, value in wanted.items() if key[0] in mine}
     if not wanted:
         return
+    mine = maintained_company_ids(user, {company_pk for company_pk, _ in wanted})
     existing = {
         (contact.company_id, contact.name): contact
         for contact in Contact.objects.filter(
             company_id__in={key[0] for key in wanted}, name__in={key[1] for key in wanted}
         )
     }
-    new = []
+    new, proposals = [], {}
     for (company_id, name), (company, phone) in wanted.items():
         contact = existing.get((company_id, name))
-        if contact is None:
+        differs = contact is None or (phone and contact.phone != phone)
+        if not differs:
+            continue
+        if company_id not in mine:
+            proposals.setdefault(company_id, (company, []))[1].append(name)
+        elif contact is None:
             new.append(Contact(company=company, name=name, phone=phone))
-        elif phone and contact.phone != phone:
+        else:
             contact.phone = phone
             contact.save()
     Contact.objects.bulk_create(new, batch_size=2000)
     record_created(new, detail="台账导入")
+    for company, names in proposals.values():
+        propose_changes(user, company, contact_names=names)
 
 
 # --- companies and contacts edited on their pages -------------------------------------

@@ -9,6 +9,7 @@ from django.urls import reverse
 from zhaoshang.core.validators import uscc_check_character
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.tests.test_formats import xlsx
+from zhaoshang.notifications.models import Notification
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.tests.factories import company
 from zhaoshang.projects.tests.test_views import form_data
@@ -43,6 +44,9 @@ def test_an_officer_naming_another_towns_company_links_it_without_writing_its_cr
     firm.refresh_from_db()
     assert firm.uscc is None
     assert "由其他单位维护，填写的统一社会信用代码未写入该企业" in response.content.decode()
+    (proposal,) = Notification.objects.filter(recipient=personas.officer_b)
+    assert proposal.title == f"城关镇建议更新企业「{firm.name}」的统一社会信用代码 {USCC}"
+    assert proposal.url == reverse("relations:company_detail", args=[firm.pk])
 
 
 def test_the_owning_town_fills_in_its_own_companys_credit_code_from_the_project_form(personas, client):
@@ -109,6 +113,13 @@ def test_an_import_naming_another_towns_contact_changes_nothing_and_the_preview_
     firm.refresh_from_db()
     assert firm.uscc is None
     assert list(firm.contacts.values_list("name", "phone")) == [("王总", PHONE)]
+    # What the import would have changed reaches town B as proposals, not as changes.
+    proposals = sorted(Notification.objects.filter(recipient=personas.officer_b).values_list("title", flat=True))
+    assert proposals == [
+        f"城关镇建议更新企业「{firm.name}」的统一社会信用代码 {USCC}",
+        f"城关镇建议更新企业「{firm.name}」的联系人「王总、赵经理」的信息",
+    ]
+    assert not Notification.objects.filter(recipient=personas.officer_a).exists()
 
 
 def test_an_import_by_the_owning_town_updates_its_contacts(personas, client):
