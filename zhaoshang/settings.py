@@ -9,7 +9,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from csp import constants as csp
 
+from zhaoshang.core.crypto import fernet_keys
 from zhaoshang.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,6 +40,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys encrypting secrets kept in the database (zhaoshang/core/crypto.py, docs/deploy.md).
+SECRET_KEYS = fernet_keys(env_str("ZHAOSHANG_SECRET_KEYS", ""), secret_key=SECRET_KEY, production=HTTPS)
 ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
 
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_htmx",
     "template_partials",
     "django_filters",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhaoshang.core.busy.DatabaseBusyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhaoshang.core.middleware.SlidingSessionMiddleware",
@@ -242,6 +248,27 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("ZHAOSHANG_HSTS_PRELOAD", True)
     # nginx terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (django-csp). Scripts: our own files and inline
+# blocks carrying the response's nonce; no inline event handlers (static/js/zhaoshang.js
+# reads data- attributes instead). Style elements likewise; style *attributes* stay allowed
+# (style-src-attr) because Tabler's markup and ECharts' and Bootstrap's positioning use
+# them, and an attribute cannot run script. data: images are the SVG icons inside Tabler's CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "blob:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
 
 # Client IP: behind nginx the address is in X-Forwarded-For; trust it only when told to.
 TRUST_X_FORWARDED_FOR = env_bool("ZHAOSHANG_TRUST_X_FORWARDED_FOR", False)

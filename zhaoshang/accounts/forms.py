@@ -153,6 +153,10 @@ class UserCreateForm(StyledFormMixin, forms.ModelForm):
         return cleaned
 
 
+# 三权分立: the system admin must not make themselves a business user (or the auditor).
+SELF_ROLE_MESSAGE = "不能修改自己的角色，请由另一名系统管理员办理。"
+
+
 class UserEditForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -165,11 +169,14 @@ class UserEditForm(StyledFormMixin, forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True)
         self.fields["unit"].required = False
         self.fields["version"].initial = self.instance.version
+        self.editor = user
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("role") in (Role.LEADER, Role.BUREAU, Role.OFFICER) and not cleaned.get("unit"):
             self.add_error("unit", "领导、招商局和单位填报员必须选择所属单位。")
+        if self.editor is not None and self.editor.pk == self.instance.pk and cleaned.get("role") != self.editor.role:
+            self.add_error("role", SELF_ROLE_MESSAGE)
         return cleaned
 
 

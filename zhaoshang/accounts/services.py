@@ -10,6 +10,7 @@ import string
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -115,8 +116,12 @@ def change_own_password(user: User, new_password: str) -> None:
 
 
 @transaction.atomic
-def change_role(user: User, role: str, unit=None) -> None:
-    """Change a user's role (and unit). Logged as a permission change as well."""
+def change_role(user: User, role: str, unit=None, *, actor: User | None = None) -> None:
+    """Change a user's role (and unit). Logged as a permission change as well. Nobody
+    changes their own role: a system admin who made themselves the bureau would hold two
+    of the separated duties (三权分立)."""
+    if actor is not None and actor.pk == user.pk and role != user.role:
+        raise PermissionDenied("不能修改自己的角色。")
     before = {"role": user.role, "unit": user.unit_id}
     user.role = role
     user.unit = unit

@@ -236,7 +236,7 @@ def user_edit(request, pk):
                 edited.role, edited.unit_id = before_role, before_unit
                 edited.save_versioned(int(form.cleaned_data.get("version") or 0))
                 if (role, getattr(unit, "pk", None)) != (before_role, before_unit):
-                    change_role(edited, role, unit)
+                    change_role(edited, role, unit, actor=request.user)
         except StaleEditError as error:
             stale = error.current
             form.add_error(None, "该账号已被他人修改，您的修改未保存。")

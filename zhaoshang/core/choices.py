@@ -11,6 +11,9 @@ class Action(models.TextChoices):
     VERIFY = "verify", "审核"
     EXPORT = "export", "导出"
     REVEAL = "reveal", "查看个人信息"
+    # Counts and states without contents (how many messages failed, and why in a word):
+    # what the system admin may see of business queues such as the outbox (三权分立).
+    MONITOR = "monitor", "查看运行状况"
 
 
 class AuditAction(models.TextChoices):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action, AuditAction
-from zhaoshang.core.models import AuditLog, record_created
+from zhaoshang.core.models import AuditLog
 from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.headers import header_key
 from zhaoshang.imports.ledger import LedgerRow, ParsedLedger, parse_ledger
@@ -33,9 +33,16 @@ from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.projects.services import create_projects_bulk, update_project, verify_event
 from zhaoshang.reference.services import industry_lookup
-from zhaoshang.relations.models import Company, Contact
+from zhaoshang.relations.models import Company
 from zhaoshang.relations.normalise import normalise_company_name
-from zhaoshang.relations.services import companies_for, company_key
+from zhaoshang.relations.services import (
+    FOREIGN_CODE_NOTE,
+    FOREIGN_CONTACT_NOTE,
+    companies_for,
+    company_key,
+    import_contacts,
+    unmaintained_companies,
+)
 from zhaoshang.stats.facts import recomputed_together
 
 logger = logging.getLogger(__name__)
@@ -212,6 +219,23 @@ def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
             continue
         row.changes = _changes(project, values)
         row.action = RowAction.UPDATE if row.changes else RowAction.UNCHANGED
+    _note_foreign_companies(user, parsed.rows)
+
+
+def _note_foreign_companies(user, rows: list[LedgerRow]) -> None:
+    """Rows naming a company another unit maintains: the commit links it but leaves its
+    credit code and contacts alone (relations.services), and the preview says so."""
+    todo = [row for row in rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
+    pairs = [(row.values.get("investor", ""), row.values.get("uscc", "")) for row in todo]
+    foreign = unmaintained_companies(user, pairs)
+    for row, (name, uscc) in zip(todo, pairs, strict=True):
+        company = foreign.get(company_key(name, uscc))
+        if company is None:
+            continue
+        if uscc and not company.uscc:
+            row.notes.append(FOREIGN_CODE_NOTE)
+        if row.values.get("contact_name"):
+            row.notes.append(FOREIGN_CONTACT_NOTE)
 
 
 def _changes(project: Project, values: dict) -> dict:
@@ -385,7 +409,7 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
 
     todo = [row for row in parsed.rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
     companies = companies_for(
-        [(row.values.get("investor", ""), row.values.get("uscc", "")) for row in todo], batch.unit
+        user, [(row.values.get("investor", ""), row.values.get("uscc", "")) for row in todo], batch.unit
     )
 
     def investor_of(row):
@@ -415,7 +439,7 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
             if batch.mark_verified:
                 for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
                     verify_event(user, event, by_import=True)
-    _contacts([(investor_of(row), row.values) for row in todo])
+    import_contacts(user, [(investor_of(row), row.values) for row in todo])
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.excluded_rows = sorted(excluded)
@@ -478,30 +502,3 @@ def _apply(project: Project, values: dict, *, creating: bool) -> None:
         project.industry_id = values["industry_id"]
     if values.get("industry_text"):
         project.industry_text = values["industry_text"]
-
-
-def _contacts(pairs) -> None:
-    """Contacts named in the ledger: new ones in bulk, a changed phone saved (and audited)."""
-    wanted = {}
-    for company, values in pairs:
-        name = values.get("contact_name", "")
-        if company is not None and name:
-            wanted[(company.pk, name)] = (company, values.get("contact_phone", ""))
-    if not wanted:
-        return
-    existing = {
-        (contact.company_id, contact.name): contact
-        for contact in Contact.objects.filter(
-            company_id__in={key[0] for key in wanted}, name__in={key[1] for key in wanted}
-        )
-    }
-    new = []
-    for (company_id, name), (company, phone) in wanted.items():
-        contact = existing.get((company_id, name))
-        if contact is None:
-            new.append(Contact(company=company, name=name, phone=phone))
-        elif phone and contact.phone != phone:
-            contact.phone = phone
-            contact.save()
-    Contact.objects.bulk_create(new, batch_size=2000)
-    record_created(new, detail="台账导入")

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role
 from zhaoshang.core.access import AccessRule, _role
+from zhaoshang.core.choices import Action
+from zhaoshang.core.fields import EncryptedTextField
 from zhaoshang.core.models import AuditedModel, RestrictedManager
 from zhaoshang.notifications.choices import (
     DEFAULT_WEBHOOK_KINDS,
@@ -48,22 +50,25 @@ class OwnRows(AccessRule):
 
 
 class NotificationSettingsRule(AccessRule):
-    """The units' group robots and the outbox: set up by the bureau (for every unit) or by
-    the system admin. The system admin sees the robots' deliveries only, not the
-    personal e-mails, whose titles name projects (no business data for the admin)."""
+    """The units' group robots and the outbox: the bureau's alone.
 
-    def __init__(self, admin_filter: Q | None = None):
-        self.admin_filter = admin_filter
+    Robot messages and e-mails name projects, units and verifications (business data), and
+    a robot's address decides who receives them: whoever may point a robot reads the
+    business. So the system admin neither sets up robots nor reads the outbox (三权分立);
+    with ``Action.MONITOR`` the admin may count deliveries by channel, status and kind of
+    error (``services.delivery_health``), which selects no contents."""
+
+    def __init__(self, *, admin_monitors: bool = False):
+        self.admin_monitors = admin_monitors
 
     def allows(self, user, action):
-        return _role(user) in (Role.BUREAU, Role.SYSADMIN)
+        role = _role(user)
+        if role == Role.BUREAU:
+            return True
+        return self.admin_monitors and role == Role.SYSADMIN and action == Action.MONITOR
 
     def filter(self, queryset, user, action):
-        if not self.allows(user, action):
-            return queryset.none()
-        if user.role == Role.SYSADMIN and self.admin_filter is not None:
-            return queryset.filter(self.admin_filter)
-        return queryset
+        return queryset if self.allows(user, action) else queryset.none()
 
 
 class Notification(models.Model):
@@ -146,14 +151,15 @@ class UnitWebhook(AuditedModel):
     about the unit are posted to it as well as to its people.
 
     The address carries the robot's token (DingTalk ``access_token``, WeCom ``key``) and
-    the secret signs DingTalk messages: both are credentials, masked in pages and in the
-    audit log, and never written to the application log."""
+    the secret signs DingTalk messages: both are credentials, encrypted in the database,
+    masked in pages and in the audit log, and never written to the application log."""
 
     unit = models.ForeignKey("accounts.Unit", verbose_name="单位", on_delete=models.CASCADE, related_name="webhooks")
     name = models.CharField("名称", max_length=100, help_text="例如：城关镇招商工作群")
     kind = models.CharField("机器人类型", max_length=20, choices=WebhookKind.choices, default=WebhookKind.DINGTALK)
-    url = models.CharField("Webhook 地址", max_length=500)
-    secret = models.CharField("加签密钥", max_length=200, blank=True)
+    # Encrypted at rest (core/crypto.py): a database copy or backup does not give them away.
+    url = EncryptedTextField("Webhook 地址", max_length=500)
+    secret = EncryptedTextField("加签密钥", max_length=200, blank=True)
     kinds = models.JSONField("推送的消息类型", default=default_webhook_kinds, blank=True)
     enabled = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -220,7 +226,7 @@ class Delivery(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
-    access = NotificationSettingsRule(admin_filter=Q(channel=DeliveryChannel.WEBHOOK))
+    access = NotificationSettingsRule(admin_monitors=True)
     objects = RestrictedManager()
 
     class Meta:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -233,12 +233,12 @@ def validate_webhook(webhook: UnitWebhook) -> None:
 
 def _require_settings_access(user, action: str = Action.CHANGE) -> None:
     if not UnitWebhook.access.allows(user, action):
-        raise PermissionDenied("只有招商局或系统管理员可以设置群机器人。")
+        raise PermissionDenied("只有招商局可以设置群机器人。")
 
 
 @transaction.atomic
 def save_webhook(user, webhook: UnitWebhook) -> UnitWebhook:
-    """Create or change a unit's robot (bureau or system admin), after checking its address."""
+    """Create or change a unit's robot (the bureau), after checking its address."""
     _require_settings_access(user)
     from zhaoshang.accounts.models import Unit
 
@@ -396,8 +396,45 @@ def send_due(limit: int = 500, now=None) -> SendResult:
 
 
 def retry(user, delivery: Delivery) -> None:
-    """Send a given-up or waiting delivery again at the next run (bureau or admin)."""
+    """Send a given-up or waiting delivery again at the next run (the bureau)."""
     _require_settings_access(user)
     Delivery.objects.restrict(user, Action.CHANGE).filter(
         pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]
     ).update(status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempts=0)
+
+
+# --- Outbox health (what the system admin may see) --------------------------------------------
+
+
+@dataclass
+class DeliveryHealth:
+    """The outbox in numbers: no title, recipient, robot or unit, only how many messages
+    are in which state on which channel, and the kinds of error the failures share."""
+
+    counts: list[dict]  # {"channel", "status", "count"}
+    errors: list[tuple[str, int]]  # (kind of error, how many failed or waiting deliveries)
+    oldest_pending_at: object | None
+
+
+def error_class(message: str) -> str:
+    """The kind of an error without its particulars: "机器人拒绝了消息（错误码 310000：…）"
+    reads "机器人拒绝了消息", "网络错误：…" reads "网络错误". Robot replies and network
+    texts may quote what was sent; the kind never does."""
+    for mark in ("：", "（", ":"):
+        message = message.split(mark, 1)[0]
+    return message.strip().rstrip("。") or "未知错误"
+
+
+def delivery_health(user) -> DeliveryHealth:
+    rows = Delivery.objects.restrict(user, Action.MONITOR).order_by()
+    counts = list(rows.values("channel", "status").annotate(count=Count("id")).order_by("channel", "status"))
+    channel_labels, status_labels = dict(DeliveryChannel.choices), dict(DeliveryStatus.choices)
+    for row in counts:
+        row["channel_label"] = channel_labels.get(row["channel"], row["channel"])
+        row["status_label"] = status_labels.get(row["status"], row["status"])
+    errors: dict[str, int] = {}
+    failing = rows.exclude(last_error="").exclude(status=DeliveryStatus.SENT)
+    for message, count in failing.values_list("last_error").annotate(count=Count("id")):
+        errors[error_class(message)] = errors.get(error_class(message), 0) + count
+    oldest = rows.filter(status=DeliveryStatus.PENDING).aggregate(oldest=Min("created_at"))["oldest"]
+    return DeliveryHealth(counts, sorted(errors.items(), key=lambda item: -item[1]), oldest)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("webhooks/<int:pk>/delete/", views.webhook_delete, name="webhook_delete"),
     path("webhooks/<int:pk>/test/", views.webhook_test, name="webhook_test"),
     path("deliveries/", views.delivery_list, name="delivery_list"),
+    path("deliveries/health/", views.delivery_health_page, name="delivery_health"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
 ]

@@ -22,6 +22,7 @@ from zhaoshang.notifications.forms import PreferencesForm, UnitWebhookForm
 from zhaoshang.notifications.models import Delivery, Notification, UnitWebhook
 from zhaoshang.notifications.services import (
     delete_webhook,
+    delivery_health,
     mark_read,
     preferences_for,
     retry,
@@ -141,7 +142,7 @@ def preferences(request):
     )
 
 
-# --- Group robots and the outbox (bureau, system admin) ----------------------------------------------
+# --- Group robots and the outbox (the bureau; the system admin sees the outbox's health) ----------------------------------------------
 
 
 def _require_settings(user, model=UnitWebhook):
@@ -241,3 +242,11 @@ def delivery_retry(request, pk):
     retry(request.user, delivery)
     messages.success(request, "已重新排队，稍后由发送任务发送。")
     return redirect(_safe_next(request, reverse("notifications:delivery_list")))
+
+
+@login_required
+def delivery_health_page(request):
+    """发送状况: the outbox in numbers, for the system admin (and the bureau) — no contents."""
+    if not Delivery.access.allows(request.user, Action.MONITOR):
+        raise Http404
+    return render(request, "notifications/delivery_health.html", {"health": delivery_health(request.user)})

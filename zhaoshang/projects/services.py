@@ -377,24 +377,13 @@ def add_follow_up(user, project: Project, follow_up: FollowUp) -> FollowUp:
 # --- Investors -----------------------------------------------------------------------------------
 
 
-def find_or_create_investor(name: str, uscc: str = "", unit=None):
-    """The company behind a typed investor: by credit code, then by normalised name; a new
-    one is created when neither matches. One firm, one record across units."""
-    from zhaoshang.relations.models import Company
-    from zhaoshang.relations.normalise import normalise_company_name
+def find_or_create_investor(user, name: str, uscc: str = "", unit=None):
+    """The company behind a typed investor and what to tell the officer: see
+    ``relations.services.investor_for`` (one firm, one record; only those who maintain a
+    company change its identity)."""
+    from zhaoshang.relations.services import investor_for
 
-    name, uscc = (name or "").strip(), (uscc or "").strip().upper()
-    if not name and not uscc:
-        return None
-    company = Company.objects.filter(uscc=uscc).first() if uscc else None
-    if company is None and name:
-        company = Company.objects.filter(normalised_name=normalise_company_name(name)).order_by("pk").first()
-        if company is not None and uscc and not company.uscc:
-            company.uscc = uscc
-            company.save()
-    if company is None:
-        company = Company.objects.create(name=name or uscc, uscc=uscc or None, created_by_unit=unit)
-    return company
+    return investor_for(user, name, uscc, unit)
 
 
 @transaction.atomic

@@ -235,8 +235,13 @@ def project_detail(request, pk):
     )
 
 
-def _save_investor(form, unit):
-    return find_or_create_investor(form.cleaned_data["investor_name"], form.cleaned_data["investor_uscc"], unit)
+def _save_investor(request, form, unit):
+    link = find_or_create_investor(
+        request.user, form.cleaned_data["investor_name"], form.cleaned_data["investor_uscc"], unit
+    )
+    for note in link.notes:
+        messages.info(request, note)
+    return link.company
 
 
 def _apply_service_errors(form, error: ValidationError) -> None:
@@ -265,7 +270,7 @@ def project_create(request):
             try:
                 with transaction.atomic():
                     project = form.save(commit=False)
-                    project.investor = _save_investor(form, project.responsible_unit)
+                    project.investor = _save_investor(request, form, project.responsible_unit)
                     project = create_project(request.user, project)
             except ValidationError as error:
                 _apply_service_errors(form, error)
@@ -294,7 +299,7 @@ def project_edit(request, pk):
         try:
             with transaction.atomic():
                 edited = form.save(commit=False)
-                edited.investor = _save_investor(form, edited.responsible_unit)
+                edited.investor = _save_investor(request, form, edited.responsible_unit)
                 update_project(request.user, edited, expected_version=int(form.cleaned_data.get("version") or 0))
         except StaleEditError as error:
             stale = error.current

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog, record_created
@@ -18,41 +19,225 @@ def company_key(name: str, uscc: str) -> str:
     return (uscc or "").strip().upper() or normalise_company_name(name)
 
 
+# --- who may change a shared company -------------------------------------------------------
+#
+# Companies are one registry for all units: every business user reads them and may link a
+# project to any of them, so that one firm stays one record. Changing what identifies a
+# firm (its name and credit code) or its people (contacts and their phones) is for those
+# who maintain the record: the unit that entered it and the units above it, and the
+# bureau. Everyone else links, and is told that the record was left as it is. Every path
+# that writes a company or a contact (the company pages, a project's investor fields, the
+# ledger import) asks ``maintained_company_ids``, so the rule is decided here only.
+
+FOREIGN_CONTACT_NOTE = "联系人属于其他单位维护的企业，未修改"
+FOREIGN_CODE_NOTE = "企业由其他单位维护，统一社会信用代码未写入该企业"
+
+
+def maintained_company_ids(user, company_ids) -> set[int]:
+    """The ids among ``company_ids`` whose identity and contacts ``user`` may change."""
+    ids = {pk for pk in company_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(Company.objects.restrict(user, Action.CHANGE).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def may_maintain(user, company: Company) -> bool:
+    return company.pk is None or company.pk in maintained_company_ids(user, [company.pk])
+
+
+def _require_maintainer(user, company_pk: int | None, message: str) -> None:
+    if company_pk is not None and not maintained_company_ids(user, [company_pk]):
+        raise PermissionDenied(message)
+
+
+def propose_changes(user, company: Company, *, uscc: str = "", contact_names=()) -> None:
+    """Tell those who maintain ``company`` what another unit would have changed: its
+    officers (or, for a company no unit owns, the bureau) get a message linking to the
+    company, and decide. Nothing of the company changes here."""
+    from zhaoshang.accounts.choices import Role
+    from zhaoshang.accounts.models import User
+    from zhaoshang.notifications.choices import NotificationKind
+    from zhaoshang.notifications.services import notify, notify_unit
+
+    proposed = []
+    if uscc:
+        proposed.append(f"统一社会信用代码 {uscc}")
+    names = sorted(set(contact_names))
+    if names:
+        proposed.append(f"联系人「{'、'.join(names[:5])}」{'等' if len(names) > 5 else ''}的信息")
+    if not proposed:
+        return
+    who = user.unit.name if user.unit_id else user.get_role_display()
+    title = f"{who}建议更新企业「{company.name}」的{'和'.join(proposed)}"[:200]
+    body = "该企业由贵单位维护，其他单位不能直接修改。请核实后在企业页面更新。"
+    url = reverse("relations:company_detail", args=[company.pk])
+    if company.created_by_unit_id:
+        notify_unit(company.created_by_unit, NotificationKind.SYSTEM, title, url=url, body=body)
+    else:
+        bureau = User.objects.filter(role=Role.BUREAU, is_active=True).order_by("pk")
+        notify(bureau, NotificationKind.SYSTEM, title, url=url, body=body)
+
+
+@dataclass
+class InvestorLink:
+    """The company a typed investor links to, and what the officer should be told."""
+
+    company: Company | None
+    notes: list[str] = field(default_factory=list)
+
+
 @transaction.atomic
-def companies_for(pairs: list[tuple[str, str]], unit) -> dict[str, Company]:
-    """{company_key: Company} for (name, credit code) pairs: found by credit code, then by
-    normalised name, and created in bulk (with their audit rows) when neither matches.
-    A found company without a code gets the code it was given."""
-    wanted = {}
-    for name, uscc in pairs:
-        if name or uscc:
-            wanted.setdefault(company_key(name, uscc), (normalise_text(name), (uscc or "").strip().upper()))
+def investor_for(user, name: str, uscc: str = "", unit=None) -> InvestorLink:
+    """The company behind an investor typed on a project form: by credit code, then by
+    normalised name; a new one (owned by ``unit``) when neither matches.
+
+    A company found by its code is linked and never renamed. A company found by name that
+    has no code gets the typed code only if ``user`` maintains it; otherwise it is linked
+    unchanged and the note says why."""
+    name, uscc = normalise_text(name or ""), (uscc or "").strip().upper()
+    if not name and not uscc:
+        return InvestorLink(None)
+    matched = _match_companies({company_key(name, uscc): (name, uscc)})
+    company = matched.get(company_key(name, uscc))
+    notes = []
+    if company is None:
+        company = Company.objects.create(name=name or uscc, uscc=uscc or None, created_by_unit=unit)
+    elif uscc and company.uscc == uscc:
+        if name and normalise_company_name(name) != company.normalised_name:
+            notes.append(f"统一社会信用代码 {uscc} 已登记为企业「{company.name}」，项目已关联该企业，企业名称未改动。")
+    elif uscc and not company.uscc:
+        if may_maintain(user, company):
+            company.uscc = uscc
+            company.save()
+        else:
+            propose_changes(user, company, uscc=uscc)
+            notes.append(
+                f"企业「{company.name}」由其他单位维护，填写的统一社会信用代码未写入该企业，"
+                "已作为更正建议通知其维护单位。"
+            )
+    return InvestorLink(company, notes)
+
+
+def _match_companies(wanted: dict[str, tuple[str, str]]) -> dict[str, Company]:
+    """{key: stored Company} for {key: (name, credit code)}: by code, then by normalised name."""
     codes = [uscc for _, uscc in wanted.values() if uscc]
     names = {normalise_company_name(name) for name, _ in wanted.values() if name}
     by_code = {company.uscc: company for company in Company.objects.filter(uscc__in=codes)} if codes else {}
     by_name = {}
-    for company in Company.objects.filter(normalised_name__in=names).order_by("pk"):
+    for company in Company.objects.filter(normalised_name__in=names).order_by("pk") if names else ():
         by_name.setdefault(company.normalised_name, company)
-    found, missing = {}, []
+    found = {}
     for key, (name, uscc) in wanted.items():
         company = by_code.get(uscc) if uscc else None
         if company is None and name:
             company = by_name.get(normalise_company_name(name))
-            if company is not None and uscc and not company.uscc and uscc not in by_code:
-                company.uscc = uscc
-                company.save()
-                by_code[uscc] = company
-        if company is None:
-            company = Company(name=name or uscc, uscc=uscc or None, created_by_unit=unit)
-            company.derive_fields()
-            missing.append(company)
-            if company.uscc:
-                by_code[company.uscc] = company
-            by_name.setdefault(company.normalised_name, company)
+        if company is not None:
+            found[key] = company
+    return found
+
+
+def _wanted(pairs) -> dict[str, tuple[str, str]]:
+    wanted = {}
+    for name, uscc in pairs:
+        if name or uscc:
+            wanted.setdefault(company_key(name, uscc), (normalise_text(name), (uscc or "").strip().upper()))
+    return wanted
+
+
+def unmaintained_companies(user, pairs: list[tuple[str, str]]) -> dict[str, Company]:
+    """{key: stored Company} for the (name, credit code) pairs that name a company ``user``
+    does not maintain: what an import may link to but not change (the preview says so)."""
+    matched = _match_companies(_wanted(pairs))
+    mine = maintained_company_ids(user, [company.pk for company in matched.values()])
+    return {key: company for key, company in matched.items() if company.pk not in mine}
+
+
+@transaction.atomic
+def companies_for(user, pairs: list[tuple[str, str]], unit) -> dict[str, Company]:
+    """{company_key: Company} for (name, credit code) pairs: found by credit code, then by
+    normalised name, and created in bulk (with their audit rows, owned by ``unit``) when
+    neither matches. A found company without a code gets the code it was given if ``user``
+    maintains it."""
+    wanted = _wanted(pairs)
+    matched = _match_companies(wanted)
+    mine = maintained_company_ids(user, [company.pk for company in matched.values()])
+    taken = {company.uscc for company in matched.values() if company.uscc}
+    found, missing = {}, []
+    # Codes given out in this call, to stored or new companies: a later row with the same
+    # code names the same firm.
+    assigned_codes, created_by_name = {}, {}
+    for key, (name, uscc) in wanted.items():
+        company = matched.get(key)
+        if company is not None:
+            if uscc and not company.uscc and uscc not in taken:
+                if company.pk in mine:
+                    company.uscc = uscc
+                    company.save()
+                    taken.add(uscc)
+                    assigned_codes[uscc] = company
+                else:
+                    propose_changes(user, company, uscc=uscc)
+        else:
+            # Two spellings of one new firm in the same file make one company.
+            company = assigned_codes.get(uscc) if uscc else None
+            if company is None and name:
+                company = created_by_name.get(normalise_company_name(name))
+                if company is not None and uscc and not company.uscc and uscc not in taken:
+                    company.uscc = uscc  # still unsaved: created below with its code
+                    company.derive_fields()
+                    taken.add(uscc)
+                    assigned_codes[uscc] = company
+            if company is None:
+                company = Company(name=name or uscc, uscc=(uscc if uscc not in taken else None) or None)
+                company.created_by_unit = unit
+                company.derive_fields()
+                missing.append(company)
+                if company.uscc:
+                    taken.add(company.uscc)
+                    assigned_codes[company.uscc] = company
+                created_by_name.setdefault(company.normalised_name, company)
         found[key] = company
     Company.objects.bulk_create(missing, batch_size=2000)
     record_created(missing)
     return found
+
+
+@transaction.atomic
+def import_contacts(user, pairs: list[tuple[Company | None, dict]]) -> None:
+    """Contacts named in a ledger: new ones in bulk, a changed phone saved (and audited).
+    Rows naming a company ``user`` does not maintain change nothing (the preview said so);
+    what they would have changed goes to its maintainers as a proposal."""
+    wanted = {}
+    for company, values in pairs:
+        name = values.get("contact_name", "")
+        if company is not None and name:
+            wanted[(company.pk, name)] = (company, values.get("contact_phone", ""))
+    if not wanted:
+        return
+    mine = maintained_company_ids(user, {company_pk for company_pk, _ in wanted})
+    existing = {
+        (contact.company_id, contact.name): contact
+        for contact in Contact.objects.filter(
+            company_id__in={key[0] for key in wanted}, name__in={key[1] for key in wanted}
+        )
+    }
+    new, proposals = [], {}
+    for (company_id, name), (company, phone) in wanted.items():
+        contact = existing.get((company_id, name))
+        differs = contact is None or (phone and contact.phone != phone)
+        if not differs:
+            continue
+        if company_id not in mine:
+            proposals.setdefault(company_id, (company, []))[1].append(name)
+        elif contact is None:
+            new.append(Contact(company=company, name=name, phone=phone))
+        else:
+            contact.phone = phone
+            contact.save()
+    Contact.objects.bulk_create(new, batch_size=2000)
+    record_created(new, detail="台账导入")
+    for company, names in proposals.values():
+        propose_changes(user, company, contact_names=names)
 
 
 # --- companies and contacts edited on their pages -------------------------------------
@@ -125,8 +310,7 @@ def create_company(user, company: Company) -> Company:
 @transaction.atomic
 def update_company(user, company: Company, *, expected_version: int) -> Company:
     """Save an edited company; StaleEditError if someone saved it since the form opened."""
-    if not Company.objects.restrict(user, Action.CHANGE).filter(pk=company.pk).exists():
-        raise PermissionDenied("只有录入该企业的单位或招商局可以修改。")
+    _require_maintainer(user, company.pk, "只有录入该企业的单位（及其上级单位）或招商局可以修改。")
     _check_company(company)
     company.save_versioned(expected_version)
     return company
@@ -136,8 +320,7 @@ def update_company(user, company: Company, *, expected_version: int) -> Company:
 def save_contact(user, contact: Contact, *, new_phone: str | None = None) -> Contact:
     """Add or edit a contact of a company the user may change. ``new_phone`` None keeps
     the stored number (edit forms never carry the full number back to the browser)."""
-    if not Company.objects.restrict(user, Action.CHANGE).filter(pk=contact.company_id).exists():
-        raise PermissionDenied("只有录入该企业的单位或招商局可以维护联系人。")
+    _require_maintainer(user, contact.company_id, "只有录入该企业的单位（及其上级单位）或招商局可以维护联系人。")
     if new_phone is not None:
         contact.phone = new_phone
     if not contact.name.strip():

@@ -1,9 +1,11 @@
 """Managing units and users: the system admin does it; everyone else at most reads."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from zhaoshang.accounts.models import Unit, User
+from zhaoshang.accounts.services import change_role
 from zhaoshang.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +74,20 @@ def test_a_role_change_is_logged_as_a_permission_change(personas, client):
     officer.refresh_from_db()
     assert (officer.role, officer.unit) == ("bureau", personas.bureau_unit)
     assert AuditLog.objects.get(action="role_change").changes["role"] == ["officer", "bureau"]
+
+
+def test_the_system_admin_cannot_make_themselves_the_bureau(personas, client):
+    admin = personas.sysadmin
+    client.force_login(admin)
+    response = client.post(
+        reverse("accounts:user_edit", args=[admin.pk]),
+        {"name": admin.name, "role": "bureau", "unit": personas.bureau_unit.pk, "version": admin.version},
+    )
+    assert response.status_code == 200 and "不能修改自己的角色" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == "sysadmin" and not AuditLog.objects.filter(action="role_change").exists()
+    with pytest.raises(PermissionDenied):
+        change_role(admin, "bureau", personas.bureau_unit, actor=admin)
 
 
 def test_a_stale_unit_edit_is_refused_and_the_first_edit_stays(personas, client):

@@ -30,6 +30,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "ZHAOSHANG_DEBUG": "0",
         "ZHAOSHANG_HTTPS": "1",
         "ZHAOSHANG_SECRET_KEY": "x7#kP2@vQ9!mZ4$wR8^tY1&uI6*oL3(eN5)aS0-dF+gH=jK_bC" * 2,
+        "ZHAOSHANG_SECRET_KEYS": "Q2hhbmdlIG1lOiB0aGlzIGlzIGEgdGVzdCBrZXkgISE=",
         "ZHAOSHANG_ALLOWED_HOSTS": "zs.example.gov.cn",
         "ZHAOSHANG_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "zhaoshang.settings",

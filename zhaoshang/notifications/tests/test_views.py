@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.funds.services import record_tranche
 from zhaoshang.notifications.choices import DeliveryStatus
 from zhaoshang.notifications.models import Delivery, Notification, NotificationPreference, UnitWebhook
-from zhaoshang.notifications.services import notify, unread_count
+from zhaoshang.notifications.services import notify, save_webhook, unread_count
 from zhaoshang.projects.tests.factories import project
 
 pytestmark = pytest.mark.django_db
@@ -118,14 +119,53 @@ def test_a_person_chooses_what_reaches_them(personas, client_for):
     assert NotificationPreference.objects.filter(user=personas.officer_b).count() == 0
 
 
-def test_only_the_bureau_and_the_system_admin_set_up_robots(personas, client_for):
-    for persona in (personas.officer_a, personas.county_officer, personas.leader, personas.auditor):
+def test_only_the_bureau_sets_up_robots_and_reads_the_outbox(personas, client_for):
+    for persona in (personas.officer_a, personas.county_officer, personas.leader, personas.auditor, personas.sysadmin):
         client = client_for(persona)
         assert client.get(reverse("notifications:webhook_list")).status_code == 404
         assert client.get(reverse("notifications:webhook_create")).status_code == 404
         assert client.get(reverse("notifications:delivery_list")).status_code == 404
-    for persona in (personas.bureau, personas.sysadmin):
-        assert client_for(persona).get(reverse("notifications:webhook_list")).status_code == 200
+    assert client_for(personas.bureau).get(reverse("notifications:webhook_list")).status_code == 200
+
+
+def test_the_system_admin_cannot_point_a_units_robot_at_an_address_of_their_choosing(
+    personas, client_for, make_webhook
+):
+    hook = make_webhook(personas.bureau, personas.town_a, "https://oapi.dingtalk.com/robot/send?access_token=abc123")
+    client = client_for(personas.sysadmin)
+    mine = "https://oapi.dingtalk.com/robot/send?access_token=sysadmin0000"
+    assert client.post(reverse("notifications:webhook_create"), robot_form(personas, url=mine)).status_code == 404
+    assert (
+        client.post(reverse("notifications:webhook_edit", args=[hook.pk]), robot_form(personas, url=mine)).status_code
+        == 404
+    )
+    assert client.post(reverse("notifications:webhook_test", args=[hook.pk])).status_code == 404
+    hook.refresh_from_db()
+    assert hook.url.endswith("abc123") and UnitWebhook.objects.count() == 1
+    with pytest.raises(PermissionDenied):
+        save_webhook(personas.sysadmin, UnitWebhook(unit=personas.town_a, name="群", url=mine))
+
+
+@pytest.fixture
+def failed_robot_message(personas, robot, make_webhook, django_capture_on_commit_callbacks):
+    """``failed_robot_message(kind, title)``: town A's robot answers 500 to a notification."""
+
+    def send(kind, title):
+        make_webhook(personas.bureau, personas.town_a, robot.url())
+        robot.status = 500
+        with django_capture_on_commit_callbacks(execute=True):
+            notify([personas.officer_a], kind, title, unit=personas.town_a)
+
+    return send
+
+
+def test_the_system_admin_sees_the_outboxs_health_without_its_contents(personas, client_for, failed_robot_message):
+    failed_robot_message("verification_returned", "锂电池项目签约被退回")
+    client = client_for(personas.sysadmin)
+    assert client.get(reverse("notifications:delivery_list")).status_code == 404
+    page = client.get(reverse("notifications:delivery_health")).content.decode()
+    assert 'data-testid="health-count"' in page and "对方返回 HTTP 500" in page
+    assert "锂电池项目" not in page and "城关镇" not in page and "退回" not in page
 
 
 def robot_form(personas, **overrides):
@@ -165,7 +205,7 @@ def test_the_bureau_adds_a_robot_and_never_sees_its_credentials_again(personas, 
 
 
 def test_a_disallowed_host_is_refused_on_the_form_in_chinese(personas, client_for):
-    client = client_for(personas.sysadmin)
+    client = client_for(personas.bureau)
     response = client.post(
         reverse("notifications:webhook_create"),
         robot_form(personas, url="http://192.168.1.10:8080/robot/send?access_token=x"),
@@ -271,14 +311,9 @@ def test_a_return_of_what_the_bureau_entered_itself_tells_the_units_officers(per
     assert [n.recipient for n in Notification.objects.all()] == [personas.officer_a]
 
 
-def test_the_outbox_page_shows_failures_and_requeues_them(
-    personas, client_for, robot, make_webhook, django_capture_on_commit_callbacks
-):
-    make_webhook(personas.bureau, personas.town_a, robot.url())
-    robot.status = 500
-    with django_capture_on_commit_callbacks(execute=True):
-        notify([personas.officer_a], "warning", "签约未开工", unit=personas.town_a)
-    client = client_for(personas.sysadmin)
+def test_the_outbox_page_shows_failures_and_requeues_them(personas, client_for, failed_robot_message):
+    failed_robot_message("warning", "签约未开工")
+    client = client_for(personas.bureau)
     page = client.get(reverse("notifications:delivery_list")).content.decode()
     assert "对方返回 HTTP 500" in page and page.count('data-testid="delivery"') == 1
     delivery = Delivery.objects.get()
