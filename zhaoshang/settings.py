@@ -8,8 +8,8 @@ embedded set-up: SQLite in WAL mode, one process, http://127.0.0.1:8000.
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from csp import constants as csp
+from django.core.exceptions import ImproperlyConfigured
 
 from zhaoshang.core.crypto import fernet_keys
 from zhaoshang.env import env_bool, env_int, env_list, env_str
