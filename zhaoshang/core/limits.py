@@ -16,6 +16,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 
+from zhaoshang.core.parsing import CONTROL_CHARACTERS
+
 # A date a ledger may carry: nothing from before the People's Republic (a typo for 2019,
 # or Excel's 1900 epoch), nothing more than 30 years ahead (an agreed date is a plan,
 # 9999-12-31 is a placeholder). Past events (a follow-up, money that arrived) also refuse
@@ -23,9 +25,6 @@ from django.utils import timezone
 EARLIEST_DATE = datetime.date(1949, 10, 1)
 YEARS_AHEAD = 30
 
-# Control characters a clerk cannot see and Excel refuses to store (tab and line breaks
-# are text), plus DEL and the C1 range that arrive with text pasted from old systems.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _UNIT_IN_LABEL = re.compile(r"[（(]([^（）()]+)[）)]\s*$")
 
 
@@ -59,10 +58,6 @@ def validate_plausible_date(value) -> None:
     problem = date_problem(value)
     if problem:
         raise ValidationError(problem + "。", code="implausible_date")
-
-
-def strip_control_characters(text: str) -> str:
-    return CONTROL_CHARACTERS.sub("", text)
 
 
 def validate_no_control_characters(value) -> None:

@@ -27,13 +27,23 @@ _FULL_WIDTH_ALNUM[0x3000] = 0x20
 _WHITESPACE = re.compile(r"\s+")
 
 
+# Control characters a clerk cannot see and Excel refuses to store (tab and line breaks
+# are text), plus DEL and the C1 range that arrive with text pasted from old systems.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def normalise_text(value) -> str:
     """Full-width digits and letters to half-width, line breaks and runs of spaces
-    collapsed, trimmed: clerks paste names with stray spaces and line breaks, and
-    ledgers saved from WPS carry full-width digits."""
+    collapsed, control characters dropped, trimmed: clerks paste names with stray spaces
+    and line breaks, ledgers saved from WPS carry full-width digits, and text copied out
+    of old systems carries invisible control characters."""
     if value is None:
         return ""
-    text = str(value).translate(_FULL_WIDTH_ALNUM)
+    text = strip_control_characters(str(value).translate(_FULL_WIDTH_ALNUM))
     return _WHITESPACE.sub(" ", text).strip()
 
 

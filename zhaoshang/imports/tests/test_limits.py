@@ -113,3 +113,15 @@ def test_the_bulk_create_service_refuses_an_amount_beyond_the_column(personas):
         create_projects_bulk(personas.officer_a, [new])
     assert "锂电池项目：金额过大（最多 99,999,999,999,999万元）" in refused.value.messages
     assert Project.objects.count() == 0
+
+
+def test_control_characters_in_ledger_cells_are_dropped_on_import(personas):
+    # A CSV, since openpyxl refuses to write such cells (an .xlsx written by another program may hold them).
+    rows = [HEADER, ["锂电池\x1b项目\x07", "甲新能源\x0b有限公司", "5000", "已签约", "2025-03-10", "", "城关镇"]]
+    data = "\n".join(",".join(row) for row in rows).encode()
+    with acting_as(personas.officer_a, source="web"):
+        result = preview_ledger(personas.officer_a, data, "台账.csv", personas.town_a)
+    assert result.messages() == []
+    commit_ledger(personas.officer_a, result.batch)
+    stored = Project.objects.select_related("investor").get()
+    assert (stored.name, stored.investor.name) == ("锂电池项目", "甲新能源有限公司")
