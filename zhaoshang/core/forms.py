@@ -5,7 +5,7 @@ from html import escape  # Django's escape() is this plus a lazy-string wrapper,
 from django import forms
 from django.utils.safestring import mark_safe
 
-from zhaoshang.core.limits import validate_no_control_characters, validate_plausible_date
+from zhaoshang.core.limits import validate_bounded_number, validate_no_control_characters, validate_plausible_date
 
 
 def attributes(attrs: dict) -> str:
@@ -158,6 +158,9 @@ def guard_field(field: forms.Field) -> None:
         checks.append(validate_no_control_characters)
     if isinstance(field, forms.DateField):
         checks.append(validate_plausible_date)
+    if isinstance(field, forms.IntegerField):  # DecimalField and FloatField too
+        # A filter's ?project=10^23 reached the database, which cannot compare it (a 500).
+        checks.append(validate_bounded_number)
     field.validators.extend(check for check in checks if check not in field.validators)
 
 

@@ -67,6 +67,17 @@ def validate_no_control_characters(value) -> None:
         raise ValidationError("含有不可见的控制字符，请删除后重新输入。", code="control_characters")
 
 
+# Larger than any value stored (amounts stop below 10^14 万元, ids and counts far below) and
+# small enough for every database to compare with its integer and decimal columns.
+LARGEST_NUMBER = 10**15
+
+
+def validate_bounded_number(value) -> None:
+    """Form validator for every number field, filters included."""
+    if value is not None and abs(value) >= LARGEST_NUMBER:
+        raise ValidationError("数值过大，请检查后重新输入。", code="number_too_large")
+
+
 def _unit(field: models.Field) -> str:
     match = _UNIT_IN_LABEL.search(str(field.verbose_name))
     return match.group(1) if match else ""
