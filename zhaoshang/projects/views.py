@@ -386,6 +386,9 @@ def event_verify(request, pk):
 def event_return(request, pk):
     event = _event_for_bureau(request.user, pk)
     form = ReturnForm(request.POST)
+    if form.problem():  # 5,000 characters once reached a 300-character column unchecked
+        messages.error(request, form.problem())
+        return redirect("projects:detail", pk=event.project_id)
     try:
         return_event(request.user, event, form.data.get("reason", ""))
     except ValidationError as error:
