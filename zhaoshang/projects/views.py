@@ -19,7 +19,7 @@ from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.services import project_funds
-from zhaoshang.projects.attachments import save_attachment
+from zhaoshang.projects.attachments import download_name, save_attachment
 from zhaoshang.projects.choices import LIFECYCLE, Stage
 from zhaoshang.projects.duplicates import find_duplicates, merge_projects
 from zhaoshang.projects.filtersets import ProjectFilterSet
@@ -465,7 +465,7 @@ def attachment_download(request, pk):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
