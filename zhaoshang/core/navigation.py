@@ -58,6 +58,7 @@ NAV_ITEMS = [
     NavItem("消息通知", "notifications:list", "bell", ALL - {Role.AUDITOR}, "通知"),
     NavItem("群机器人", "notifications:webhook_list", "robot", frozenset({Role.BUREAU, Role.SYSADMIN}), "通知"),
     NavItem("审计日志", "core:audit_list", "shield-check", frozenset({Role.AUDITOR}), "安全"),
+    NavItem("安全事件", "core:security_events", "shield-x", frozenset({Role.AUDITOR}), "安全"),
 ]
 
 
