@@ -43,3 +43,9 @@ def test_pages_render_whatever_amount_or_date_a_project_holds(personas, client_f
         assert response.status_code == (404 if persona == "officer_b" else 200), name
     if persona == "officer_a":
         assert client.get(reverse("projects:edit", args=[extreme_project.pk])).status_code == 200
+
+
+def test_the_ledger_export_writes_whatever_a_project_holds(personas, client_for, extreme_project):
+    response = client_for(personas.bureau).get(reverse("imports:ledger_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
