@@ -1,6 +1,7 @@
 """Model fields shared by every app."""
 
 import decimal
+import math
 
 from django.db import models
 from django.utils.functional import cached_property
@@ -20,6 +21,13 @@ class DecimalField(models.DecimalField):
     @cached_property
     def context(self):
         return decimal.Context(prec=max(self.max_digits, 400))
+
+    def to_python(self, value):
+        # A float assigned in code is read at the column's own precision, as Django does:
+        # the wide context above is for reading stored values back, not for this.
+        if isinstance(value, float) and math.isfinite(value):
+            return decimal.Context(prec=self.max_digits).create_decimal_from_float(value)
+        return super().to_python(value)
 
     def deconstruct(self):
         # The column is Django's DecimalField: migrations need not know of this class.
