@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "zhaoshang.core.middleware.AuditUserMiddleware",
     "zhaoshang.accounts.middleware.SecondFactorMiddleware",
+    "zhaoshang.core.middleware.SecurityEventMiddleware",
     "zhaoshang.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -279,6 +280,10 @@ MEDIA_URL = "/media-not-served/"  # files are served by views that check scope, 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("ZHAOSHANG_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+# A spreadsheet is read only within these bounds: 20 MB of .xlsx may unzip to gigabytes.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("ZHAOSHANG_IMPORT_MAX_UNCOMPRESSED_MB", 100, minimum=1) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("ZHAOSHANG_IMPORT_MAX_ROWS", 100_000, minimum=100)
+IMPORT_MAX_COLUMNS = env_int("ZHAOSHANG_IMPORT_MAX_COLUMNS", 256, minimum=10)
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -22,6 +22,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from zhaoshang.core.parsing import strip_control_characters
+
 TITLE_FONT = "方正小标宋简体"
 HEITI = "黑体"
 KAITI = "楷体_GB2312"
@@ -72,7 +74,8 @@ def _format(paragraph, *, align=None, indent: bool = True, line=LINE, size=SIZE_
 def _add_text(document_or_cell, text: str, font: str, size, *, align=None, indent=True, line=LINE, bold=False):
     paragraph = document_or_cell.add_paragraph()
     _format(paragraph, align=align, indent=indent, line=line, size=size)
-    set_run_font(paragraph.add_run(text), font, size, bold)
+    # python-docx refuses text Word's XML cannot hold; a stored name must not stop a bulletin.
+    set_run_font(paragraph.add_run(strip_control_characters(text)), font, size, bold)
     return paragraph
 
 
@@ -121,7 +124,7 @@ def _repeat_header(row) -> None:
 def _cell_text(cell, text: str, font: str, size, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     _format(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=Pt(size.pt * 1.3), size=size)
-    set_run_font(paragraph.add_run(text), font, size, bold)
+    set_run_font(paragraph.add_run(strip_control_characters(text)), font, size, bold)
 
 
 def _narrow_cell_margins(grid, twips: int = 28) -> None:

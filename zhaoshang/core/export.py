@@ -7,19 +7,35 @@ plain text.
 """
 
 import io
+import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.http import HttpResponse
+
+from zhaoshang.core.parsing import strip_control_characters
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """A value Excel can hold and will not run: control characters dropped (openpyxl
+    refuses them, and one stored row, say an audit row that can never be corrected, made
+    every export containing it fail), formula triggers prefixed with an apostrophe."""
+    if isinstance(value, str):
+        value = strip_control_characters(value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
     return value
+
+
+# Characters Excel refuses in a sheet name, which is at most 31 characters.
+_SHEET_TITLE_REFUSED = re.compile(r"[\\/*?:\[\]]")
+
+
+def safe_sheet_title(title: str) -> str:
+    return _SHEET_TITLE_REFUSED.sub("", strip_control_characters(title))[:31].strip("' ") or "数据"
 
 
 def write_xlsx(title: str, columns: list[tuple[str, int]], rows: Iterable[Iterable]) -> bytes:
@@ -30,7 +46,7 @@ def write_xlsx(title: str, columns: list[tuple[str, int]], rows: Iterable[Iterab
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=safe_sheet_title(title))
     for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[_column_letter(index)].width = width
     header = []

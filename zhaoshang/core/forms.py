@@ -5,6 +5,8 @@ from html import escape  # Django's escape() is this plus a lazy-string wrapper,
 from django import forms
 from django.utils.safestring import mark_safe
 
+from zhaoshang.core.limits import validate_bounded_number, validate_no_control_characters, validate_plausible_date
+
 
 def attributes(attrs: dict) -> str:
     """HTML attributes as Django's attrs.html writes them: in order, True as a bare name,
@@ -131,8 +133,10 @@ class StyledFormMixin:
 
 
 def style_form(form) -> None:
-    """Tabler classes on an existing form's widgets (FilterSet forms are built for us)."""
+    """Tabler classes on an existing form's widgets (FilterSet forms are built for us),
+    and the input rules every form keeps (``guard_field``)."""
     for field in form.fields.values():
+        guard_field(field)
         widget = field.widget
         if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
             widget.attrs.setdefault("class", "form-check-input")
@@ -142,6 +146,22 @@ def style_form(form) -> None:
             widget.attrs.setdefault("class", "form-control")
         if type(widget) in FAST_WIDGETS:  # exact types only: a subclass may render differently
             widget.__class__ = FAST_WIDGETS[type(widget)]
+
+
+def guard_field(field: forms.Field) -> None:
+    """The checks every form of the product makes, whatever the model says: text without
+    invisible control characters (an Excel export cannot write them), dates within the
+    plausible range of core/limits.py. Added here, where every form and filter form passes,
+    rather than field by field. Each field is the form instance's own copy."""
+    checks = []
+    if isinstance(field, forms.CharField):
+        checks.append(validate_no_control_characters)
+    if isinstance(field, forms.DateField):
+        checks.append(validate_plausible_date)
+    if isinstance(field, forms.IntegerField):  # DecimalField and FloatField too
+        # A filter's ?project=10^23 reached the database, which cannot compare it (a 500).
+        checks.append(validate_bounded_number)
+    field.validators.extend(check for check in checks if check not in field.validators)
 
 
 class StyledFilterSet:

@@ -32,6 +32,23 @@ class RequestContextMiddleware:
         return response
 
 
+class SecurityEventMiddleware:
+    """Refused access is a security event (等保): 403s, and 404s on URLs that name an
+    object, are logged and counted for the auditor (``core/security.py``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            from zhaoshang.core.security import is_refusal, record_refusal
+
+            if is_refusal(request, response.status_code):
+                record_refusal(request, response.status_code, client_ip(request))
+        return response
+
+
 class AuditUserMiddleware:
     """After authentication: record who is acting."""
 

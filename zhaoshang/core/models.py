@@ -366,3 +366,44 @@ class VersionedModel(models.Model):
 # The jobs layer keeps its model beside its helpers (core/jobs.py); imported here so that
 # Django registers it with the core app.
 from zhaoshang.core.jobs import Job  # noqa: E402, F401
+
+
+class SecurityEvent(models.Model):
+    """Refused access (等保: security events are logged), apart from the business audit trail.
+
+    One row per user, path, answer and hour, counted: a script probing ids or a page
+    reloaded a hundred times makes one row, not a hundred, and the table stays small
+    enough for the auditor to read. Each refusal is also written in full to the
+    ``zhaoshang.security`` logger. Not append-only: the count of the hour's row grows.
+    """
+
+    hour = models.DateTimeField("时段", db_index=True)  # the hour the refusals fell in
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    path = models.CharField("地址", max_length=500)
+    status = models.PositiveSmallIntegerField("响应")
+    ip = models.GenericIPAddressField("IP 地址（最近一次）", null=True, blank=True)
+    count = models.PositiveIntegerField("次数", default=1)
+    first_at = models.DateTimeField("首次")
+    last_at = models.DateTimeField("最近一次")
+
+    access = AuditRule()
+    objects = models.Manager.from_queryset(RestrictedQuerySet)()
+
+    class Meta:
+        verbose_name = "安全事件"
+        verbose_name_plural = "安全事件"
+        ordering = ["-last_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["username", "path", "status", "hour"], name="security_event_once_per_hour")
+        ]
+
+    def __str__(self):
+        return f"{self.username or '未登录'} {self.status} {self.path}"

@@ -59,6 +59,7 @@ NAV_ITEMS = [
     NavItem("群机器人", "notifications:webhook_list", "robot", frozenset({Role.BUREAU}), "通知"),
     NavItem("发送状况", "notifications:delivery_health", "activity", frozenset({Role.SYSADMIN}), "通知"),
     NavItem("审计日志", "core:audit_list", "shield-check", frozenset({Role.AUDITOR}), "安全"),
+    NavItem("安全事件", "core:security_events", "shield-x", frozenset({Role.AUDITOR}), "安全"),
 ]
 
 

@@ -4,27 +4,33 @@ Values are computed in Decimal at full precision; these helpers are the last ste
 a number is shown or written to a bulletin.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 TEN_THOUSAND = Decimal(10000)
+# Wide enough for any finite double: a stored amount beyond what the forms allow (written
+# before imports were bounded) is still shown, not a 500 for everyone who lists it.
+WIDE = Context(prec=400, rounding=ROUND_HALF_UP)
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    value = Decimal(value)
+    if not value.is_finite():
+        return value
+    return value.quantize(Decimal(1).scaleb(-places), context=WIDE)
 
 
 def wan_to_yi(value_wan: Decimal | None) -> Decimal | None:
     """万元 → 亿元, rounded to two decimals."""
     if value_wan is None:
         return None
-    return round_half_up(Decimal(value_wan) / TEN_THOUSAND, 2)
+    return round_half_up(WIDE.divide(Decimal(value_wan), TEN_THOUSAND), 2)
 
 
 def percent(ratio: Decimal | None, places: int = 1) -> Decimal | None:
     """A ratio (0.661) as a rounded percentage (66.1)."""
     if ratio is None:
         return None
-    return round_half_up(Decimal(ratio) * 100, places)
+    return round_half_up(WIDE.multiply(Decimal(ratio), 100), places)
 
 
 def format_percent(ratio: Decimal | None) -> str:

@@ -27,13 +27,23 @@ _FULL_WIDTH_ALNUM[0x3000] = 0x20
 _WHITESPACE = re.compile(r"\s+")
 
 
+# Control characters a clerk cannot see and Excel refuses to store (tab and line breaks
+# are text), plus DEL and the C1 range that arrive with text pasted from old systems.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def normalise_text(value) -> str:
     """Full-width digits and letters to half-width, line breaks and runs of spaces
-    collapsed, trimmed: clerks paste names with stray spaces and line breaks, and
-    ledgers saved from WPS carry full-width digits."""
+    collapsed, control characters dropped, trimmed: clerks paste names with stray spaces
+    and line breaks, ledgers saved from WPS carry full-width digits, and text copied out
+    of old systems carries invisible control characters."""
     if value is None:
         return ""
-    text = str(value).translate(_FULL_WIDTH_ALNUM)
+    text = strip_control_characters(str(value).translate(_FULL_WIDTH_ALNUM))
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -53,6 +63,8 @@ UNIT_FACTORS_TO_WAN = {
 }
 _AMOUNT_PATTERN = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?$")
 WAN_QUANTUM = Decimal("0.0001")  # money is stored in 万元 with 4 decimals (1 元)
+# Amounts are stored with 18 digits, 4 of them decimals: below 10^14 万元 (100 万亿亿元).
+MAX_WAN = Decimal(10) ** 14 - WAN_QUANTUM
 
 
 def unit_from_header(header: str) -> str | None:
@@ -90,8 +102,13 @@ def parse_amount_wan(value, header_unit: str | None = "万元") -> Decimal | Non
         except InvalidOperation:
             raise ParseError(f"无法识别的金额「{normalise_text(value)}」") from None
         unit = match.group(2) or header_unit or "万元"
+    if not number.is_finite():
+        raise ParseError(f"无法识别的金额「{normalise_text(value)}」")
     if number < 0:
         raise ParseError(f"金额不能为负数「{normalise_text(value)}」")
+    # Compared before any arithmetic: 1E+300 from a float cell overflows a quantize.
+    if number * UNIT_FACTORS_TO_WAN[unit] > MAX_WAN:
+        raise ParseError(f"金额过大（最多 {MAX_WAN.to_integral_value(rounding='ROUND_DOWN'):,}万元）")
     wan = number * UNIT_FACTORS_TO_WAN[unit]
     if wan != wan.quantize(WAN_QUANTUM):
         raise ParseError(f"金额精度超过 1 元「{normalise_text(value)}」")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
 from zhaoshang.core.filtersets import AuditLogFilterSet
-from zhaoshang.core.models import AuditLog
+from zhaoshang.core.models import AuditLog, SecurityEvent
 from zhaoshang.core.views import paginate, querystring_without_page
 
 EXPORT_LIMIT = 200_000
@@ -33,6 +33,18 @@ def audit_list(request):
     }
     template = "core/audit_list.html#audit-table" if request.htmx else "core/audit_list.html"
     return render(request, template, context)
+
+
+@login_required
+def security_events(request):
+    """Refused access by user, path and hour (``core/security.py``), newest first."""
+    _require_auditor(request.user)
+    events = SecurityEvent.objects.restrict(request.user)
+    username = request.GET.get("username", "").strip()[:150]
+    if username:
+        events = events.filter(username=username)
+    context = {"page": paginate(request, events, 50), "username": username, "qs": querystring_without_page(request)}
+    return render(request, "core/security_events.html", context)
 
 
 @login_required

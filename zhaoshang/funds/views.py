@@ -295,6 +295,10 @@ def tranche_verify(request, pk):
 @require_POST
 def tranche_return(request, pk):
     tranche = _tranche_for_bureau(request.user, pk)
+    form = ReturnForm(request.POST)
+    if form.problem():  # 5,000 characters once reached a 300-character column unchecked
+        messages.error(request, form.problem())
+        return _back(request, tranche)
     try:
         return_tranche(request.user, tranche, request.POST.get("reason", ""))
     except ValidationError as error:

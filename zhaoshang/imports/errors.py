@@ -15,8 +15,9 @@ def error_workbook(
 ) -> bytes:
     """``errors``: sheet row number → messages; ``bad_columns``: row → 0-based columns to mark.
 
-    For an .xlsx upload the original workbook is kept (titles, merges, formats) and a column
-    「错误说明」 is added; other formats come back as an .xlsx of their cells.
+    For an .xlsx upload the original workbook is kept (titles, merges, formats; values
+    rather than formulas) and a column 「错误说明」 is added; other formats come back as an
+    .xlsx of their cells.
     """
     from openpyxl import Workbook, load_workbook
     from openpyxl.styles import Font, PatternFill
@@ -25,7 +26,14 @@ def error_workbook(
 
     red = PatternFill("solid", fgColor="FFC7CE")
     if sniff_format(data, filename) == "xlsx":
-        workbook = load_workbook(io.BytesIO(data))
+        # Values only (a formula of the upload comes back as its last computed value),
+        # every text formula-escaped: the sheet goes back to a clerk who opens it in Excel.
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        for each in workbook.worksheets:
+            for row in each.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.value = safe_cell(cell.value)
         sheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.active
     else:
         workbook = Workbook()
@@ -38,7 +46,7 @@ def error_workbook(
     column = _error_column(sheet, header_row)
     sheet.cell(row=header_row, column=column, value="错误说明").font = Font(bold=True, color="9C0006")
     for number, messages in errors.items():
-        sheet.cell(row=number, column=column, value="；".join(messages)).fill = red
+        sheet.cell(row=number, column=column, value=safe_cell("；".join(messages))).fill = red
         for index in bad_columns.get(number, ()):
             sheet.cell(row=number, column=index + 1).fill = red
     sheet.column_dimensions[sheet.cell(row=header_row, column=column).column_letter].width = 60

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.limits import field_limit_problems
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan, parse_date
 from zhaoshang.funds.choices import FundsKind, FundsSource
@@ -131,6 +132,10 @@ def parse_funds(sheets: list[Sheet]) -> tuple[list[FundsRow], dict]:
                 row.errors[label["source"]] = str(error)
         else:
             row.errors[label.get("source", "资金来源")] = "必填"
+        # The tranche form's limits (digits, lengths, no date after today), in the preview
+        # rather than as a refusal at the commit.
+        for name, reason in field_limit_problems(FundsTranche, values, past=("date",)).items():
+            row.errors.setdefault(label.get(name) or str(FundsTranche._meta.get_field(name).verbose_name), reason)
         rows.append(row)
     return rows, label
 

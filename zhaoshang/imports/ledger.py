@@ -9,11 +9,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhaoshang.core.limits import field_limit_problems
 from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan, parse_date
 from zhaoshang.core.validators import uscc_problem
 from zhaoshang.imports.headers import LEDGER_SYNONYMS, HeaderMatch, header_key, locate_header
 from zhaoshang.imports.reading import Sheet
 from zhaoshang.projects.choices import ConstructionNature, PromotionMethod, Stage
+from zhaoshang.projects.models import Project
+from zhaoshang.relations.models import Company, Contact
 
 # Stage words as clerks write them. Longest match wins, so 签约未开工 is "signed".
 STAGE_WORDS: dict[str, str] = {
@@ -275,6 +278,8 @@ def _parse_row(number: int, row: list, texts: list[str], header: HeaderMatch, pa
         if name in header.columns:
             values[f"{name}_text"] = _text(texts, header, name)
 
+    _check_limits(result, label)
+
     # Dates in lifecycle order: 开工 before 签约 is a typing error, not a fact.
     for later_index, later in enumerate(DATE_ORDER):
         for earlier in DATE_ORDER[:later_index]:
@@ -286,3 +291,25 @@ def _parse_row(number: int, row: list, texts: list[str], header: HeaderMatch, pa
                         f"「{values[later]:%Y-%m-%d}」早于{label(earlier)}「{values[earlier]:%Y-%m-%d}」"
                     )
     return result
+
+
+# Values a row gives the investor and the contact, by the model field that keeps them.
+RELATED_LIMITS = (
+    ("investor", Company, "name"),
+    ("industry", Project, "industry_text"),
+    ("contact_name", Contact, "name"),
+    ("contact_phone", Contact, "phone"),
+)
+
+
+def _check_limits(result: LedgerRow, label) -> None:
+    """The project form's limits (digits, decimal places, lengths, plausible dates) on
+    every value of the row: the commit saves in bulk without ``full_clean``, and a single
+    amount beyond the column once made every page listing the project fail."""
+    values = result.values
+    for name, reason in field_limit_problems(Project, values).items():
+        result.errors.setdefault(label(name), reason)
+    for name, model, field_name in RELATED_LIMITS:
+        if values.get(name):
+            for reason in field_limit_problems(model, {field_name: values[name]}).values():
+                result.errors.setdefault(label(name), reason)

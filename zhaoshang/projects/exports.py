@@ -54,7 +54,7 @@ def ledger_workbook(projects, *, unit_name: str, as_of: datetime.date) -> tuple[
     ).font = Font(bold=True, size=16)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).alignment = center
-    sheet.cell(row=2, column=1, value=f"填报单位：{unit_name}")
+    sheet.cell(row=2, column=1, value=safe_cell(f"填报单位：{unit_name}"))
     sheet.cell(row=2, column=width - 2, value="单位：万元")
 
     # Row 3: groups (merged across their columns); row 4: headers. 序号 and 备注 span both rows.

@@ -193,6 +193,13 @@ class FollowUpForm(StyledFormMixin, forms.ModelForm):
 class ReturnForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="退回原因", max_length=300)
 
+    def problem(self) -> str | None:
+        """Why the typed reason cannot be stored (too long, control characters), or None.
+        A blank reason is left to the service, which says 退回须说明原因."""
+        if self.is_valid() or not self.data.get("reason", "").strip():
+            return None
+        return "退回原因" + "；".join(self.errors["reason"])
+
 
 class BulkEditForm(StyledFormMixin, forms.Form):
     ids = forms.CharField(widget=forms.HiddenInput)

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from zhaoshang.core.access import UnitScoped
+from zhaoshang.core.fields import DecimalField
 from zhaoshang.core.models import AuditedModel, VersionedModel
 from zhaoshang.core.search import build_search_text
 from zhaoshang.projects.choices import (
@@ -28,12 +29,12 @@ from zhaoshang.projects.choices import (
 )
 
 
-def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
+def money_field(verbose_name: str, **kwargs) -> DecimalField:
     """An amount in 万元: up to 100 万亿元, to the 元."""
     kwargs.setdefault("null", True)
     kwargs.setdefault("blank", True)
     kwargs.setdefault("validators", [MinValueValidator(Decimal(0))])
-    return models.DecimalField(verbose_name, max_digits=18, decimal_places=4, **kwargs)
+    return DecimalField(verbose_name, max_digits=18, decimal_places=4, **kwargs)
 
 
 # An officer sees a project their unit's subtree is responsible for, hosts, or shares credit in.
@@ -83,7 +84,7 @@ class Project(VersionedModel, AuditedModel):
     fixed_asset_investment = money_field("固定资产投资（万元）")
     phase_one_investment = money_field("一期投资（万元）")
     foreign_investment_usd = money_field("外资（万美元）")
-    land_mu = models.DecimalField(
+    land_mu = DecimalField(
         "用地（亩）", max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
     )
     expected_output = money_field("预计年产值（万元）")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
+from zhaoshang.core.limits import instance_limit_problems
 from zhaoshang.core.models import AuditLog
 from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
@@ -110,6 +111,9 @@ def validate_project(project: Project) -> None:
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             problems.setdefault(field, messages[0])
+    # Plausible dates, which the model fields do not check (forms do, in core/forms.py).
+    for field, reason in instance_limit_problems(project).items():
+        problems.setdefault(field, f"{reason}。")
     if problems:
         raise ValidationError(problems)
 
@@ -431,7 +435,13 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
         if user.role == "officer" and not project.responsible_unit.is_within(user.unit):
             problems[index] = {"responsible_unit": "责任单位须为本单位或下级单位。"}
             continue
-        found = {**date_order_problems(project), **required_fields_problems(project)}
+        # The field limits too: a bulk insert skips full_clean, and one amount beyond its
+        # column once made every page listing the project fail.
+        found = {
+            **instance_limit_problems(project),
+            **date_order_problems(project),
+            **required_fields_problems(project),
+        }
         if found:
             problems[index] = found
     if problems:

@@ -19,7 +19,7 @@ from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.services import project_funds
-from zhaoshang.projects.attachments import save_attachment
+from zhaoshang.projects.attachments import download_name, save_attachment
 from zhaoshang.projects.choices import LIFECYCLE, Stage
 from zhaoshang.projects.duplicates import find_duplicates, merge_projects
 from zhaoshang.projects.filtersets import ProjectFilterSet
@@ -391,6 +391,9 @@ def event_verify(request, pk):
 def event_return(request, pk):
     event = _event_for_bureau(request.user, pk)
     form = ReturnForm(request.POST)
+    if form.problem():  # 5,000 characters once reached a 300-character column unchecked
+        messages.error(request, form.problem())
+        return redirect("projects:detail", pk=event.project_id)
     try:
         return_event(request.user, event, form.data.get("reason", ""))
     except ValidationError as error:
@@ -467,7 +470,7 @@ def attachment_download(request, pk):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -199,7 +199,7 @@ def workbook(result: StatsTable) -> bytes:
     sheet = book.active
     sheet.title = "主要指标"
     width = 1 + len(columns) * len(table.indicators)
-    sheet.append([result.title])
+    sheet.append([safe_cell(result.title)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
@@ -248,7 +248,7 @@ def _ratio_sheet(sheet, result: StatsTable) -> None:
 
     columns = ["比率", "分子", "分母", "去年同期", "同比增减", "排名"]
     width = 1 + len(columns) * len(result.ratios)
-    sheet.append([result.title.replace("主要指标完成情况表", "比率指标表")])
+    sheet.append([safe_cell(result.title.replace("主要指标完成情况表", "比率指标表"))])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.choices import Action
+from zhaoshang.core.limits import date_problem
 from zhaoshang.core.parsing import ParseError, parse_date
 from zhaoshang.notifications.choices import NotificationKind
 from zhaoshang.projects.models import Project
@@ -55,6 +56,8 @@ def parse_time_limit(text: str, start: datetime.date) -> TimeLimit:
     text = (text or "").strip()
     if not text:
         raise ValidationError("请填写办理时限：工作日数（如「5 个工作日」）或截止日期。")
+    if date_problem(start):  # a typed 提出日期 of 9999-12-31 overflowed the calendar
+        raise ValidationError(f"提出{date_problem(start)}。")
     match = _WORKING_DAYS.match(text)
     if match:
         days = int(match.group(1))
@@ -74,6 +77,8 @@ def parse_time_limit(text: str, start: datetime.date) -> TimeLimit:
         raise ValidationError(f"无法识别的办理时限「{text}」：请写「5 个工作日」或截止日期（如 2025-10-10）。")
     if parsed.date < start:
         raise ValidationError("截止日期不能早于问题提出日期。")
+    if date_problem(parsed.date):
+        raise ValidationError(f"截止{date_problem(parsed.date)}。")
     return TimeLimit(parsed.date, None)
 
 

@@ -3,6 +3,7 @@
 from django.db import models
 
 from zhaoshang.core.access import UnitScoped
+from zhaoshang.core.fields import DecimalField
 from zhaoshang.core.models import AuditedModel
 from zhaoshang.stats.choices import Indicator
 
@@ -11,7 +12,7 @@ class Target(AuditedModel):
     year = models.PositiveSmallIntegerField("年度", db_index=True)
     unit = models.ForeignKey("accounts.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="targets")
     indicator = models.CharField("指标", max_length=40, choices=Indicator.choices)
-    value = models.DecimalField(
+    value = DecimalField(
         "目标值", max_digits=18, decimal_places=4, help_text="金额以万元（外资以万美元）计，个数以个计。"
     )
     note = models.CharField("说明", max_length=200, blank=True)

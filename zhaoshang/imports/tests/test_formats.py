@@ -202,9 +202,9 @@ def test_the_xls_branch_reads_dates_numbers_and_blanks(personas, monkeypatch):
         ],
         [FakeCell(text, "合计"), FakeCell(empty, ""), FakeCell(number, 3000.0)],
     ]
-    sheet = SimpleNamespace(name="项目", nrows=len(rows), row=lambda index: rows[index])
-    book = SimpleNamespace(sheets=lambda: [sheet], datemode=0)
-    monkeypatch.setattr(xlrd, "open_workbook", lambda file_contents: book)
+    sheet = SimpleNamespace(name="项目", nrows=len(rows), ncols=6, row=lambda index: rows[index])
+    book = SimpleNamespace(nsheets=1, sheet_by_index=lambda index: sheet, datemode=0)
+    monkeypatch.setattr(xlrd, "open_workbook", lambda file_contents, **options: book)
     data = reading.XLS_MAGIC + b"\x00" * 64
 
     sheets = read_workbook(data, "老台账.xls")

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.context import acting_as
+from zhaoshang.core.export import safe_cell
 from zhaoshang.stats import tables
 from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.ratios import Ratio
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         for row in data["rows"]:
             for indicator, cell in row["cells"].items():
                 writer.writerow(
-                    [row["unit"], row["unit_name"], int(row["total"]), indicator]
+                    [safe_cell(row["unit"]), safe_cell(row["unit_name"]), int(row["total"]), indicator]
                     + ["" if cell[name] is None else cell[name] for name in CELL_FIELDS]
                 )
         # Ratios: value, last year, change (as yoy) and rank; no target or completion.
@@ -87,7 +88,7 @@ class Command(BaseCommand):
                     "rank": cell["rank"],
                 }
                 writer.writerow(
-                    [row["unit"], row["unit_name"], int(row["total"]), code]
+                    [safe_cell(row["unit"]), safe_cell(row["unit_name"]), int(row["total"]), code]
                     + ["" if by_field.get(name) is None else by_field[name] for name in CELL_FIELDS]
                 )
 
