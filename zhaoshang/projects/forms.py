@@ -145,6 +145,11 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         return [(title, [self[name] for name in names if name in self.fields]) for title, names in FIELD_GROUPS]
 
 
+# The stage menu's value for a supplementary agreement (补充协议): a signing that adds to
+# the first one and never counts as a new signing.
+SUPPLEMENTARY = "supplementary"
+
+
 class StageClaimForm(StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label="推进到", choices=[])
     date = forms.DateField(label="日期", widget=DATE)
@@ -163,14 +168,29 @@ class StageClaimForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from zhaoshang.projects.services import returned_claims
+
+        returned = returned_claims(project) if project is not None and project.pk else {}
         order = LIFECYCLE.index(project.stage) if project and project.stage in LIFECYCLE else -1
-        later = [(stage.value, stage.label) for stage in LIFECYCLE[order + 1 :]]
+        # A returned claim comes first: correcting it is what the unit has to do next.
+        again = [(stage, f"{Stage(stage).label}（重新填报，上次被退回）") for stage in LIFECYCLE if stage in returned]
+        later = [(stage.value, stage.label) for stage in LIFECYCLE[order + 1 :] if stage not in returned]
         self.fields["stage"].choices = [
+            *again,
             *later,
-            (Stage.SIGNED.value, "签约（补充协议）"),
+            (SUPPLEMENTARY, "签约（补充协议）"),
             (Stage.ON_HOLD.value, "暂缓"),
             (Stage.DROPPED.value, "退库"),
         ]
+        if again and not self.is_bound:
+            self.initial.setdefault("stage", again[0][0])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("stage") == SUPPLEMENTARY:
+            data["stage"] = Stage.SIGNED.value
+            data["is_supplementary"] = True
+        return data
 
 
 class FollowUpForm(StyledFormMixin, forms.ModelForm):

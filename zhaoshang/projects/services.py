@@ -183,26 +183,52 @@ class StageClaim:
     is_supplementary: bool = False
 
 
+def returned_claims(project: Project) -> dict[str, StageEvent]:
+    """The stages whose latest claim (not a supplementary agreement) was returned, each with
+    that returned event: the unit may claim them again, whatever stage the project shows."""
+    latest: dict[str, StageEvent] = {}
+    for event in project.events.filter(is_supplementary=False).order_by("id"):
+        latest[event.stage] = event
+    return {stage: event for stage, event in latest.items() if event.status == Verification.RETURNED}
+
+
 @transaction.atomic
 def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
     """A unit reports that the project reached a stage. The event waits for the bureau.
 
     Dropped and on-hold need a reason (in ``note``). Moving backwards in the lifecycle is
-    refused: a correction is made by returning the wrong event.
+    refused: a correction is made by returning the wrong event. A stage whose claim was
+    returned may be claimed again (a resubmission): the returned event stays as history
+    and the new one points back at it, so only the new one can be verified and counted.
     """
     _require(user, Action.CHANGE, project)
     project = Project.objects.select_for_update().get(pk=project.pk)
+    resubmitting = None if claim.is_supplementary else returned_claims(project).get(claim.stage)
     if claim.stage in (Stage.DROPPED, Stage.ON_HOLD):
         if not claim.note.strip():
             raise ValidationError({"note": "退库或暂缓须说明原因。"})
         project.drop_reason = claim.note.strip()
-    elif claim.stage in LIFECYCLE and project.stage in LIFECYCLE:
+    elif claim.stage in LIFECYCLE and project.stage in LIFECYCLE and resubmitting is None:
         if STAGE_ORDER[claim.stage] < STAGE_ORDER[project.stage] and not claim.is_supplementary:
             raise ValidationError(
                 {
                     "stage": f"项目已处于「{project.get_stage_display()}」阶段，不能退回到「{Stage(claim.stage).label}」。"
                 }
             )
+    if (
+        resubmitting is None
+        and not claim.is_supplementary
+        and claim.stage in STAGE_DATE_FIELDS
+        and project.events.filter(stage=claim.stage, is_supplementary=False).exists()
+    ):
+        # A second claim of a stage already waiting or verified would be a silent duplicate.
+        label = Stage(claim.stage).label
+        hint = (
+            "补充协议请选择「签约（补充协议）」。"
+            if claim.stage == Stage.SIGNED
+            else "如需更正，请联系招商局退回原填报。"
+        )
+        raise ValidationError({"stage": f"项目已填报过「{label}」，不能重复填报；{hint}"})
     if claim.date > timezone.localdate():
         raise ValidationError({"date": "日期不能晚于今天。"})
     field = STAGE_DATE_FIELDS.get(claim.stage)
@@ -210,7 +236,13 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
         if claim.stage != Stage.SIGNED:
             raise ValidationError({"is_supplementary": "只有签约事件可以是补充协议。"})
     else:
-        if claim.stage in LIFECYCLE:
+        # A resubmitted earlier stage (a returned signing of a project already claimed as
+        # started) corrects that stage's date and amount without moving the project back.
+        if claim.stage in LIFECYCLE and (
+            resubmitting is None
+            or project.stage not in LIFECYCLE
+            or STAGE_ORDER[claim.stage] >= STAGE_ORDER[project.stage]
+        ):
             project.stage = claim.stage
         elif claim.stage in (Stage.DROPPED, Stage.ON_HOLD):
             project.stage = claim.stage
@@ -233,7 +265,9 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
         note=claim.note,
         is_supplementary=claim.is_supplementary,
         submitted_by=user,
+        resubmission_of=resubmitting,
     )
+    project.version += 1  # an edit form opened before the claim is now stale
     project.save()
     return event
 
@@ -246,6 +280,9 @@ def verify_event(user, event: StageEvent, *, by_import: bool = False) -> StageEv
     event = StageEvent.objects.select_for_update().get(pk=event.pk)
     if event.status == Verification.VERIFIED:
         return event
+    if event.status == Verification.RETURNED and event.resubmissions.exists():
+        # The corrected claim replaces it; verifying both would count the stage twice.
+        raise ValidationError("该填报已退回并重新填报，请审核重新填报的记录。")
     event.status = Verification.VERIFIED
     event.verified_by = user
     event.verified_at = timezone.now()
@@ -303,8 +340,9 @@ def _recompute_verified_stage(project: Project) -> None:
         ):
             stage = event.stage
     if project.verified_stage != stage:
-        project = Project.objects.get(pk=project.pk)
+        project = Project.objects.select_for_update().get(pk=project.pk)
         project.verified_stage = stage
+        project.version += 1  # an edit form opened before the verification is now stale
         project.save()
 
 
@@ -351,8 +389,9 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
     leaders = sorted((unit for unit, percent, _ in shares if Decimal(percent) == largest), key=lambda unit: unit.code)
     count_unit = next((unit for unit in leaders if unit.pk == project.responsible_unit_id), leaders[0])
     if project.count_unit_id != count_unit.pk:
-        project = Project.objects.get(pk=project.pk)
+        project = Project.objects.select_for_update().get(pk=project.pk)
         project.count_unit = count_unit
+        project.version += 1  # an edit form opened before the change is now stale
         project.save()
     return result
 
@@ -390,7 +429,9 @@ def find_or_create_investor(name: str, uscc: str = "", unit=None):
     if company is None and name:
         company = Company.objects.filter(normalised_name=normalise_company_name(name)).order_by("pk").first()
         if company is not None and uscc and not company.uscc:
+            company = Company.objects.select_for_update().get(pk=company.pk)
             company.uscc = uscc
+            company.version += 1  # the company's edit form opened before this is now stale
             company.save()
     if company is None:
         company = Company.objects.create(name=name or uscc, uscc=uscc or None, created_by_unit=unit)

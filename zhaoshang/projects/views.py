@@ -177,7 +177,11 @@ def project_kanban(request):
 def _timeline(project: Project) -> list[dict]:
     """Stage events, verifications, follow-ups and changes, newest first."""
     items = []
-    events = list(project.events.select_related("submitted_by", "verified_by").prefetch_related("attachments"))
+    events = list(
+        project.events.select_related("submitted_by", "verified_by", "resubmission_of").prefetch_related(
+            "attachments", "resubmissions"
+        )
+    )
     for event in events:
         items.append({"when": event.submitted_at, "kind": "event", "event": event})
     for follow_up in project.follow_ups.select_related("created_by"):
@@ -333,11 +337,7 @@ def project_advance(request, pk):
         messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
         return redirect("projects:detail", pk=pk)
     data = form.cleaned_data
-    supplementary = data["is_supplementary"] or (
-        data["stage"] == Stage.SIGNED
-        and project.stage in LIFECYCLE
-        and LIFECYCLE.index(project.stage) >= LIFECYCLE.index(Stage.SIGNED)
-    )
+    supplementary = data["is_supplementary"]
     evidence = request.FILES.get("evidence")
     if data["stage"] in (Stage.STARTED, Stage.PRODUCTION) and evidence is None:
         messages.error(request, "开工、投产须上传证明材料（如施工许可证、开工或投产现场照片）。")
@@ -376,8 +376,12 @@ def _event_for_bureau(user, pk) -> StageEvent:
 @require_POST
 def event_verify(request, pk):
     event = _event_for_bureau(request.user, pk)
-    verify_event(request.user, event)
-    messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")
+    try:
+        verify_event(request.user, event)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")
     return redirect("projects:detail", pk=event.project_id)
 
 
