@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
-from zhaoshang.core.models import AuditLog
+from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.models import FollowUp, Project, ProjectCredit, StageEvent
@@ -145,6 +145,11 @@ def create_project(user, project: Project, *, year: int | None = None) -> Projec
 def update_project(user, project: Project, expected_version: int) -> Project:
     """Save edits with optimistic locking (StaleEditError if someone saved in between)."""
     _require(user, Action.CHANGE, project)
+    # Stale first: a form opened before a stage claim lacks the claim's fields, and "须填写签约
+    # 日期" would hide that someone else changed the project meanwhile.
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
     validate_project(project)
     project.save_versioned(expected_version)
     _sync_stage_events(project, user)

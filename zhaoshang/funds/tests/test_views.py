@@ -285,3 +285,14 @@ def test_filtering_with_htmx_returns_only_the_table(towns, client):
     page = response.content.decode()
     assert page.lstrip().startswith('<div class="card" id="tranche-table">')
     assert 'data-testid="total-amount">1000.5<' in page and "<html" not in page
+
+
+def test_a_correction_form_opened_before_the_bureau_returned_the_tranche_is_stale(towns, client):
+    ta = towns.extra["ta"]
+    client.force_login(towns.officer_a)
+    version = client.get(reverse("funds:edit", args=[ta.pk])).context["form"]["version"].value()
+    return_tranche(towns.bureau, ta, "凭证金额不符")
+    response = client.post(reverse("funds:edit", args=[ta.pk]), form_data(amount="800", version=version))
+    assert "已被他人修改或审核" in response.content.decode()
+    ta.refresh_from_db()
+    assert (ta.status, ta.amount) == ("returned", Decimal("1000.5"))
