@@ -1,6 +1,6 @@
 from django import forms
 
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField
 from zhaoshang.funds.choices import FundsKind, FundsSource
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.imports.forms import LedgerUploadForm
@@ -40,6 +40,7 @@ class TrancheForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = FundsTranche
         fields = ["date", "amount", "kind", "amount_usd", "source", "source_region", "voucher_no", "note"]
+        field_classes = {"amount": TypedDecimalField, "amount_usd": TypedDecimalField}
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

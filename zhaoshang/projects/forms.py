@@ -4,13 +4,23 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField
 from zhaoshang.core.validators import uscc_problem
 from zhaoshang.projects.choices import LIFECYCLE, FollowUpKind, Stage
 from zhaoshang.projects.models import FollowUp, Project
 from zhaoshang.reference.models import Industry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Amounts and areas typed as clerks write them (1,200; full-width digits).
+NUMBER_FIELDS = [
+    "total_investment",
+    "fixed_asset_investment",
+    "phase_one_investment",
+    "foreign_investment_usd",
+    "land_mu",
+    "expected_output",
+    "expected_tax",
+]
 PROJECT_FIELDS = [
     "name",
     "description",
@@ -21,13 +31,7 @@ PROJECT_FIELDS = [
     "leading_industry",
     "chain_tag",
     "promotion_method",
-    "total_investment",
-    "fixed_asset_investment",
-    "phase_one_investment",
-    "foreign_investment_usd",
-    "land_mu",
-    "expected_output",
-    "expected_tax",
+    *NUMBER_FIELDS,
     "expected_jobs",
     "site",
     "responsible_unit",
@@ -60,16 +64,7 @@ FIELD_GROUPS = [
     ("产业", ["industry", "leading_industry", "chain_tag", "promotion_method"]),
     (
         "投资情况（万元）",
-        [
-            "total_investment",
-            "fixed_asset_investment",
-            "phase_one_investment",
-            "foreign_investment_usd",
-            "land_mu",
-            "expected_output",
-            "expected_tax",
-            "expected_jobs",
-        ],
+        [*NUMBER_FIELDS, "expected_jobs"],
     ),
     (
         "责任落实",
@@ -106,6 +101,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
+        field_classes = dict.fromkeys(NUMBER_FIELDS, TypedDecimalField)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
@@ -153,7 +149,7 @@ SUPPLEMENTARY = "supplementary"
 class StageClaimForm(StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label="推进到", choices=[])
     date = forms.DateField(label="日期", widget=DATE)
-    amount = forms.DecimalField(
+    amount = TypedDecimalField(
         label="签约金额（万元）", required=False, max_digits=18, decimal_places=4, min_value=Decimal(0)
     )
     is_supplementary = forms.BooleanField(label="补充协议", required=False, help_text="补充协议不重复计入签约")

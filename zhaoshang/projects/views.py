@@ -202,7 +202,12 @@ def _timeline(project: Project) -> list[dict]:
 
 @login_required
 def project_detail(request, pk):
-    project = _project_or_404(request.user, pk)
+    return _detail_page(request, _project_or_404(request.user, pk))
+
+
+def _detail_page(request, project: Project, *, claim_form=None, follow_up_form=None):
+    """The project page; a refused stage claim or follow-up comes back in its own form,
+    with everything typed kept and each error beside its field."""
     user = request.user
     hints = []
     if project.investor_id:
@@ -231,8 +236,8 @@ def project_detail(request, pk):
             "hints": hints,
             "can_change": _can(user, Action.CHANGE, project),
             "can_verify": _can(user, Action.VERIFY, project),
-            "claim_form": StageClaimForm(project=project),
-            "follow_up_form": FollowUpForm(),
+            "claim_form": claim_form or StageClaimForm(project=project),
+            "follow_up_form": follow_up_form or FollowUpForm(),
             "return_form": ReturnForm(),
             "total_yi": wan_to_yi(project.total_investment),
         },
@@ -246,7 +251,8 @@ def _save_investor(form, unit):
 def _apply_service_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
-            target = field if field in form.fields else ("investor_name" if field == "investor" else None)
+            target = {"investor": "investor_name", "is_supplementary": "stage"}.get(field, field)
+            target = target if target in form.fields else None
             for message in messages_:
                 form.add_error(target, message)
     else:
@@ -333,37 +339,44 @@ def project_edit(request, pk):
 def project_advance(request, pk):
     project = _project_or_404(request.user, pk, Action.CHANGE)
     form = StageClaimForm(request.POST, request.FILES, project=project)
-    if not form.is_valid():
-        messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
-        return redirect("projects:detail", pk=pk)
-    data = form.cleaned_data
-    supplementary = data["is_supplementary"]
     evidence = request.FILES.get("evidence")
-    if data["stage"] in (Stage.STARTED, Stage.PRODUCTION) and evidence is None:
-        messages.error(request, "开工、投产须上传证明材料（如施工许可证、开工或投产现场照片）。")
-        return redirect("projects:detail", pk=pk)
-    try:
-        with transaction.atomic():
-            event = submit_stage(
-                request.user,
-                project,
-                StageClaim(
-                    stage=data["stage"],
-                    date=data["date"],
-                    amount=data["amount"],
-                    note=data["note"],
-                    is_supplementary=supplementary,
-                ),
-            )
-            if evidence is not None:
-                save_attachment(
-                    request.user, project, evidence, event=event, description=f"{event.get_stage_display()}证明材料"
-                )
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已填报「{event.get_stage_display()}」，等待招商局审核。")
-    return redirect("projects:detail", pk=pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["stage"] in (Stage.STARTED, Stage.PRODUCTION) and evidence is None:
+            form.add_error("evidence", "开工、投产须上传证明材料（如施工许可证、开工或投产现场照片）。")
+        else:
+            try:
+                with transaction.atomic():
+                    event = submit_stage(
+                        request.user,
+                        project,
+                        StageClaim(
+                            stage=data["stage"],
+                            date=data["date"],
+                            amount=data["amount"],
+                            note=data["note"],
+                            is_supplementary=data["is_supplementary"],
+                        ),
+                    )
+                    if evidence is not None:
+                        try:
+                            save_attachment(
+                                request.user,
+                                project,
+                                evidence,
+                                event=event,
+                                description=f"{event.get_stage_display()}证明材料",
+                            )
+                        except ValidationError as error:
+                            raise ValidationError({"evidence": error.messages}) from None
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            else:
+                messages.success(request, f"已填报「{event.get_stage_display()}」，等待招商局审核。")
+                return redirect("projects:detail", pk=pk)
+    # A browser never keeps a chosen file: say which one to choose again.
+    form.lost_file = evidence.name if evidence is not None else ""
+    return _detail_page(request, project, claim_form=form)
 
 
 def _event_for_bureau(user, pk) -> StageEvent:
@@ -408,19 +421,11 @@ def follow_up_add(request, pk):
         try:
             add_follow_up(request.user, project, form.save(commit=False))
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            _apply_service_errors(form, error)
         else:
             messages.success(request, "已添加跟踪洽谈记录。")
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[f].label}：{m}" if f in form.fields else m
-                for f, errors in form.errors.items()
-                for m in errors
-            ),
-        )
-    return redirect("projects:detail", pk=pk)
+            return redirect("projects:detail", pk=pk)
+    return _detail_page(request, project, follow_up_form=form)
 
 
 @login_required
