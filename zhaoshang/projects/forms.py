@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField
+from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.core.validators import uscc_problem
 from zhaoshang.projects.choices import LIFECYCLE, FollowUpKind, Stage
 from zhaoshang.projects.models import FollowUp, Project
@@ -85,7 +86,7 @@ FIELD_GROUPS = [
 ]
 
 
-class ProjectForm(StyledFormMixin, forms.ModelForm):
+class ProjectForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
     """Create or edit a project. The investor is typed by name (and credit code); the
     view finds or creates the company inside the saving transaction."""
 
@@ -96,7 +97,6 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         label="统一社会信用代码", max_length=18, required=False, help_text="18 位，境外企业可不填。"
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Project
@@ -146,7 +146,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
 SUPPLEMENTARY = "supplementary"
 
 
-class StageClaimForm(StyledFormMixin, forms.Form):
+class StageClaimForm(OneTimeTokenFormMixin, StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label="推进到", choices=[])
     date = forms.DateField(label="日期", widget=DATE)
     amount = TypedDecimalField(
@@ -189,7 +189,7 @@ class StageClaimForm(StyledFormMixin, forms.Form):
         return data
 
 
-class FollowUpForm(StyledFormMixin, forms.ModelForm):
+class FollowUpForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["date", "kind", "participants", "content", "investor_requests", "next_step", "next_contact_on"]

@@ -1,7 +1,5 @@
 """Project pages. Thin: reads through restrict(), writes through services."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
+from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.services import project_funds
 from zhaoshang.projects.attachments import save_attachment
@@ -264,35 +263,41 @@ def _apply_service_errors(form, error: ValidationError) -> None:
 def project_create(request):
     if not Project.access.allows(request.user, Action.ADD):
         raise Http404
-    used = request.session.setdefault("used_create_tokens", {})
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        if token and token in used:
-            # A double-clicked save: the first click created it; show that one.
-            return redirect("projects:detail", pk=used[token])
+        token = posted_token(request)
+        if url := saved_url(request.user, token):
+            messages.info(request, ALREADY_SAVED)
+            return redirect(url)
         form = ProjectForm(request.POST, user=request.user)
         if form.is_valid():
+
+            def create():
+                project = form.save(commit=False)
+                project.investor = _save_investor(form, project.responsible_unit)
+                return create_project(request.user, project)
+
             try:
-                with transaction.atomic():
-                    project = form.save(commit=False)
-                    project.investor = _save_investor(form, project.responsible_unit)
-                    project = create_project(request.user, project)
+                once = create_once(request.user, token, create, _detail_url)
             except ValidationError as error:
                 _apply_service_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                if token:
-                    used[token] = project.pk
-                    request.session.modified = True
-                messages.success(request, f"已创建项目「{project.name}」（{project.code}）。")
-                return redirect("projects:detail", pk=project.pk)
+                if once.created is None:
+                    messages.info(request, ALREADY_SAVED)
+                else:
+                    messages.success(request, f"已创建项目「{once.created.name}」（{once.created.code}）。")
+                return redirect(once.url)
     else:
         form = ProjectForm(
-            user=request.user,
-            initial={"responsible_unit": request.user.unit_id, "stage": Stage.NEGOTIATING, "token": uuid.uuid4().hex},
+            user=request.user, initial={"responsible_unit": request.user.unit_id, "stage": Stage.NEGOTIATING}
         )
     return render(request, "projects/project_form.html", {"form": form, "creating": True})
+
+
+def _detail_url(record) -> str:
+    """The project page, where a project, its stage claims and follow-ups are shown."""
+    return reverse("projects:detail", args=[getattr(record, "project_id", None) or record.pk])
 
 
 @login_required
@@ -338,6 +343,10 @@ def project_edit(request, pk):
 @require_POST
 def project_advance(request, pk):
     project = _project_or_404(request.user, pk, Action.CHANGE)
+    token = posted_token(request)
+    if url := saved_url(request.user, token):
+        messages.info(request, ALREADY_SAVED)
+        return redirect(url)
     form = StageClaimForm(request.POST, request.FILES, project=project)
     evidence = request.FILES.get("evidence")
     if form.is_valid():
@@ -345,35 +354,42 @@ def project_advance(request, pk):
         if data["stage"] in (Stage.STARTED, Stage.PRODUCTION) and evidence is None:
             form.add_error("evidence", "开工、投产须上传证明材料（如施工许可证、开工或投产现场照片）。")
         else:
+
+            def create():
+                event = submit_stage(
+                    request.user,
+                    project,
+                    StageClaim(
+                        stage=data["stage"],
+                        date=data["date"],
+                        amount=data["amount"],
+                        note=data["note"],
+                        is_supplementary=data["is_supplementary"],
+                    ),
+                )
+                if evidence is not None:
+                    try:
+                        save_attachment(
+                            request.user,
+                            project,
+                            evidence,
+                            event=event,
+                            description=f"{event.get_stage_display()}证明材料",
+                        )
+                    except ValidationError as error:
+                        raise ValidationError({"evidence": error.messages}) from None
+                return event
+
             try:
-                with transaction.atomic():
-                    event = submit_stage(
-                        request.user,
-                        project,
-                        StageClaim(
-                            stage=data["stage"],
-                            date=data["date"],
-                            amount=data["amount"],
-                            note=data["note"],
-                            is_supplementary=data["is_supplementary"],
-                        ),
-                    )
-                    if evidence is not None:
-                        try:
-                            save_attachment(
-                                request.user,
-                                project,
-                                evidence,
-                                event=event,
-                                description=f"{event.get_stage_display()}证明材料",
-                            )
-                        except ValidationError as error:
-                            raise ValidationError({"evidence": error.messages}) from None
+                once = create_once(request.user, token, create, _detail_url)
             except ValidationError as error:
                 _apply_service_errors(form, error)
             else:
-                messages.success(request, f"已填报「{event.get_stage_display()}」，等待招商局审核。")
-                return redirect("projects:detail", pk=pk)
+                if once.created is None:
+                    messages.info(request, ALREADY_SAVED)
+                else:
+                    messages.success(request, f"已填报「{once.created.get_stage_display()}」，等待招商局审核。")
+                return redirect(once.url)
     # A browser never keeps a chosen file: say which one to choose again.
     form.lost_file = evidence.name if evidence is not None else ""
     return _detail_page(request, project, claim_form=form)
@@ -416,15 +432,24 @@ def event_return(request, pk):
 @require_POST
 def follow_up_add(request, pk):
     project = _project_or_404(request.user, pk, Action.CHANGE)
+    token = posted_token(request)
+    if url := saved_url(request.user, token):
+        messages.info(request, ALREADY_SAVED)
+        return redirect(url)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            add_follow_up(request.user, project, form.save(commit=False))
+            once = create_once(
+                request.user, token, lambda: add_follow_up(request.user, project, form.save(commit=False)), _detail_url
+            )
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            messages.success(request, "已添加跟踪洽谈记录。")
-            return redirect("projects:detail", pk=pk)
+            if once.created is None:
+                messages.info(request, ALREADY_SAVED)
+            else:
+                messages.success(request, "已添加跟踪洽谈记录。")
+            return redirect(once.url)
     return _detail_page(request, project, follow_up_form=form)
 
 

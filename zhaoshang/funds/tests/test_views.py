@@ -296,3 +296,17 @@ def test_a_correction_form_opened_before_the_bureau_returned_the_tranche_is_stal
     assert "已被他人修改或审核" in response.content.decode()
     ta.refresh_from_db()
     assert (ta.status, ta.amount) == ("returned", Decimal("1000.5"))
+
+
+def test_the_same_tranche_form_saved_from_two_windows_records_one_tranche(towns):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(towns.officer_a)
+    second.force_login(towns.officer_a)
+    url = reverse("funds:create", args=[towns.extra["a"].pk])
+    data = form_data(token=first.get(url).context["form"]["token"].value(), amount="1,200")
+    first.post(url, data)
+    response = second.post(url, data)
+    tranche = FundsTranche.objects.get(amount=Decimal(1200))
+    assert response["Location"] == reverse("funds:detail", args=[tranche.pk])
