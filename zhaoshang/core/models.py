@@ -325,10 +325,10 @@ class AuditedModel(models.Model):
                     AuditLog.record(AuditAction.UPDATE, self, changes=diff)
         self._audit_before = after
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, audit_detail: str = "", **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
             removed = {name: [value, None] for name, value in self.audit_values().items()}
-            AuditLog.record(AuditAction.DELETE, self, changes=removed)
+            AuditLog.record(AuditAction.DELETE, self, changes=removed, detail=audit_detail)
             return super().delete(*args, **kwargs)
 
 

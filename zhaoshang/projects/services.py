@@ -401,6 +401,56 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
     return result
 
 
+# --- Withdrawing a project created in error -----------------------------------------------------
+
+
+def withdrawal_refusal(user, project: Project) -> str:
+    """Why ``user`` may not withdraw ``project`` (empty when they may).
+
+    Only an unverified lead can go: nothing of it has been confirmed by the bureau or
+    counted, and nothing else (money, problems, instructions, scheduling, assessment,
+    a merge) refers to it. Anything further is ended by 退库, which keeps the history.
+    """
+    if user.role != "bureau" and project.created_by_id != getattr(user, "pk", None):
+        return "只有创建该项目的人员（或招商局）可以撤回项目。"
+    if project.merged_into_id or project.merged_from.exists():
+        return "该项目参与过重复项目合并，不能撤回。"
+    if project.verified_stage or project.events.filter(status=Verification.VERIFIED).exists():
+        return "该项目已有经招商局审核通过的阶段，不能撤回；如项目终止，请填报「退库」。"
+    if project.tranches.exists():
+        return "该项目已登记到位资金，不能撤回；如项目终止，请填报「退库」。"
+    if project.problems.exists() or project.instructions.exists():
+        return "该项目已有问题清单或领导批示，不能撤回。"
+    if project.scheduling_items.exists():
+        return "该项目已列入调度，不能撤回。"
+    from zhaoshang.assessment.models import ManualEntry
+
+    if ManualEntry.objects.filter(project=project).exists():
+        return "该项目已用于考核加减分，不能撤回。"
+    return ""
+
+
+@transaction.atomic
+def withdraw_project(user, project: Project, reason: str) -> None:
+    """Delete a project entered in error, with its unverified claims, follow-ups, files
+    and credit shares: each row deleted on its own, so the audit log keeps all of it."""
+    _require(user, Action.CHANGE, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    refusal = withdrawal_refusal(user, project)
+    if refusal:
+        raise ValidationError(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请说明撤回原因，例如：重复录入、录入错误。"})
+    detail = f"撤回项目：{reason}"
+    for attachment in project.attachments.all():
+        attachment.delete(audit_detail=detail)
+    for rows in (project.events.all(), project.follow_ups.all(), project.credits.all()):
+        for row in rows:
+            row.delete(audit_detail=detail)
+    project.delete(audit_detail=detail)
+
+
 # --- Follow-ups --------------------------------------------------------------------------------
 
 

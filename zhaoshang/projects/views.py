@@ -42,6 +42,8 @@ from zhaoshang.projects.services import (
     submit_stage,
     update_project,
     verify_event,
+    withdraw_project,
+    withdrawal_refusal,
 )
 
 SORTS = {
@@ -235,6 +237,7 @@ def _detail_page(request, project: Project, *, claim_form=None, follow_up_form=N
             "hints": hints,
             "can_change": _can(user, Action.CHANGE, project),
             "can_verify": _can(user, Action.VERIFY, project),
+            "can_withdraw": _can(user, Action.CHANGE, project) and not withdrawal_refusal(user, project),
             "claim_form": claim_form or StageClaimForm(project=project),
             "follow_up_form": follow_up_form or FollowUpForm(),
             "return_form": ReturnForm(),
@@ -451,6 +454,29 @@ def follow_up_add(request, pk):
                 messages.success(request, "已添加跟踪洽谈记录。")
             return redirect(once.url)
     return _detail_page(request, project, follow_up_form=form)
+
+
+@login_required
+def project_withdraw(request, pk):
+    """撤回: a project entered in error goes, after a confirmation page; otherwise the page
+    says why it cannot (and that 退库 ends a real project)."""
+    project = _project_or_404(request.user, pk, Action.CHANGE)
+    refusal = withdrawal_refusal(request.user, project)
+    error = ""
+    if request.method == "POST" and not refusal:
+        try:
+            withdraw_project(request.user, project, request.POST.get("reason", ""))
+        except ValidationError as problem:
+            error = "；".join(problem.messages)
+        else:
+            messages.success(request, f"已撤回项目「{project.name}」（{project.code}）。")
+            return redirect("projects:list")
+    return render(
+        request,
+        "projects/project_withdraw.html",
+        {"project": project, "refusal": refusal, "error": error, "reason": request.POST.get("reason", "")},
+        status=409 if refusal and request.method == "POST" else 200,
+    )
 
 
 @login_required
