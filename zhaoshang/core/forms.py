@@ -124,6 +124,25 @@ FAST_WIDGETS = {
 _OPTION_CACHE: dict[tuple, str] = {}
 
 
+class TypedDecimalField(forms.DecimalField):
+    """A number as clerks type it: 「1,200」, 「１２００」 or 「1，200.5」 read like the
+    importer reads a ledger cell (``core.parsing.number_text``). A text input with a decimal
+    keypad, since a browser's number input refuses thousands separators and drops them."""
+
+    default_error_messages = {"invalid": "请输入数字，例如 1200 或 1,200。"}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        from zhaoshang.core.parsing import number_text
+
+        if isinstance(value, str):
+            value = number_text(value)
+        return super().to_python(value)
+
+
 class StyledFormMixin:
     """Gives widgets Tabler's classes, so templates render fields with one include."""
 

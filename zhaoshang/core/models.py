@@ -325,10 +325,10 @@ class AuditedModel(models.Model):
                     AuditLog.record(AuditAction.UPDATE, self, changes=diff)
         self._audit_before = after
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, audit_detail: str = "", **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
             removed = {name: [value, None] for name, value in self.audit_values().items()}
-            AuditLog.record(AuditAction.DELETE, self, changes=removed)
+            AuditLog.record(AuditAction.DELETE, self, changes=removed, detail=audit_detail)
             return super().delete(*args, **kwargs)
 
 
@@ -407,3 +407,31 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.username or '未登录'} {self.status} {self.path}"
+
+
+class CreateToken(models.Model):
+    """A create form's one-time token, spent by the save that used it.
+
+    The form carries a random token; saving inserts it here in the same transaction as
+    the record it creates. The unique index makes a second POST with the same token (Back
+    → 保存, a double click, two tabs) fail to insert it, and that POST is sent to the record
+    the first one made instead of creating a copy. Two simultaneous POSTs: PostgreSQL makes
+    the second insert wait for the first transaction and then fail; SQLite's IMMEDIATE
+    transactions run them one after the other. A save refused for bad input rolls the token
+    back with everything else, so the corrected form can still be saved.
+
+    Not audited: it records nothing but which form made which record, which the audit
+    log's CREATE row says already.
+    """
+
+    token = models.CharField("令牌", max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    url = models.CharField("已保存记录的地址", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "表单令牌"
+        verbose_name_plural = "表单令牌"
+
+    def __str__(self):
+        return self.token

@@ -52,6 +52,12 @@ def _normalise_number_text(value) -> str:
     return unicodedata.normalize("NFKC", normalise_text(value))
 
 
+def number_text(value) -> str:
+    """A typed number as plain digits: full-width forms, thousands separators (1,200 and
+    1，200) and spaces removed, the way the importer reads ledger cells."""
+    return _normalise_number_text(value).replace(",", "").replace(" ", "")
+
+
 # --- Amounts -------------------------------------------------------------------------------
 
 UNIT_FACTORS_TO_WAN = {
@@ -91,7 +97,7 @@ def parse_amount_wan(value, header_unit: str | None = "万元") -> Decimal | Non
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         unit = header_unit or "万元"
     else:
-        text = _normalise_number_text(value).replace(",", "").replace(" ", "")
+        text = number_text(value)
         if not text:
             return None
         match = _AMOUNT_PATTERN.match(text)

@@ -1,6 +1,7 @@
 from django import forms
 
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField
+from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.funds.choices import FundsKind, FundsSource
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.imports.forms import LedgerUploadForm
@@ -26,7 +27,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class TrancheForm(StyledFormMixin, forms.ModelForm):
+class TrancheForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
     """One tranche as the unit reads it off the bank voucher."""
 
     evidence = MultipleFileField(
@@ -34,12 +35,12 @@ class TrancheForm(StyledFormMixin, forms.ModelForm):
         required=False,
         help_text="银行进账单、回单等（PDF、图片或 Word/Excel），可多选。",
     )
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = FundsTranche
         fields = ["date", "amount", "kind", "amount_usd", "source", "source_region", "voucher_no", "note"]
+        field_classes = {"amount": TypedDecimalField, "amount_usd": TypedDecimalField}
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -3,14 +3,13 @@ project, corrected by its unit, verified or returned by the bureau, and the fund
 import (upload → preview → commit → result). Thin: reads through restrict(), writes
 through services."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from zhaoshang.core.export import write_xlsx, xlsx_response
 from zhaoshang.core.jobs import job_url
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
+from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.filtersets import FundsTrancheFilterSet
 from zhaoshang.funds.forms import FundsUploadForm, TrancheForm
@@ -164,32 +164,36 @@ def tranche_create(request, pk):
     project = get_object_or_404(
         Project.objects.restrict(request.user, Action.CHANGE).filter(merged_into__isnull=True), pk=pk
     )
-    used = request.session.setdefault("used_tranche_tokens", {})
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        if token and token in used:
-            # A double-clicked save: the first click recorded it; show that one.
-            return redirect("funds:detail", pk=used[token])
+        token = posted_token(request)
+        if url := saved_url(request.user, token):
+            messages.info(request, ALREADY_SAVED)
+            return redirect(url)
         form = TrancheForm(request.POST, request.FILES)
         if form.is_valid():
+
+            def create():
+                tranche = form.save(commit=False)
+                tranche.project = project
+                tranche = record_tranche(request.user, tranche)
+                _save_evidence(request.user, tranche, form.cleaned_data["evidence"])
+                return tranche
+
             try:
-                with transaction.atomic():
-                    tranche = form.save(commit=False)
-                    tranche.project = project
-                    tranche = record_tranche(request.user, tranche)
-                    _save_evidence(request.user, tranche, form.cleaned_data["evidence"])
+                once = create_once(request.user, token, create, lambda t: reverse("funds:detail", args=[t.pk]))
             except ValidationError as error:
                 _apply_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                if token:
-                    used[token] = tranche.pk
-                    request.session.modified = True
-                messages.success(request, f"已登记到位资金 {tranche.amount.normalize():f} 万元，等待招商局审核。")
-                return redirect("funds:detail", pk=tranche.pk)
+                if once.created is None:
+                    messages.info(request, ALREADY_SAVED)
+                else:
+                    amount = once.created.amount.normalize()
+                    messages.success(request, f"已登记到位资金 {amount:f} 万元，等待招商局审核。")
+                return redirect(once.url)
     else:
-        form = TrancheForm(initial={"date": timezone.localdate(), "token": uuid.uuid4().hex})
+        form = TrancheForm(initial={"date": timezone.localdate()})
     return render(
         request, "funds/tranche_form.html", {"form": form, "project": project, "funds": project_funds(project)}
     )

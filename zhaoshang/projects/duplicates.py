@@ -116,6 +116,7 @@ def merge_projects(user, keep: Project, duplicate: Project, *, reason: str = "")
     duplicate.merged_into = keep
     duplicate.stage = Stage.DROPPED
     duplicate.drop_reason = f"重复项目，已合并至 {keep.code}。{reason}".strip()
+    duplicate.version += 1  # an edit form opened before the merge is now stale
     duplicate.save()
     AuditLog.record(
         AuditAction.MERGE,

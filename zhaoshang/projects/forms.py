@@ -4,13 +4,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField
+from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.core.validators import uscc_problem
 from zhaoshang.projects.choices import LIFECYCLE, FollowUpKind, Stage
 from zhaoshang.projects.models import FollowUp, Project
 from zhaoshang.reference.models import Industry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Amounts and areas typed as clerks write them (1,200; full-width digits).
+NUMBER_FIELDS = [
+    "total_investment",
+    "fixed_asset_investment",
+    "phase_one_investment",
+    "foreign_investment_usd",
+    "land_mu",
+    "expected_output",
+    "expected_tax",
+]
 PROJECT_FIELDS = [
     "name",
     "description",
@@ -21,13 +32,7 @@ PROJECT_FIELDS = [
     "leading_industry",
     "chain_tag",
     "promotion_method",
-    "total_investment",
-    "fixed_asset_investment",
-    "phase_one_investment",
-    "foreign_investment_usd",
-    "land_mu",
-    "expected_output",
-    "expected_tax",
+    *NUMBER_FIELDS,
     "expected_jobs",
     "site",
     "responsible_unit",
@@ -60,16 +65,7 @@ FIELD_GROUPS = [
     ("产业", ["industry", "leading_industry", "chain_tag", "promotion_method"]),
     (
         "投资情况（万元）",
-        [
-            "total_investment",
-            "fixed_asset_investment",
-            "phase_one_investment",
-            "foreign_investment_usd",
-            "land_mu",
-            "expected_output",
-            "expected_tax",
-            "expected_jobs",
-        ],
+        [*NUMBER_FIELDS, "expected_jobs"],
     ),
     (
         "责任落实",
@@ -90,7 +86,7 @@ FIELD_GROUPS = [
 ]
 
 
-class ProjectForm(StyledFormMixin, forms.ModelForm):
+class ProjectForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
     """Create or edit a project. The investor is typed by name (and credit code); the
     view finds or creates the company inside the saving transaction."""
 
@@ -101,11 +97,11 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         label="统一社会信用代码", max_length=18, required=False, help_text="18 位，境外企业可不填。"
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
+        field_classes = dict.fromkeys(NUMBER_FIELDS, TypedDecimalField)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
@@ -145,10 +141,15 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         return [(title, [self[name] for name in names if name in self.fields]) for title, names in FIELD_GROUPS]
 
 
-class StageClaimForm(StyledFormMixin, forms.Form):
+# The stage menu's value for a supplementary agreement (补充协议): a signing that adds to
+# the first one and never counts as a new signing.
+SUPPLEMENTARY = "supplementary"
+
+
+class StageClaimForm(OneTimeTokenFormMixin, StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label="推进到", choices=[])
     date = forms.DateField(label="日期", widget=DATE)
-    amount = forms.DecimalField(
+    amount = TypedDecimalField(
         label="签约金额（万元）", required=False, max_digits=18, decimal_places=4, min_value=Decimal(0)
     )
     is_supplementary = forms.BooleanField(label="补充协议", required=False, help_text="补充协议不重复计入签约")
@@ -163,17 +164,32 @@ class StageClaimForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from zhaoshang.projects.services import returned_claims
+
+        returned = returned_claims(project) if project is not None and project.pk else {}
         order = LIFECYCLE.index(project.stage) if project and project.stage in LIFECYCLE else -1
-        later = [(stage.value, stage.label) for stage in LIFECYCLE[order + 1 :]]
+        # A returned claim comes first: correcting it is what the unit has to do next.
+        again = [(stage, f"{Stage(stage).label}（重新填报，上次被退回）") for stage in LIFECYCLE if stage in returned]
+        later = [(stage.value, stage.label) for stage in LIFECYCLE[order + 1 :] if stage not in returned]
         self.fields["stage"].choices = [
+            *again,
             *later,
-            (Stage.SIGNED.value, "签约（补充协议）"),
+            (SUPPLEMENTARY, "签约（补充协议）"),
             (Stage.ON_HOLD.value, "暂缓"),
             (Stage.DROPPED.value, "退库"),
         ]
+        if again and not self.is_bound:
+            self.initial.setdefault("stage", again[0][0])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("stage") == SUPPLEMENTARY:
+            data["stage"] = Stage.SIGNED.value
+            data["is_supplementary"] = True
+        return data
 
 
-class FollowUpForm(StyledFormMixin, forms.ModelForm):
+class FollowUpForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["date", "kind", "participants", "content", "investor_requests", "next_step", "next_contact_on"]

@@ -301,6 +301,17 @@ class StageEvent(AuditedModel):
         "导入时审核", default=False, help_text="历史台账迁移时由招商局确认为已审核。"
     )
     return_reason = models.CharField("退回原因", max_length=300, blank=True)
+    # A returned claim stays as it was (history); its correction is a new event pointing
+    # back at it, so the return, its reason and the first evidence remain readable.
+    resubmission_of = models.ForeignKey(
+        "self",
+        verbose_name="重新填报自",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resubmissions",
+        help_text="被退回后重新填报时，指向被退回的那次填报。",
+    )
 
     access = UnitScoped(*(f"project__{field}" for field in PROJECT_SCOPE))
 

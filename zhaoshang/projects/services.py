@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
 from zhaoshang.core.limits import instance_limit_problems
-from zhaoshang.core.models import AuditLog
+from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.models import FollowUp, Project, ProjectCredit, StageEvent
@@ -149,6 +149,11 @@ def create_project(user, project: Project, *, year: int | None = None) -> Projec
 def update_project(user, project: Project, expected_version: int) -> Project:
     """Save edits with optimistic locking (StaleEditError if someone saved in between)."""
     _require(user, Action.CHANGE, project)
+    # Stale first: a form opened before a stage claim lacks the claim's fields, and "须填写签约
+    # 日期" would hide that someone else changed the project meanwhile.
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
     validate_project(project)
     project.save_versioned(expected_version)
     _sync_stage_events(project, user)
@@ -187,26 +192,52 @@ class StageClaim:
     is_supplementary: bool = False
 
 
+def returned_claims(project: Project) -> dict[str, StageEvent]:
+    """The stages whose latest claim (not a supplementary agreement) was returned, each with
+    that returned event: the unit may claim them again, whatever stage the project shows."""
+    latest: dict[str, StageEvent] = {}
+    for event in project.events.filter(is_supplementary=False).order_by("id"):
+        latest[event.stage] = event
+    return {stage: event for stage, event in latest.items() if event.status == Verification.RETURNED}
+
+
 @transaction.atomic
 def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
     """A unit reports that the project reached a stage. The event waits for the bureau.
 
     Dropped and on-hold need a reason (in ``note``). Moving backwards in the lifecycle is
-    refused: a correction is made by returning the wrong event.
+    refused: a correction is made by returning the wrong event. A stage whose claim was
+    returned may be claimed again (a resubmission): the returned event stays as history
+    and the new one points back at it, so only the new one can be verified and counted.
     """
     _require(user, Action.CHANGE, project)
     project = Project.objects.select_for_update().get(pk=project.pk)
+    resubmitting = None if claim.is_supplementary else returned_claims(project).get(claim.stage)
     if claim.stage in (Stage.DROPPED, Stage.ON_HOLD):
         if not claim.note.strip():
             raise ValidationError({"note": "退库或暂缓须说明原因。"})
         project.drop_reason = claim.note.strip()
-    elif claim.stage in LIFECYCLE and project.stage in LIFECYCLE:
+    elif claim.stage in LIFECYCLE and project.stage in LIFECYCLE and resubmitting is None:
         if STAGE_ORDER[claim.stage] < STAGE_ORDER[project.stage] and not claim.is_supplementary:
             raise ValidationError(
                 {
                     "stage": f"项目已处于「{project.get_stage_display()}」阶段，不能退回到「{Stage(claim.stage).label}」。"
                 }
             )
+    if (
+        resubmitting is None
+        and not claim.is_supplementary
+        and claim.stage in STAGE_DATE_FIELDS
+        and project.events.filter(stage=claim.stage, is_supplementary=False).exists()
+    ):
+        # A second claim of a stage already waiting or verified would be a silent duplicate.
+        label = Stage(claim.stage).label
+        hint = (
+            "补充协议请选择「签约（补充协议）」。"
+            if claim.stage == Stage.SIGNED
+            else "如需更正，请联系招商局退回原填报。"
+        )
+        raise ValidationError({"stage": f"项目已填报过「{label}」，不能重复填报；{hint}"})
     if claim.date > timezone.localdate():
         raise ValidationError({"date": "日期不能晚于今天。"})
     field = STAGE_DATE_FIELDS.get(claim.stage)
@@ -214,7 +245,13 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
         if claim.stage != Stage.SIGNED:
             raise ValidationError({"is_supplementary": "只有签约事件可以是补充协议。"})
     else:
-        if claim.stage in LIFECYCLE:
+        # A resubmitted earlier stage (a returned signing of a project already claimed as
+        # started) corrects that stage's date and amount without moving the project back.
+        if claim.stage in LIFECYCLE and (
+            resubmitting is None
+            or project.stage not in LIFECYCLE
+            or STAGE_ORDER[claim.stage] >= STAGE_ORDER[project.stage]
+        ):
             project.stage = claim.stage
         elif claim.stage in (Stage.DROPPED, Stage.ON_HOLD):
             project.stage = claim.stage
@@ -237,7 +274,9 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
         note=claim.note,
         is_supplementary=claim.is_supplementary,
         submitted_by=user,
+        resubmission_of=resubmitting,
     )
+    project.version += 1  # an edit form opened before the claim is now stale
     project.save()
     return event
 
@@ -250,6 +289,9 @@ def verify_event(user, event: StageEvent, *, by_import: bool = False) -> StageEv
     event = StageEvent.objects.select_for_update().get(pk=event.pk)
     if event.status == Verification.VERIFIED:
         return event
+    if event.status == Verification.RETURNED and event.resubmissions.exists():
+        # The corrected claim replaces it; verifying both would count the stage twice.
+        raise ValidationError("该填报已退回并重新填报，请审核重新填报的记录。")
     event.status = Verification.VERIFIED
     event.verified_by = user
     event.verified_at = timezone.now()
@@ -307,8 +349,9 @@ def _recompute_verified_stage(project: Project) -> None:
         ):
             stage = event.stage
     if project.verified_stage != stage:
-        project = Project.objects.get(pk=project.pk)
+        project = Project.objects.select_for_update().get(pk=project.pk)
         project.verified_stage = stage
+        project.version += 1  # an edit form opened before the verification is now stale
         project.save()
 
 
@@ -355,10 +398,61 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
     leaders = sorted((unit for unit, percent, _ in shares if Decimal(percent) == largest), key=lambda unit: unit.code)
     count_unit = next((unit for unit in leaders if unit.pk == project.responsible_unit_id), leaders[0])
     if project.count_unit_id != count_unit.pk:
-        project = Project.objects.get(pk=project.pk)
+        project = Project.objects.select_for_update().get(pk=project.pk)
         project.count_unit = count_unit
+        project.version += 1  # an edit form opened before the change is now stale
         project.save()
     return result
+
+
+# --- Withdrawing a project created in error -----------------------------------------------------
+
+
+def withdrawal_refusal(user, project: Project) -> str:
+    """Why ``user`` may not withdraw ``project`` (empty when they may).
+
+    Only an unverified lead can go: nothing of it has been confirmed by the bureau or
+    counted, and nothing else (money, problems, instructions, scheduling, assessment,
+    a merge) refers to it. Anything further is ended by 退库, which keeps the history.
+    """
+    if user.role != "bureau" and project.created_by_id != getattr(user, "pk", None):
+        return "只有创建该项目的人员（或招商局）可以撤回项目。"
+    if project.merged_into_id or project.merged_from.exists():
+        return "该项目参与过重复项目合并，不能撤回。"
+    if project.verified_stage or project.events.filter(status=Verification.VERIFIED).exists():
+        return "该项目已有经招商局审核通过的阶段，不能撤回；如项目终止，请填报「退库」。"
+    if project.tranches.exists():
+        return "该项目已登记到位资金，不能撤回；如项目终止，请填报「退库」。"
+    if project.problems.exists() or project.instructions.exists():
+        return "该项目已有问题清单或领导批示，不能撤回。"
+    if project.scheduling_items.exists():
+        return "该项目已列入调度，不能撤回。"
+    from zhaoshang.assessment.models import ManualEntry
+
+    if ManualEntry.objects.filter(project=project).exists():
+        return "该项目已用于考核加减分，不能撤回。"
+    return ""
+
+
+@transaction.atomic
+def withdraw_project(user, project: Project, reason: str) -> None:
+    """Delete a project entered in error, with its unverified claims, follow-ups, files
+    and credit shares: each row deleted on its own, so the audit log keeps all of it."""
+    _require(user, Action.CHANGE, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    refusal = withdrawal_refusal(user, project)
+    if refusal:
+        raise ValidationError(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请说明撤回原因，例如：重复录入、录入错误。"})
+    detail = f"撤回项目：{reason}"
+    for attachment in project.attachments.all():
+        attachment.delete(audit_detail=detail)
+    for rows in (project.events.all(), project.follow_ups.all(), project.credits.all()):
+        for row in rows:
+            row.delete(audit_detail=detail)
+    project.delete(audit_detail=detail)
 
 
 # --- Follow-ups --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("<int:pk>/merge/", views.project_merge, name="merge"),
     path("<int:pk>/credits/", views.project_credits, name="credits"),
+    path("<int:pk>/withdraw/", views.project_withdraw, name="withdraw"),
     path("events/<int:pk>/verify/", views.event_verify, name="event_verify"),
     path("events/<int:pk>/return/", views.event_return, name="event_return"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),

@@ -1,7 +1,5 @@
 """Project pages. Thin: reads through restrict(), writes through services."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
+from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.services import project_funds
 from zhaoshang.projects.attachments import download_name, save_attachment
@@ -43,6 +42,8 @@ from zhaoshang.projects.services import (
     submit_stage,
     update_project,
     verify_event,
+    withdraw_project,
+    withdrawal_refusal,
 )
 
 SORTS = {
@@ -177,7 +178,11 @@ def project_kanban(request):
 def _timeline(project: Project) -> list[dict]:
     """Stage events, verifications, follow-ups and changes, newest first."""
     items = []
-    events = list(project.events.select_related("submitted_by", "verified_by").prefetch_related("attachments"))
+    events = list(
+        project.events.select_related("submitted_by", "verified_by", "resubmission_of").prefetch_related(
+            "attachments", "resubmissions"
+        )
+    )
     for event in events:
         items.append({"when": event.submitted_at, "kind": "event", "event": event})
     for follow_up in project.follow_ups.select_related("created_by"):
@@ -198,7 +203,12 @@ def _timeline(project: Project) -> list[dict]:
 
 @login_required
 def project_detail(request, pk):
-    project = _project_or_404(request.user, pk)
+    return _detail_page(request, _project_or_404(request.user, pk))
+
+
+def _detail_page(request, project: Project, *, claim_form=None, follow_up_form=None):
+    """The project page; a refused stage claim or follow-up comes back in its own form,
+    with everything typed kept and each error beside its field."""
     user = request.user
     hints = []
     if project.investor_id:
@@ -227,8 +237,9 @@ def project_detail(request, pk):
             "hints": hints,
             "can_change": _can(user, Action.CHANGE, project),
             "can_verify": _can(user, Action.VERIFY, project),
-            "claim_form": StageClaimForm(project=project),
-            "follow_up_form": FollowUpForm(),
+            "can_withdraw": _can(user, Action.CHANGE, project) and not withdrawal_refusal(user, project),
+            "claim_form": claim_form or StageClaimForm(project=project),
+            "follow_up_form": follow_up_form or FollowUpForm(),
             "return_form": ReturnForm(),
             "total_yi": wan_to_yi(project.total_investment),
         },
@@ -247,7 +258,8 @@ def _save_investor(request, form, unit):
 def _apply_service_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
-            target = field if field in form.fields else ("investor_name" if field == "investor" else None)
+            target = {"investor": "investor_name", "is_supplementary": "stage"}.get(field, field)
+            target = target if target in form.fields else None
             for message in messages_:
                 form.add_error(target, message)
     else:
@@ -259,35 +271,41 @@ def _apply_service_errors(form, error: ValidationError) -> None:
 def project_create(request):
     if not Project.access.allows(request.user, Action.ADD):
         raise Http404
-    used = request.session.setdefault("used_create_tokens", {})
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        if token and token in used:
-            # A double-clicked save: the first click created it; show that one.
-            return redirect("projects:detail", pk=used[token])
+        token = posted_token(request)
+        if url := saved_url(request.user, token):
+            messages.info(request, ALREADY_SAVED)
+            return redirect(url)
         form = ProjectForm(request.POST, user=request.user)
         if form.is_valid():
+
+            def create():
+                project = form.save(commit=False)
+                project.investor = _save_investor(request, form, project.responsible_unit)
+                return create_project(request.user, project)
+
             try:
-                with transaction.atomic():
-                    project = form.save(commit=False)
-                    project.investor = _save_investor(request, form, project.responsible_unit)
-                    project = create_project(request.user, project)
+                once = create_once(request.user, token, create, _detail_url)
             except ValidationError as error:
                 _apply_service_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                if token:
-                    used[token] = project.pk
-                    request.session.modified = True
-                messages.success(request, f"已创建项目「{project.name}」（{project.code}）。")
-                return redirect("projects:detail", pk=project.pk)
+                if once.created is None:
+                    messages.info(request, ALREADY_SAVED)
+                else:
+                    messages.success(request, f"已创建项目「{once.created.name}」（{once.created.code}）。")
+                return redirect(once.url)
     else:
         form = ProjectForm(
-            user=request.user,
-            initial={"responsible_unit": request.user.unit_id, "stage": Stage.NEGOTIATING, "token": uuid.uuid4().hex},
+            user=request.user, initial={"responsible_unit": request.user.unit_id, "stage": Stage.NEGOTIATING}
         )
     return render(request, "projects/project_form.html", {"form": form, "creating": True})
+
+
+def _detail_url(record) -> str:
+    """The project page, where a project, its stage claims and follow-ups are shown."""
+    return reverse("projects:detail", args=[getattr(record, "project_id", None) or record.pk])
 
 
 @login_required
@@ -333,42 +351,56 @@ def project_edit(request, pk):
 @require_POST
 def project_advance(request, pk):
     project = _project_or_404(request.user, pk, Action.CHANGE)
+    token = posted_token(request)
+    if url := saved_url(request.user, token):
+        messages.info(request, ALREADY_SAVED)
+        return redirect(url)
     form = StageClaimForm(request.POST, request.FILES, project=project)
-    if not form.is_valid():
-        messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
-        return redirect("projects:detail", pk=pk)
-    data = form.cleaned_data
-    supplementary = data["is_supplementary"] or (
-        data["stage"] == Stage.SIGNED
-        and project.stage in LIFECYCLE
-        and LIFECYCLE.index(project.stage) >= LIFECYCLE.index(Stage.SIGNED)
-    )
     evidence = request.FILES.get("evidence")
-    if data["stage"] in (Stage.STARTED, Stage.PRODUCTION) and evidence is None:
-        messages.error(request, "开工、投产须上传证明材料（如施工许可证、开工或投产现场照片）。")
-        return redirect("projects:detail", pk=pk)
-    try:
-        with transaction.atomic():
-            event = submit_stage(
-                request.user,
-                project,
-                StageClaim(
-                    stage=data["stage"],
-                    date=data["date"],
-                    amount=data["amount"],
-                    note=data["note"],
-                    is_supplementary=supplementary,
-                ),
-            )
-            if evidence is not None:
-                save_attachment(
-                    request.user, project, evidence, event=event, description=f"{event.get_stage_display()}证明材料"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["stage"] in (Stage.STARTED, Stage.PRODUCTION) and evidence is None:
+            form.add_error("evidence", "开工、投产须上传证明材料（如施工许可证、开工或投产现场照片）。")
+        else:
+
+            def create():
+                event = submit_stage(
+                    request.user,
+                    project,
+                    StageClaim(
+                        stage=data["stage"],
+                        date=data["date"],
+                        amount=data["amount"],
+                        note=data["note"],
+                        is_supplementary=data["is_supplementary"],
+                    ),
                 )
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已填报「{event.get_stage_display()}」，等待招商局审核。")
-    return redirect("projects:detail", pk=pk)
+                if evidence is not None:
+                    try:
+                        save_attachment(
+                            request.user,
+                            project,
+                            evidence,
+                            event=event,
+                            description=f"{event.get_stage_display()}证明材料",
+                        )
+                    except ValidationError as error:
+                        raise ValidationError({"evidence": error.messages}) from None
+                return event
+
+            try:
+                once = create_once(request.user, token, create, _detail_url)
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            else:
+                if once.created is None:
+                    messages.info(request, ALREADY_SAVED)
+                else:
+                    messages.success(request, f"已填报「{once.created.get_stage_display()}」，等待招商局审核。")
+                return redirect(once.url)
+    # A browser never keeps a chosen file: say which one to choose again.
+    form.lost_file = evidence.name if evidence is not None else ""
+    return _detail_page(request, project, claim_form=form)
 
 
 def _event_for_bureau(user, pk) -> StageEvent:
@@ -381,8 +413,12 @@ def _event_for_bureau(user, pk) -> StageEvent:
 @require_POST
 def event_verify(request, pk):
     event = _event_for_bureau(request.user, pk)
-    verify_event(request.user, event)
-    messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")
+    try:
+        verify_event(request.user, event)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")
     return redirect("projects:detail", pk=event.project_id)
 
 
@@ -407,24 +443,48 @@ def event_return(request, pk):
 @require_POST
 def follow_up_add(request, pk):
     project = _project_or_404(request.user, pk, Action.CHANGE)
+    token = posted_token(request)
+    if url := saved_url(request.user, token):
+        messages.info(request, ALREADY_SAVED)
+        return redirect(url)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            add_follow_up(request.user, project, form.save(commit=False))
+            once = create_once(
+                request.user, token, lambda: add_follow_up(request.user, project, form.save(commit=False)), _detail_url
+            )
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            _apply_service_errors(form, error)
         else:
-            messages.success(request, "已添加跟踪洽谈记录。")
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[f].label}：{m}" if f in form.fields else m
-                for f, errors in form.errors.items()
-                for m in errors
-            ),
-        )
-    return redirect("projects:detail", pk=pk)
+            if once.created is None:
+                messages.info(request, ALREADY_SAVED)
+            else:
+                messages.success(request, "已添加跟踪洽谈记录。")
+            return redirect(once.url)
+    return _detail_page(request, project, follow_up_form=form)
+
+
+@login_required
+def project_withdraw(request, pk):
+    """撤回: a project entered in error goes, after a confirmation page; otherwise the page
+    says why it cannot (and that 退库 ends a real project)."""
+    project = _project_or_404(request.user, pk, Action.CHANGE)
+    refusal = withdrawal_refusal(request.user, project)
+    error = ""
+    if request.method == "POST" and not refusal:
+        try:
+            withdraw_project(request.user, project, request.POST.get("reason", ""))
+        except ValidationError as problem:
+            error = "；".join(problem.messages)
+        else:
+            messages.success(request, f"已撤回项目「{project.name}」（{project.code}）。")
+            return redirect("projects:list")
+    return render(
+        request,
+        "projects/project_withdraw.html",
+        {"project": project, "refusal": refusal, "error": error, "reason": request.POST.get("reason", "")},
+        status=409 if refusal and request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@ from django import forms
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.supervision.choices import ProblemStatus, Satisfaction
 from zhaoshang.supervision.models import Instruction, Problem
 
@@ -20,11 +21,10 @@ class LeaderChoiceField(forms.ModelChoiceField):
         return obj.name or obj.username
 
 
-class ProblemForm(StyledFormMixin, forms.ModelForm):
+class ProblemForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
     """A problem as the unit writes it on the 问题清单."""
 
     time_limit = forms.CharField(label="办理时限", max_length=40, help_text=TIME_LIMIT_HELP)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -87,7 +87,7 @@ class ReopenForm(StyledFormMixin, forms.Form):
     )
 
 
-class InstructionForm(StyledFormMixin, forms.ModelForm):
+class InstructionForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
     """A leader's instruction; the bureau records it naming the leader."""
 
     class Meta:

@@ -308,7 +308,13 @@ def escalate_overdue(today: datetime.date | None = None) -> list[Problem]:
         .filter(escalated_on__isnull=True)
         .select_related("responsible_leader", "responsible_unit")
     ):
+        problem = (
+            Problem.objects.select_for_update()
+            .select_related("responsible_leader", "responsible_unit")
+            .get(pk=problem.pk)
+        )
         problem.escalated_on = today
+        problem.version += 1  # an edit form opened before the escalation is now stale
         problem.save()
         try:
             late = f"已逾期 {calendar.working_days_between(problem.deadline, today)} 个工作日"

@@ -4,13 +4,13 @@ replies; 问题办结率 by unit; "my problems". Thin: reads through restrict(),
 services."""
 
 import datetime
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import StaleEditError
+from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
 from zhaoshang.core.parsing import ParseError, parse_date
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.projects.models import Project
@@ -144,30 +145,35 @@ def problem_create(request, pk):
         .select_related("responsible_unit"),
         pk=pk,
     )
-    used = request.session.setdefault("used_problem_tokens", {})
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        if token and token in used:  # a double-clicked save: show the one it made
-            return redirect("supervision:detail", pk=used[token])
+        token = posted_token(request)
+        if url := saved_url(request.user, token):  # Back → 保存, a double click: show the one it made
+            messages.info(request, ALREADY_SAVED)
+            return redirect(url)
         form = ProblemForm(request.POST, user=request.user, project=project)
         if form.is_valid():
             problem = form.save(commit=False)
             problem.project = project
             try:
-                raise_problem(request.user, problem, time_limit=form.cleaned_data["time_limit"])
+                once = create_once(
+                    request.user,
+                    token,
+                    lambda: raise_problem(request.user, problem, time_limit=form.cleaned_data["time_limit"]),
+                    lambda made: reverse("supervision:detail", args=[made.pk]),
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                if token:
-                    used[token] = problem.pk
-                    request.session.modified = True
-                messages.success(
-                    request,
-                    f"已列入问题清单，{problem.deadline.year}年{problem.deadline.month}月{problem.deadline.day}日前办结。",
-                )
-                return redirect("supervision:detail", pk=problem.pk)
+                if once.created is None:
+                    messages.info(request, ALREADY_SAVED)
+                else:
+                    deadline = once.created.deadline
+                    messages.success(
+                        request, f"已列入问题清单，{deadline.year}年{deadline.month}月{deadline.day}日前办结。"
+                    )
+                return redirect(once.url)
     else:
         form = ProblemForm(
             user=request.user,
@@ -177,7 +183,6 @@ def problem_create(request, pk):
                 "responsible_unit": project.responsible_unit_id,
                 "responsible_leader_name": project.responsible_leader,
                 "time_limit": "10 个工作日",
-                "token": uuid.uuid4().hex,
             },
         )
     return render(request, "supervision/problem_form.html", {"form": form, "project": project})
@@ -314,6 +319,12 @@ def instruction_list(request):
     return render(request, template, context)
 
 
+def _instruction_shown_at(instruction) -> str:
+    if instruction.problem_id:
+        return reverse("supervision:detail", args=[instruction.problem_id])
+    return reverse("projects:detail", args=[instruction.project_id])
+
+
 @login_required
 def instruction_create(request, pk):
     """批示 on a project (and optionally one of its problems): a leader, or the bureau for one."""
@@ -323,21 +334,28 @@ def instruction_create(request, pk):
     initial = {"written_on": timezone.localdate()}
     if request.GET.get("problem", "").isdigit():
         initial["problem"] = int(request.GET["problem"])
+    token = posted_token(request) if request.method == "POST" else ""
+    if url := saved_url(request.user, token):
+        messages.info(request, ALREADY_SAVED)
+        return redirect(url)
     form = InstructionForm(request.POST or None, user=request.user, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         instruction = form.save(commit=False)
         instruction.project = project
         try:
-            write_instruction(request.user, instruction)
+            once = create_once(
+                request.user, token, lambda: write_instruction(request.user, instruction), _instruction_shown_at
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "批示已录入，责任单位将看到并回复落实情况。")
-            if instruction.problem_id:
-                return redirect("supervision:detail", pk=instruction.problem_id)
-            return redirect("projects:detail", pk=project.pk)
+            if once.created is None:
+                messages.info(request, ALREADY_SAVED)
+            else:
+                messages.success(request, "批示已录入，责任单位将看到并回复落实情况。")
+            return redirect(once.url)
     return render(request, "supervision/instruction_form.html", {"form": form, "project": project})
 
 

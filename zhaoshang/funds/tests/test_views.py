@@ -285,3 +285,28 @@ def test_filtering_with_htmx_returns_only_the_table(towns, client):
     page = response.content.decode()
     assert page.lstrip().startswith('<div class="card" id="tranche-table">')
     assert 'data-testid="total-amount">1000.5<' in page and "<html" not in page
+
+
+def test_a_correction_form_opened_before_the_bureau_returned_the_tranche_is_stale(towns, client):
+    ta = towns.extra["ta"]
+    client.force_login(towns.officer_a)
+    version = client.get(reverse("funds:edit", args=[ta.pk])).context["form"]["version"].value()
+    return_tranche(towns.bureau, ta, "凭证金额不符")
+    response = client.post(reverse("funds:edit", args=[ta.pk]), form_data(amount="800", version=version))
+    assert "已被他人修改或审核" in response.content.decode()
+    ta.refresh_from_db()
+    assert (ta.status, ta.amount) == ("returned", Decimal("1000.5"))
+
+
+def test_the_same_tranche_form_saved_from_two_windows_records_one_tranche(towns):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(towns.officer_a)
+    second.force_login(towns.officer_a)
+    url = reverse("funds:create", args=[towns.extra["a"].pk])
+    data = form_data(token=first.get(url).context["form"]["token"].value(), amount="1,200")
+    first.post(url, data)
+    response = second.post(url, data)
+    tranche = FundsTranche.objects.get(amount=Decimal(1200))
+    assert response["Location"] == reverse("funds:detail", args=[tranche.pk])

@@ -23,6 +23,7 @@ SCOPE_CHECKS = [
     ScopeCheck("projects:detail", lambda p: {"pk": town_b_project(p).pk}),
     ScopeCheck("projects:edit", lambda p: {"pk": town_b_project(p).pk}),
     ScopeCheck("projects:credits", lambda p: {"pk": town_b_project(p).pk}),
+    ScopeCheck("projects:withdraw", lambda p: {"pk": town_b_project(p).pk}),
     ScopeCheck("projects:attachment_download", town_b_attachment),
 ]
 

@@ -320,3 +320,15 @@ def test_officers_do_not_write_instructions_and_the_bureau_names_the_leader(pers
     made = write_instruction(personas.bureau, Instruction(project=p, text="代录", leader_name=" 王市长 "))
     assert made.leader_display == "王市长" and made.written_by == personas.bureau
     assert Instruction.objects.count() == 1 and ProblemNote.objects.count() == 0
+
+
+def test_an_escalation_makes_an_edit_form_opened_before_it_stale(personas, calendar):
+    from zhaoshang.core.models import StaleEditError
+
+    late = problem_of(personas.officer_a, project(personas.officer_a, personas.town_a))  # due 2025-10-11
+    opened = Problem.objects.get(pk=late.pk)
+    escalate_overdue(D(2025, 10, 13))
+    opened.description = "打开得早的表单"
+    with pytest.raises(StaleEditError):
+        update_problem(personas.officer_a, opened, time_limit="5", expected_version=opened.version)
+    assert Problem.objects.get(pk=late.pk).escalated_on == D(2025, 10, 13)

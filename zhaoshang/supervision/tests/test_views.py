@@ -251,3 +251,26 @@ def test_an_escalated_problem_shows_red_with_the_systems_note(towns, client):
     page = client.get(reverse("supervision:detail", args=[towns.extra["a"].pk])).content.decode()
     assert 'data-testid="escalated"' in page and "alert-danger" in page
     assert "系统" in page and "逾期升级" in page and "已逾期 6 个工作日" in page  # 13–17 and 20 October
+
+
+def test_the_same_problem_and_instruction_forms_saved_from_two_windows_create_one_each(towns):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(towns.officer_a)
+    second.force_login(towns.officer_a)
+    url = reverse("supervision:create", args=[towns.extra["pa"].pk])
+    data = form_data(token=first.get(url).context["form"]["token"].value())
+    first.post(url, data)
+    response = second.post(url, data)
+    problem = Problem.objects.get(description__startswith="环评批复")
+    assert response["Location"] == reverse("supervision:detail", args=[problem.pk])
+
+    first.force_login(towns.leader)
+    second.force_login(towns.leader)
+    url = reverse("supervision:instruct", args=[towns.extra["pa"].pk])
+    token = first.get(url).context["form"]["token"].value()
+    data = {"problem": problem.pk, "text": "请一周内解决。", "written_on": "2025-10-09", "token": token}
+    first.post(url, data)
+    second.post(url, data)
+    assert Instruction.objects.count() == 1
