@@ -107,7 +107,9 @@ def investor_for(user, name: str, uscc: str = "", unit=None) -> InvestorLink:
             notes.append(f"统一社会信用代码 {uscc} 已登记为企业「{company.name}」，项目已关联该企业，企业名称未改动。")
     elif uscc and not company.uscc:
         if may_maintain(user, company):
+            company = Company.objects.select_for_update().get(pk=company.pk)
             company.uscc = uscc
+            company.version += 1  # the company's edit form opened before this is now stale
             company.save()
         else:
             propose_changes(user, company, uscc=uscc)

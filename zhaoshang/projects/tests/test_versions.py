@@ -78,6 +78,6 @@ def test_merging_raises_the_version_of_the_merged_project(personas):
 
 def test_a_credit_code_filled_in_by_a_project_raises_the_companys_version(personas):
     firm = company("宁波港湾物流有限公司")
-    find_or_create_investor("宁波港湾物流有限公司", "91330200MA2AAAAA1X")
+    find_or_create_investor(personas.bureau, "宁波港湾物流有限公司", "91330200MA2AAAAA1X")
     firm.refresh_from_db()
     assert (firm.uscc, firm.version) == ("91330200MA2AAAAA1X", 2)
