@@ -376,8 +376,12 @@ def _event_for_bureau(user, pk) -> StageEvent:
 @require_POST
 def event_verify(request, pk):
     event = _event_for_bureau(request.user, pk)
-    verify_event(request.user, event)
-    messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")
+    try:
+        verify_event(request.user, event)
+    except ValidationError as error:  # already decided, by a colleague in another tab
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")
     return redirect("projects:detail", pk=event.project_id)
 
 
