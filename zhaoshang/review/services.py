@@ -241,3 +241,52 @@ def decide(user, keys: list[str], decision: str, reason: str = "") -> list[Outco
         else:
             outcomes.append(Outcome(key, subject, True, "已审核通过" if decision == "verify" else "已退回"))
     return outcomes
+
+
+# --- The bureau's digest of new submissions ------------------------------------------------------
+
+
+@dataclass
+class DigestResult:
+    created: int = 0
+    updated: int = 0
+
+
+def send_review_digest(now=None) -> DigestResult:
+    """Tell each bureau member, in ONE unread notification, how many claims were
+    submitted since their last digest and are still waiting: not one message per claim.
+
+    A member with an unread digest has it brought up to date (count, time), so the bell
+    keeps one line however often this runs; once they have read it, the next new
+    submission starts a new one. Nothing is sent while nothing new waits. Idempotent: run
+    it from a timer (docs/deploy.md)."""
+    from zhaoshang.accounts.models import User
+    from zhaoshang.notifications.choices import NotificationKind
+    from zhaoshang.notifications.models import Notification
+    from zhaoshang.notifications.services import notify
+
+    now = now or timezone.now()
+    result = DigestResult()
+    for member in User.objects.filter(role=Role.BUREAU, is_active=True).order_by("pk"):
+        if queue_action(member) != Action.VERIFY:
+            continue
+        digests = Notification.objects.filter(recipient=member, kind=NotificationKind.REVIEW_WAITING)
+        unread = digests.filter(read_at__isnull=True).order_by("-created_at").first()
+        last_read = digests.filter(read_at__isnull=False).order_by("-created_at").first()
+        # Claims counted by a digest already read are not news; everything after it is.
+        since = last_read.created_at if last_read else None
+        querysets = waiting_querysets(member, Action.VERIFY, now=now)
+        new = sum(rows.filter(submitted_at__gt=since).count() if since else rows.count() for rows in querysets)
+        if not new:
+            continue
+        total = sum(rows.count() for rows in querysets)
+        title = f"{new} 条新的填报待审核"
+        body = f"待审核共 {total} 条，请在「待审核」中处理。"
+        if unread is not None:
+            if (unread.title, unread.body) != (title, body):
+                # Not audited (see notifications.models): an inbox line brought up to date.
+                digests.filter(pk=unread.pk).update(title=title, body=body, created_at=now)
+                result.updated += 1
+        elif notify([member], NotificationKind.REVIEW_WAITING, title, url=reverse("review:queue"), body=body):
+            result.created += 1
+    return result
