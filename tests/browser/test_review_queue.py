@@ -1,5 +1,5 @@
 """The bureau's review queue in a browser: filter it, open a claim's evidence in place,
-verify one claim and return another with a reason."""
+verify one claim, return another with a reason, verify the rest as a batch."""
 
 import datetime
 import struct
@@ -71,7 +71,16 @@ def test_the_bureau_filters_previews_verifies_and_returns(page, personas):
     assert "河口镇物流园项目「签约」（2024-04-12）：已退回" in page.inner_text(".page-body")
     assert page.locator("tr[data-testid^=item-]").count() == 1
 
+    # The last one through the batch: 全选, then 审核通过所选.
+    page.check("[data-select-all]")
+    assert page.is_checked("input[name=items][form=batch]")
+    page.click("button:has-text('审核通过所选')")
+    page.wait_for_load_state("networkidle")
+    assert "审核通过 1 条。" in page.inner_text(".page-body")
+    assert "没有待审核的填报" in page.inner_text("[data-testid=queue]")
+
     assert StageEvent.objects.get(pk=signing.pk).status == "verified"
+    assert FundsTranche.objects.get().status == "verified"
     returned = StageEvent.objects.get(pk=other.pk)
     assert (returned.status, returned.return_reason) == ("returned", "缺少协议盖章页")
     assert page.problems.errors == []

@@ -35,9 +35,22 @@ def amount_field(label: str) -> forms.DecimalField:
 
 
 class ReviewFilterForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位")
-    kind = forms.ChoiceField(label="类型", choices=(), required=False)
-    stage = forms.ChoiceField(label="阶段", choices=[("", "全部阶段"), *Stage.choices], required=False)
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="全部单位",
+        error_messages={"invalid_choice": "所选单位不存在或不在您的管理范围内。"},
+    )
+    kind = forms.ChoiceField(
+        label="类型", choices=(), required=False, error_messages={"invalid_choice": "没有这种填报类型。"}
+    )
+    stage = forms.ChoiceField(
+        label="阶段",
+        choices=[("", "全部阶段"), *Stage.choices],
+        required=False,
+        error_messages={"invalid_choice": "没有这个阶段。"},
+    )
     min_days = forms.IntegerField(
         label="已等待（天）不少于",
         required=False,

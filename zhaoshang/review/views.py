@@ -20,6 +20,7 @@ from zhaoshang.review import services
 from zhaoshang.review.forms import ReviewFilterForm
 
 PAGE = 50
+BATCH_MAX = 200  # a few pages of the queue; each claim is its own transaction
 # Shown in the page itself; anything else is offered as a download through the projects app.
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
@@ -48,7 +49,7 @@ def queue(request):
         "by_unit": services.waiting_by_unit(querysets, now),
         "qs": querystring_without_page(request),
         "can_decide": action == Action.VERIFY,
-        "filtered": bool(filters),
+        "filtered": filters is None or any(value not in (None, "") for value in filters.values()),
     }
     template = "review/queue.html#queue-table" if request.htmx else "review/queue.html"
     return render(request, template, context)
@@ -89,17 +90,18 @@ def decide(request):
     """审核通过 / 退回 one claim or the ticked ones; each reported on its own."""
     if services.queue_action(request.user) != Action.VERIFY:
         raise Http404
-    keys = [key for key in request.POST.getlist("items") if key][:500]
+    keys = [key for key in request.POST.getlist("items") if key]
     decision = request.POST.get("decision", "")
     if not keys:
         messages.error(request, "请先勾选要审核的填报。")
+    elif len(keys) > BATCH_MAX:
+        messages.error(request, f"一次最多审核 {BATCH_MAX} 条（本次勾选了 {len(keys)} 条），未做任何处理。")
     else:
         try:
             outcomes = services.decide(request.user, keys, decision, request.POST.get("reason", ""))
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
-            request.session["review_outcomes"] = [outcome.__dict__ for outcome in outcomes]
             done = sum(outcome.done for outcome in outcomes)
             verb = "审核通过" if decision == "verify" else "退回"
             summary = (

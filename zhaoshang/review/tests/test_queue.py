@@ -95,6 +95,8 @@ def test_the_queue_filters_by_unit_kind_stage_age_and_amount(queue, client, para
         ({"amount_min": "-1"}, "金额不能为负"),
         ({"amount_min": "9" * 40}, "金额过大"),
         ({"amount_min": "50", "amount_max": "10"}, "金额上限不能小于下限"),
+        ({"unit": "9" * 30}, "所选单位不存在或不在您的管理范围内"),
+        ({"kind": "payout"}, "没有这种填报类型"),
     ],
 )
 def test_a_bad_filter_is_explained_in_chinese_and_lists_nothing(queue, client, params, message):
@@ -108,6 +110,15 @@ def test_a_bad_filter_is_explained_in_chinese_and_lists_nothing(queue, client, p
 def test_an_empty_queue_says_so(personas, client):
     client.force_login(personas.bureau)
     assert "没有待审核的填报" in client.get(reverse("review:queue")).content.decode()
+    # The form sent back with every filter left empty is still the whole queue.
+    blank = {"unit": "", "kind": "", "stage": "", "min_days": "", "amount_min": "", "amount_max": ""}
+    assert "没有待审核的填报" in client.get(reverse("review:queue"), blank).content.decode()
+
+
+def test_an_empty_filter_result_suggests_other_filters(queue, client):
+    client.force_login(queue.bureau)
+    page = client.get(reverse("review:queue"), {"min_days": "30"}).content.decode()
+    assert "没有符合条件的待审核填报" in page
 
 
 def test_no_officer_learns_the_queue_exists(queue, client):
@@ -217,3 +228,11 @@ def test_the_queue_page_reads_a_bounded_number_of_queries(queue, client, django_
     client.force_login(queue.bureau)
     with django_assert_max_num_queries(20):
         client.get(reverse("review:queue"))
+
+
+def test_a_batch_too_large_is_refused_whole(queue, client):
+    client.force_login(queue.bureau)
+    items = [f"event:{queue.extra['signing'].pk}"] + [f"tranche:{n}" for n in range(1, 201)]
+    page = client.post(reverse("review:decide"), {"items": items, "decision": "verify"}, follow=True).content.decode()
+    assert "一次最多审核 200 条（本次勾选了 201 条），未做任何处理。" in page
+    assert StageEvent.objects.get(pk=queue.extra["signing"].pk).status == "submitted"
