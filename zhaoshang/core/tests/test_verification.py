@@ -105,3 +105,15 @@ def test_a_claim_the_bureau_entered_itself_tells_nobody_when_verified(personas):
     claim = project(personas.bureau, personas.town_a, stage="signed").events.get()
     verify(personas.bureau, claim)
     assert not Notification.objects.filter(kind="verification_approved").exists()
+
+
+def test_the_old_verify_buttons_explain_a_claim_already_decided(personas, client):
+    from django.urls import reverse
+
+    claim, tranche = a_claim(personas), a_tranche(personas)
+    verify(personas.bureau, claim)
+    verify(personas.bureau, tranche)
+    client.force_login(personas.bureau)
+    for url in (reverse("projects:event_verify", args=[claim.pk]), reverse("funds:verify", args=[tranche.pk])):
+        page = client.post(url, follow=True).content.decode()
+        assert "已审核通过，无需重复审核" in page
