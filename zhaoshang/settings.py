@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhaoshang.scheduling",
     "zhaoshang.notifications",
     "zhaoshang.bulletins",
+    "zhaoshang.review",
 ]
 
 MIDDLEWARE = [

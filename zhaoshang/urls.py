@@ -17,4 +17,5 @@ urlpatterns = [
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("bulletins/", include("zhaoshang.bulletins.urls")),
+    path("review/", include("zhaoshang.review.urls")),
 ]

@@ -35,3 +35,14 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     REVEAL = "reveal", "查看个人信息"
     MERGE = "merge", "合并"
+
+
+class Verification(models.TextChoices):
+    """Where a unit's claim stands with the bureau (``core.verification.Verifiable``)."""
+
+    SUBMITTED = "submitted", "待审核"
+    VERIFIED = "verified", "审核通过"
+    RETURNED = "returned", "退回"
+
+
+VERIFICATION_BADGES = {Verification.SUBMITTED: "yellow", Verification.VERIFIED: "green", Verification.RETURNED: "red"}

@@ -26,13 +26,14 @@ BUSINESS = frozenset({Role.LEADER, Role.BUREAU, Role.OFFICER})
 NAV_ITEMS = [
     NavItem("首页", "core:home", "home", ALL),
     NavItem("领导驾驶舱", "dashboard:index", "dashboard", BUSINESS),
+    # Every claim waiting for the bureau (stage claims, tranches …); the leader reads it.
+    NavItem("待审核", "review:queue", "checks", frozenset({Role.BUREAU, Role.LEADER}), "项目"),
     NavItem("项目库", "projects:list", "briefcase", BUSINESS, "项目"),
     NavItem("项目看板", "projects:kanban", "layout-kanban", BUSINESS, "项目"),
     NavItem("投资方", "relations:company_list", "building-skyscraper", BUSINESS, "项目"),
     NavItem("新建项目", "projects:create", "plus", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("台账导入", "imports:ledger_upload", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("到位资金", "funds:list", "coin-yuan", BUSINESS, "资金与目标"),
-    NavItem("到位资金审核", "funds:pending", "checks", frozenset({Role.BUREAU}), "资金与目标"),
     NavItem("导入到位资金", "funds:import", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "资金与目标"),
     NavItem("目标任务", "targets:grid", "target-arrow", BUSINESS, "资金与目标"),
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计"),

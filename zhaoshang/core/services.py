@@ -73,10 +73,21 @@ def _business_home(user) -> dict:
         context["pending_tranches"] = FundsTranche.objects.restrict(user).filter(status=Verification.SUBMITTED).count()
     if user.role == Role.OFFICER:
         context["colleagues"] = User.objects.restrict(user).filter(unit=user.unit, is_active=True).exclude(pk=user.pk)
-        context["returned_events"] = (
-            StageEvent.objects.restrict(user)
+        context["returned_claims"] = _returned_claims(user)
+    return context
+
+
+def _returned_claims(user, limit: int = 5) -> list:
+    """The unit's latest returned claims of every kind the bureau verifies, newest first."""
+    from zhaoshang.core.verification import verifiable_models
+    from zhaoshang.projects.choices import Verification
+
+    found = []
+    for model in verifiable_models():
+        found += list(
+            model.objects.restrict(user)
             .filter(status=Verification.RETURNED)
             .select_related("project")
-            .order_by("-verified_at")[:5]
+            .order_by("-verified_at")[:limit]
         )
-    return context
+    return sorted(found, key=lambda record: record.verified_at, reverse=True)[:limit]

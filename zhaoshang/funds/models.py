@@ -6,17 +6,18 @@ after it was returned (optimistic locking, like projects); a verified tranche is
 Amounts in 万元, exact; foreign money also in 万美元 as the bank voucher states it.
 """
 
-from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from zhaoshang.core.access import UnitScoped
 from zhaoshang.core.models import AuditedModel, VersionedModel
+from zhaoshang.core.verification import Verifiable
 from zhaoshang.funds.choices import FundsKind, FundsSource
-from zhaoshang.projects.choices import VERIFICATION_BADGES, Verification
+from zhaoshang.projects.choices import Verification
 from zhaoshang.projects.models import PROJECT_SCOPE, money_field
 
 
-class FundsTranche(VersionedModel, AuditedModel):
+class FundsTranche(VersionedModel, Verifiable, AuditedModel):
     project = models.ForeignKey(
         "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="tranches"
     )
@@ -28,29 +29,10 @@ class FundsTranche(VersionedModel, AuditedModel):
     source_region = models.CharField("来源地", max_length=50, blank=True, help_text="例如：宁波、香港")
     voucher_no = models.CharField("凭证编号", max_length=50, blank=True, db_index=True)
     note = models.CharField("说明", max_length=300, blank=True)
-    status = models.CharField(
-        "审核状态", max_length=20, choices=Verification.choices, default=Verification.SUBMITTED, db_index=True
-    )
-    return_reason = models.CharField("退回原因", max_length=300, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField("填报时间", auto_now_add=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    verified_at = models.DateTimeField("审核时间", null=True, blank=True)
-    verified_by_import = models.BooleanField("导入时审核", default=False)
+    review_kind = "tranche"
+    review_label = "到位资金"
+    review_unit_field = "project__responsible_unit"
+    review_amount_field = "amount"
 
     access = UnitScoped(*(f"project__{field}" for field in PROJECT_SCOPE))
 
@@ -63,9 +45,17 @@ class FundsTranche(VersionedModel, AuditedModel):
     def __str__(self):
         return f"{self.project} {self.date:%Y-%m-%d} {self.amount}万元"
 
-    @property
-    def status_badge(self) -> str:
-        return VERIFICATION_BADGES.get(self.status, "secondary")
+    def get_absolute_url(self) -> str:
+        return reverse("funds:detail", args=[self.pk])
+
+    def verification_subject(self) -> str:
+        return f"{self.project.name} {self.date:%Y-%m-%d} 到位资金 {self.amount.normalize():f} 万元"
+
+    def submitting_unit(self):
+        return self.project.responsible_unit
+
+    def evidence_files(self) -> list:
+        return [link.attachment for link in self.evidence.select_related("attachment")]
 
     @property
     def editable(self) -> bool:

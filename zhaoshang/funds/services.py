@@ -7,14 +7,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BigIntegerField, Count, F, Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 
-from zhaoshang.core.choices import Action, AuditAction
-from zhaoshang.core.models import AuditLog
+from zhaoshang.core.choices import Action
+from zhaoshang.core.verification import return_for_correction, verify
 from zhaoshang.funds.choices import FundsKind
 from zhaoshang.funds.models import FundsTranche, TrancheEvidence
-from zhaoshang.notifications.services import notify_returned
 from zhaoshang.projects.choices import Verification
 from zhaoshang.projects.models import Project
 
@@ -77,53 +75,14 @@ def add_evidence(user, tranche: FundsTranche, uploaded) -> TrancheEvidence:
     return TrancheEvidence.objects.create(tranche=tranche, attachment=attachment)
 
 
-@transaction.atomic
 def verify_tranche(user, tranche: FundsTranche, *, by_import: bool = False) -> FundsTranche:
-    if not FundsTranche.access.allows(user, Action.VERIFY):
-        raise PermissionDenied("只有招商局可以审核。")
-    tranche = FundsTranche.objects.select_for_update().get(pk=tranche.pk)
-    if tranche.status == Verification.VERIFIED:
-        return tranche
-    previous = tranche.status
-    tranche.status = Verification.VERIFIED
-    tranche.verified_by = user
-    tranche.verified_at = timezone.now()
-    tranche.verified_by_import = by_import
-    tranche.return_reason = ""
-    tranche.version += 1  # a correction form opened before the verification is now stale
-    tranche.save()
-    AuditLog.record(
-        AuditAction.VERIFY,
-        tranche,
-        changes={"status": [previous, Verification.VERIFIED]},
-        detail="导入时确认审核通过" if by_import else "到位资金审核通过",
-    )
-    return tranche
+    """The bureau confirms a tranche (``core.verification.verify``); it then counts."""
+    return verify(user, tranche, by_import=by_import)
 
 
-@transaction.atomic
 def return_tranche(user, tranche: FundsTranche, reason: str) -> FundsTranche:
-    if not FundsTranche.access.allows(user, Action.VERIFY):
-        raise PermissionDenied("只有招商局可以审核。")
-    if not reason.strip():
-        raise ValidationError({"return_reason": "退回须说明原因。"})
-    tranche = FundsTranche.objects.select_for_update().get(pk=tranche.pk)
-    previous = tranche.status
-    tranche.status = Verification.RETURNED
-    tranche.return_reason = reason.strip()
-    tranche.verified_by = user
-    tranche.verified_at = timezone.now()
-    tranche.version += 1
-    tranche.save()
-    AuditLog.record(
-        AuditAction.VERIFY,
-        tranche,
-        changes={"status": [previous, Verification.RETURNED]},
-        detail=f"退回：{reason.strip()}",
-    )
-    what = f"{tranche.project.name} {tranche.date:%Y-%m-%d} 到位资金 {tranche.amount.normalize():f} 万元"
-    notify_returned(user, tranche, what=what, url=reverse("funds:detail", args=[tranche.pk]))
-    return tranche
+    """The bureau returns a tranche with a reason; its unit corrects it, which resubmits it."""
+    return return_for_correction(user, tranche, reason)
 
 
 @dataclass

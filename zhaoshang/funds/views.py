@@ -288,10 +288,14 @@ def _back(request, tranche):
 @require_POST
 def tranche_verify(request, pk):
     tranche = _tranche_for_bureau(request.user, pk)
-    verify_tranche(request.user, tranche)
-    messages.success(
-        request, f"已审核通过：{tranche.project.name} {tranche.date:%Y-%m-%d} {tranche.amount.normalize():f} 万元。"
-    )
+    try:
+        verify_tranche(request.user, tranche)
+    except ValidationError as error:  # already decided, by a colleague in another tab
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(
+            request, f"已审核通过：{tranche.project.name} {tranche.date:%Y-%m-%d} {tranche.amount.normalize():f} 万元。"
+        )
     return _back(request, tranche)
 
 

@@ -10,6 +10,8 @@ class NotificationKind(models.TextChoices):
     DEADLINE = "deadline", "临近办结期限"
     OVERDUE = "overdue", "逾期升级"
     VERIFICATION_RETURNED = "verification_returned", "审核退回"
+    VERIFICATION_APPROVED = "verification_approved", "审核通过"
+    REVIEW_WAITING = "review_waiting", "新的填报待审核"
     INSTRUCTION = "instruction", "领导批示"
     ROUND_OPENED = "round_opened", "调度开启"
     BULLETIN = "bulletin", "通报发布"
@@ -31,6 +33,8 @@ KIND_BADGES = {
     NotificationKind.DEADLINE: "yellow",
     NotificationKind.OVERDUE: "red",
     NotificationKind.VERIFICATION_RETURNED: "red",
+    NotificationKind.VERIFICATION_APPROVED: "green",
+    NotificationKind.REVIEW_WAITING: "yellow",
     NotificationKind.INSTRUCTION: "purple",
     NotificationKind.ROUND_OPENED: "cyan",
     NotificationKind.BULLETIN: "green",
@@ -43,6 +47,8 @@ KIND_ICONS = {
     NotificationKind.DEADLINE: "clock",
     NotificationKind.OVERDUE: "clock-exclamation",
     NotificationKind.VERIFICATION_RETURNED: "arrow-back-up",
+    NotificationKind.VERIFICATION_APPROVED: "circle-check",
+    NotificationKind.REVIEW_WAITING: "checks",
     NotificationKind.INSTRUCTION: "writing-sign",
     NotificationKind.ROUND_OPENED: "calendar-event",
     NotificationKind.BULLETIN: "file-text",

@@ -144,21 +144,42 @@ def notify_unit(unit, kind, title: str, *, url: str = "", body: str = "") -> lis
     return notify(unit_officers(unit), kind, title, url=url, body=body, unit=unit)
 
 
-def notify_returned(actor, record, *, what: str, url: str) -> list[Notification]:
-    """The bureau returned a claim (a stage event, a tranche: anything with ``submitted_by``,
-    ``return_reason`` and ``project``): tell whoever submitted it — or, when the bureau
-    entered it itself or nobody is recorded, the unit's officers — and the unit's robots."""
-    submitter, unit = record.submitted_by, record.project.responsible_unit
+def _decision_recipients(actor, record, unit) -> list:
+    """Whoever submitted the claim — or, when the bureau entered it itself or nobody is
+    recorded, the unit's officers."""
+    submitter = record.submitted_by
     if submitter is not None and submitter.is_active and submitter.pk != getattr(actor, "pk", None):
-        recipients = [submitter]
-    else:
-        recipients = unit_officers(unit)
+        return [submitter]
+    return list(unit_officers(unit))
+
+
+def notify_returned(actor, record, *, what: str, url: str, unit=None) -> list[Notification]:
+    """The bureau returned a claim (a ``core.verification.Verifiable``: a stage event, a
+    tranche): tell its submitter (or the unit's officers) and the unit's robots."""
+    unit = unit or record.project.responsible_unit
     return notify(
-        recipients,
+        _decision_recipients(actor, record, unit),
         NotificationKind.VERIFICATION_RETURNED,
         f"招商局退回：{what}",
         url=url,
         body=f"退回原因：{record.return_reason}。请修改后重新提交。",
+        unit=unit,
+    )
+
+
+def notify_verified(actor, record, *, what: str, url: str, unit) -> list[Notification]:
+    """The bureau verified a claim: tell whoever submitted it that it now counts. A claim
+    the bureau entered itself (or with no submitter recorded) tells nobody: unlike a
+    return, an approval asks nothing of the unit, and nobody there is waiting for it."""
+    submitter = record.submitted_by
+    if submitter is None or submitter.pk == getattr(actor, "pk", None):
+        return []
+    return notify(
+        [submitter],
+        NotificationKind.VERIFICATION_APPROVED,
+        f"招商局审核通过：{what}",
+        url=url,
+        body="已审核通过，计入统计。",
         unit=unit,
     )
 

@@ -1,5 +1,9 @@
 from django.db import models
 
+# Verification is shared by every model the bureau verifies; re-exported for the many
+# callers that import it from here.
+from zhaoshang.core.choices import VERIFICATION_BADGES, Verification  # noqa: F401
+
 
 class Stage(models.TextChoices):
     """Where a project is. The six lifecycle stages are ordered; 退库 and 暂缓 are exits."""
@@ -33,15 +37,6 @@ STAGE_DATE_FIELDS = {
     Stage.STARTED: "started_on",
     Stage.PRODUCTION: "production_on",
 }
-
-
-class Verification(models.TextChoices):
-    SUBMITTED = "submitted", "待审核"
-    VERIFIED = "verified", "审核通过"
-    RETURNED = "returned", "退回"
-
-
-VERIFICATION_BADGES = {Verification.SUBMITTED: "yellow", Verification.VERIFIED: "green", Verification.RETURNED: "red"}
 
 
 class ConstructionNature(models.TextChoices):

@@ -11,21 +11,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from zhaoshang.core.access import UnitScoped
 from zhaoshang.core.fields import DecimalField
 from zhaoshang.core.models import AuditedModel, VersionedModel
 from zhaoshang.core.search import build_search_text
+from zhaoshang.core.verification import Verifiable
 from zhaoshang.projects.choices import (
     STAGE_BADGES,
     STAGE_ORDER,
-    VERIFICATION_BADGES,
     ConstructionNature,
     FollowUpKind,
     InvestmentForm,
     PromotionMethod,
     Stage,
-    Verification,
 )
 
 
@@ -263,7 +263,7 @@ class ProjectCredit(AuditedModel):
         return f"{self.unit} {self.percent}%"
 
 
-class StageEvent(AuditedModel):
+class StageEvent(Verifiable, AuditedModel):
     """A stage the project reached: its date, evidence, and verification by the bureau.
 
     Only verified events count in statistics. ``amount`` is what the event contributes
@@ -276,31 +276,6 @@ class StageEvent(AuditedModel):
     amount = money_field("金额（万元）", help_text="签约事件：协议总投资；增资项目仅计增资部分。")
     is_supplementary = models.BooleanField("补充协议", default=False, help_text="补充协议不重复计入签约。")
     note = models.TextField("说明", blank=True)
-    status = models.CharField(
-        "审核状态", max_length=20, choices=Verification.choices, default=Verification.SUBMITTED, db_index=True
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField("填报时间", auto_now_add=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    verified_at = models.DateTimeField("审核时间", null=True, blank=True)
-    verified_by_import = models.BooleanField(
-        "导入时审核", default=False, help_text="历史台账迁移时由招商局确认为已审核。"
-    )
-    return_reason = models.CharField("退回原因", max_length=300, blank=True)
     # A returned claim stays as it was (history); its correction is a new event pointing
     # back at it, so the return, its reason and the first evidence remain readable.
     resubmission_of = models.ForeignKey(
@@ -313,6 +288,12 @@ class StageEvent(AuditedModel):
         help_text="被退回后重新填报时，指向被退回的那次填报。",
     )
 
+    review_kind = "event"
+    review_label = "阶段填报"
+    review_unit_field = "project__responsible_unit"
+    review_amount_field = "amount"
+    review_stage_field = "stage"
+
     access = UnitScoped(*(f"project__{field}" for field in PROJECT_SCOPE))
 
     class Meta:
@@ -324,9 +305,23 @@ class StageEvent(AuditedModel):
     def __str__(self):
         return f"{self.project} {self.get_stage_display()} {self.date:%Y-%m-%d}"
 
-    @property
-    def status_badge(self) -> str:
-        return VERIFICATION_BADGES.get(self.status, "secondary")
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project_id])
+
+    def verification_subject(self) -> str:
+        return f"{self.project.name}「{self.get_stage_display()}」（{self.date:%Y-%m-%d}）"
+
+    def submitting_unit(self):
+        return self.project.responsible_unit
+
+    def evidence_files(self) -> list:
+        return list(self.attachments.all())
+
+    def after_verification(self, previous: str) -> None:
+        # Only verified events count, so the project's verified stage follows every decision.
+        from zhaoshang.projects.services import _recompute_verified_stage
+
+        _recompute_verified_stage(self.project)
 
 
 class FollowUp(AuditedModel):

@@ -11,14 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
 from zhaoshang.core.limits import instance_limit_problems
 from zhaoshang.core.models import AuditLog, StaleEditError
-from zhaoshang.notifications.services import notify_returned
+from zhaoshang.core.verification import return_for_correction, verify
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_DATE_FIELDS, STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.models import FollowUp, Project, ProjectCredit, StageEvent
 
@@ -281,57 +280,15 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
     return event
 
 
-@transaction.atomic
 def verify_event(user, event: StageEvent, *, by_import: bool = False) -> StageEvent:
-    """The bureau confirms a stage event; from now on it counts in statistics."""
-    if not StageEvent.access.allows(user, Action.VERIFY):
-        raise PermissionDenied("只有招商局可以审核。")
-    event = StageEvent.objects.select_for_update().get(pk=event.pk)
-    if event.status == Verification.VERIFIED:
-        return event
-    if event.status == Verification.RETURNED and event.resubmissions.exists():
-        # The corrected claim replaces it; verifying both would count the stage twice.
-        raise ValidationError("该填报已退回并重新填报，请审核重新填报的记录。")
-    event.status = Verification.VERIFIED
-    event.verified_by = user
-    event.verified_at = timezone.now()
-    event.verified_by_import = by_import
-    event.return_reason = ""
-    event.save()
-    _recompute_verified_stage(event.project)
-    AuditLog.record(
-        AuditAction.VERIFY,
-        event,
-        detail="导入时确认审核通过" if by_import else "审核通过",
-        changes={"status": [Verification.SUBMITTED, Verification.VERIFIED]},
-    )
-    return event
+    """The bureau confirms a stage event; from now on it counts in statistics
+    (``core.verification.verify``; the project's verified stage follows)."""
+    return verify(user, event, by_import=by_import)
 
 
-@transaction.atomic
 def return_event(user, event: StageEvent, reason: str) -> StageEvent:
     """The bureau sends a claim back with a reason; the unit corrects and resubmits."""
-    if not StageEvent.access.allows(user, Action.VERIFY):
-        raise PermissionDenied("只有招商局可以审核。")
-    if not reason.strip():
-        raise ValidationError({"return_reason": "退回须说明原因。"})
-    event = StageEvent.objects.select_for_update().get(pk=event.pk)
-    previous = event.status
-    event.status = Verification.RETURNED
-    event.return_reason = reason.strip()
-    event.verified_by = user
-    event.verified_at = timezone.now()
-    event.save()
-    _recompute_verified_stage(event.project)
-    AuditLog.record(
-        AuditAction.VERIFY,
-        event,
-        detail=f"退回：{reason.strip()}",
-        changes={"status": [previous, Verification.RETURNED]},
-    )
-    what = f"{event.project.name}「{event.get_stage_display()}」（{event.date:%Y-%m-%d}）"
-    notify_returned(user, event, what=what, url=reverse("projects:detail", args=[event.project_id]))
-    return event
+    return return_for_correction(user, event, reason)
 
 
 def _recompute_verified_stage(project: Project) -> None:

@@ -415,7 +415,7 @@ def event_verify(request, pk):
     event = _event_for_bureau(request.user, pk)
     try:
         verify_event(request.user, event)
-    except ValidationError as error:
+    except ValidationError as error:  # already decided, by a colleague in another tab
         messages.error(request, "；".join(error.messages))
     else:
         messages.success(request, f"已审核通过：{event.get_stage_display()} {event.date:%Y-%m-%d}。")

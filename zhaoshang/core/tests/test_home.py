@@ -51,3 +51,34 @@ def test_the_system_admins_home_shows_no_business_data(personas, client):
 def test_an_empty_library_says_what_to_do(personas, client):
     client.force_login(personas.officer_a)
     assert "导入现有的 Excel 台账" in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_bureaus_waiting_count_and_recent_projects_link_to_their_pages(personas, client):
+    p = project(personas.officer_a, personas.town_a, name="城关镇的项目", stage="signed")
+    client.force_login(personas.bureau)
+    page = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("review:queue")}" data-testid="pending-link">待审核' in page
+    assert f'href="{reverse("review:queue")}?kind=event">1<' in page
+    assert f'<a href="{reverse("projects:detail", args=[p.pk])}">城关镇的项目</a>' in page
+
+
+def test_an_officers_returned_claims_of_every_kind_link_to_the_claim(personas, client):
+    import datetime
+    from decimal import Decimal
+
+    from zhaoshang.funds.models import FundsTranche
+    from zhaoshang.funds.services import record_tranche, return_tranche
+    from zhaoshang.projects.services import return_event
+
+    p = project(personas.officer_a, personas.town_a, name="城关镇的项目", stage="signed")
+    return_event(personas.bureau, p.events.get(), "缺少协议扫描件")
+    tranche = FundsTranche(project=p, amount=Decimal("50"), date=datetime.date(2024, 6, 1), source="abroad")
+    tranche = return_tranche(personas.bureau, record_tranche(personas.officer_a, tranche), "凭证金额不符")
+    client.force_login(personas.officer_a)
+    block = client.get(reverse("core:home")).content.decode().split('data-testid="returned-claims"')[1]
+    assert block.index(reverse("funds:detail", args=[tranche.pk])) < block.index(
+        reverse("projects:detail", args=[p.pk])
+    )
+    assert "凭证金额不符" in block and "缺少协议扫描件" in block
+    client.force_login(personas.officer_b)
+    assert "被退回的填报" not in client.get(reverse("core:home")).content.decode()
