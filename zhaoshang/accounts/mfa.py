@@ -154,3 +154,13 @@ def secret_for_typing(device: TOTPDevice) -> str:
 
     text = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def remember_when_not_owed(sender, request, user, **kwargs):
+    """At sign-in, a user with no authenticator whose role does not require one is marked in
+    the session, so no page of theirs pays a query to ask again (accounts.middleware)."""
+    from zhaoshang.accounts.middleware import NO_SECOND_FACTOR_KEY
+
+    if request is not None and hasattr(request, "session") and not required_for(user):
+        if not has_second_factor(user):
+            request.session[NO_SECOND_FACTOR_KEY] = True

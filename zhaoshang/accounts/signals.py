@@ -29,6 +29,9 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def connect():
+    from zhaoshang.accounts.mfa import remember_when_not_owed
+
     user_logged_in.connect(on_login, dispatch_uid="zhaoshang_audit_login")
+    user_logged_in.connect(remember_when_not_owed, dispatch_uid="zhaoshang_second_factor_at_login")
     user_logged_out.connect(on_logout, dispatch_uid="zhaoshang_audit_logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="zhaoshang_audit_login_failed")

@@ -103,6 +103,10 @@ class Verifiable(models.Model):
     def after_verification(self, previous: str) -> None:
         """What else changes once the claim is decided (e.g. the project's verified stage)."""
 
+    def returned_refusal(self) -> str:
+        """Why a returned claim cannot be verified, and what to do instead."""
+        return f"该{self.review_label}已退回，须由填报单位修改后重新提交。"
+
 
 def verifiable_models() -> list[type[Verifiable]]:
     """Every installed model the bureau verifies, in app order."""
@@ -170,7 +174,7 @@ def verify(user, record: Verifiable, *, by_import: bool = False) -> Verifiable:
     if record.status == Verification.VERIFIED:
         raise ValidationError(f"该{record.review_label}已审核通过，无需重复审核。")
     if record.status == Verification.RETURNED:
-        raise ValidationError(f"该{record.review_label}已退回，须由填报单位修改后重新提交。")
+        raise ValidationError(record.returned_refusal())
     detail = "导入时确认审核通过" if by_import else f"{record.review_label}审核通过"
     _decide(user, record, Verification.VERIFIED, detail=detail, by_import=by_import)
     if not by_import:

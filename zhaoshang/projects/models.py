@@ -317,6 +317,12 @@ class StageEvent(Verifiable, AuditedModel):
     def evidence_files(self) -> list:
         return list(self.attachments.all())
 
+    def returned_refusal(self) -> str:
+        if self.resubmissions.exists():
+            # The corrected claim replaces it; verifying both would count the stage twice.
+            return "该填报已退回并重新填报，请审核重新填报的记录。"
+        return super().returned_refusal()
+
     def after_verification(self, previous: str) -> None:
         # Only verified events count, so the project's verified stage follows every decision.
         from zhaoshang.projects.services import _recompute_verified_stage
