@@ -130,10 +130,21 @@ class StyledFormMixin:
         style_form(self)
 
 
+# Widgets that are a group of inputs: an aria-label would be copied onto every option.
+UNNAMED_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput, forms.MultipleHiddenInput)
+
+
 def style_form(form) -> None:
-    """Tabler classes on an existing form's widgets (FilterSet forms are built for us)."""
+    """Tabler classes on an existing form's widgets (FilterSet forms are built for us), and
+    each control named by its field's label.
+
+    Filter bars and period pickers print bare controls without a <label> (「全部」 alone
+    says nothing to a screen reader); the aria-label names them there, and equals the
+    visible <label> where a form prints one, so nothing is announced differently."""
     for field in form.fields.values():
         widget = field.widget
+        if field.label and not isinstance(widget, UNNAMED_WIDGETS):
+            widget.attrs.setdefault("aria-label", str(field.label))
         if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
