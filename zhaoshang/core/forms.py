@@ -163,5 +163,9 @@ class StyledFilterSet:
         form = super().form
         if not getattr(form, "_styled", False):
             style_form(form)
+            # A filter bar prints bare text boxes: an empty one shows what it filters.
+            for field in form.fields.values():
+                if field.label and type(field.widget) is FastTextInput:
+                    field.widget.attrs.setdefault("placeholder", str(field.label))
             form._styled = True
         return form

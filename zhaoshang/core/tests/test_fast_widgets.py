@@ -117,3 +117,6 @@ def test_the_project_list_filters_are_named_not_just_全部(personas):
     for name, label in expected.items():
         assert f'aria-label="{label}"' in str(form[name]), name
     assert '<option value="" selected>全部</option>' in str(form["verification"])
+    # Sighted users see what an empty text box filters; a placeholder of the filter's own stays.
+    assert 'placeholder="主导产业"' in str(form["leading_industry"])
+    assert 'placeholder="项目名称、投资方、编号或拼音首字母"' in str(form["q"])
