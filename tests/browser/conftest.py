@@ -2,10 +2,15 @@
 
 No browser is downloaded: Playwright launches /usr/bin/chromium. Playwright's sync API runs
 an event loop in this thread, so Django's async-safety check is relaxed for these tests.
+
+Every page a test visits is checked with axe-core (WCAG 2.0/2.1 A and AA): after each
+``page.goto``, after ``sign_in``, and the page a test ends on. A critical or serious
+violation fails the test with the rule, its impact and the elements it found.
 """
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -63,13 +68,82 @@ class PageProblems:
         )
 
 
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+# The conformance target (GB/T 37668-2019 follows WCAG 2.0; the brief asks for 2.1 AA).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = ("critical", "serious")
+
+
+def axe_violations(page, tags=AXE_TAGS) -> list[dict]:
+    """axe-core's violations on the page as it is now (every impact), for the rules of ``tags``.
+
+    Injected through Playwright rather than a <script> in the page, so it runs under the
+    application's Content-Security-Policy (the context bypasses CSP) and is never served."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+            .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html}))})))""",
+        list(tags),
+    )
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} elements): {violation['help']}"
+        )
+        lines.extend(f"    {node['target']}  {node['html'][:160]}" for node in violation["nodes"][:5])
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Fail on critical or serious axe-core violations on the page as it is now."""
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"accessibility violations on {page.url}:\n{describe_violations(blocking)}"
+
+
+def _audit(page) -> None:
+    """Check the page once per test and URL; pages that are not HTML (downloads) are skipped."""
+    if not page.audit_accessibility or page.url in page.audited_urls:
+        return
+    if page.evaluate("document.contentType") != "text/html":
+        return
+    page.audited_urls.add(page.url)
+    assert_accessible(page)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    # The page fixture checks the last page only when the test itself passed.
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+def page(browser, live_server, request):
+    # bypass_csp lets axe be injected into pages served with a Content-Security-Policy.
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.problems = PageProblems(page)
     page.base_url = live_server.url
+    page.audit_accessibility = True  # a test may turn it off for a page it leaves broken on purpose
+    page.audited_urls = set()
+    navigate = page.goto
+
+    def goto(url, **kwargs):
+        response = navigate(url, **kwargs)
+        _audit(page)
+        return response
+
+    page.goto = goto
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.passed:
+        _audit(page)
     context.close()
 
 
@@ -79,3 +153,4 @@ def sign_in(page, username, password):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+    _audit(page)

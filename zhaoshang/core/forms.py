@@ -151,12 +151,22 @@ class StyledFormMixin:
         style_form(self)
 
 
+# Widgets that are a group of inputs: an aria-label would be copied onto every option.
+UNNAMED_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput, forms.MultipleHiddenInput)
+
+
 def style_form(form) -> None:
-    """Tabler classes on an existing form's widgets (FilterSet forms are built for us),
-    and the input rules every form keeps (``guard_field``)."""
+    """Tabler classes on an existing form's widgets (FilterSet forms are built for us), the
+    input rules every form keeps (``guard_field``), and each control named by its field's label.
+
+    Filter bars and period pickers print bare controls without a <label> (「全部」 alone
+    says nothing to a screen reader); the aria-label names them there, and equals the
+    visible <label> where a form prints one, so nothing is announced differently."""
     for field in form.fields.values():
         guard_field(field)
         widget = field.widget
+        if field.label and not isinstance(widget, UNNAMED_WIDGETS):
+            widget.attrs.setdefault("aria-label", str(field.label))
         if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
@@ -191,5 +201,9 @@ class StyledFilterSet:
         form = super().form
         if not getattr(form, "_styled", False):
             style_form(form)
+            # A filter bar prints bare text boxes: an empty one shows what it filters.
+            for field in form.fields.values():
+                if field.label and type(field.widget) is FastTextInput:
+                    field.widget.attrs.setdefault("placeholder", str(field.label))
             form._styled = True
         return form

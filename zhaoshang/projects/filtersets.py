@@ -45,7 +45,7 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
         label="阶段", choices=[(s.value, s.label) for s in [*LIFECYCLE, Stage.ON_HOLD, Stage.DROPPED]], distinct=False
     )
     verification = django_filters.ChoiceFilter(
-        label="审核", choices=VERIFICATION_FILTERS, method="by_verification", empty_label="全部"
+        label="审核状态", choices=VERIFICATION_FILTERS, method="by_verification", empty_label="全部"
     )
     unit = django_filters.ModelChoiceFilter(
         label="单位", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"

@@ -1,6 +1,7 @@
 """The dashboard page by persona: who sees what, whose totals add up, where figures lead."""
 
 import datetime
+import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -348,3 +349,17 @@ def test_a_town_officer_is_told_where_rankings_come_from(year, client):
     content = open_dashboard(client, year.officer_a).content.decode()
     assert 'data-testid="no-ranking"' in content and "以招商局发布的通报为准" in content
     assert 'id="chart-rank-value"' not in content
+
+
+def test_a_screen_reader_hears_what_each_chart_shows_and_for_which_period(year, client):
+    """Charts are canvases: without a role and a label a screen reader skips them or reads
+    nothing. Each is an image named for its figure and period; the rule icons are images too
+    (an aria-label on a bare <span> is not announced)."""
+    html = open_dashboard(client, year.county_officer).content.decode()
+    for chart in CHARTS:
+        tag = re.search(rf'<div class="chart" id="{chart}"[^>]*>', html).group(0)
+        assert 'role="img"' in tag, chart
+        assert re.search(r'aria-label="[^"]*图', tag), chart
+    assert 'aria-label="协议引资额逐月对比图：2024年与2023年各月，亿元"' in html
+    assert "2024年1—7月" in re.search(r'id="chart-industry"[^>]*>', html).group(0)
+    assert html.count('class="ms-auto text-secondary kpi-rule" role="img"') == 7
