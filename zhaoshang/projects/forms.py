@@ -179,7 +179,12 @@ class StageClaimForm(OneTimeTokenFormMixin, StyledFormMixin, forms.Form):
             (Stage.DROPPED.value, "退库"),
         ]
         if again and not self.is_bound:
-            self.initial.setdefault("stage", again[0][0])
+            # Start the correction from what was returned: usually one field is wrong.
+            returned_event = returned[again[0][0]]
+            self.initial.setdefault("stage", returned_event.stage)
+            self.initial.setdefault("date", returned_event.date)
+            self.initial.setdefault("amount", returned_event.amount)
+            self.initial.setdefault("note", returned_event.note)
 
     def clean(self):
         data = super().clean()

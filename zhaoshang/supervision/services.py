@@ -308,8 +308,9 @@ def escalate_overdue(today: datetime.date | None = None) -> list[Problem]:
         .filter(escalated_on__isnull=True)
         .select_related("responsible_leader", "responsible_unit")
     ):
+        # Locked alone: PostgreSQL cannot lock the nullable side of the leader's outer join.
         problem = (
-            Problem.objects.select_for_update()
+            Problem.objects.select_for_update(of=("self",))
             .select_related("responsible_leader", "responsible_unit")
             .get(pk=problem.pk)
         )
