@@ -51,3 +51,17 @@ def test_the_system_admins_home_shows_no_business_data(personas, client):
 def test_an_empty_library_says_what_to_do(personas, client):
     client.force_login(personas.officer_a)
     assert "导入现有的 Excel 台账" in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_project_claimed_as_dropped_is_no_longer_counted_in_the_library(personas, client):
+    from zhaoshang.projects.services import StageClaim, submit_stage
+
+    kept = project(personas.officer_a, personas.town_a, name="在谈项目", stage="negotiating")
+    dropped = project(personas.officer_a, personas.town_a, name="申请退库项目", stage="negotiating")
+    submit_stage(
+        personas.officer_a, dropped, StageClaim(stage="dropped", date=dropped.created_at.date(), note="企业撤资")
+    )
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("core:home"))
+    assert response.context["project_count"] == 1, "a 退库 claim, verified or not, takes it out of 在库"
+    assert kept.pk
