@@ -331,6 +331,8 @@ if STATS_SIGNING_DATE not in ("event", "verification"):
 STATS_BIG_PROJECT_WAN = env_int("ZHAOSHANG_STATS_BIG_PROJECT_WAN", 10000, minimum=1)
 # Count submitted (not yet verified) events and tranches too. Default: verified only.
 STATS_INCLUDE_SUBMITTED = env_bool("ZHAOSHANG_STATS_INCLUDE_SUBMITTED", False)
+# 签约未开工: with no agreed start date, a signed project should start within this many days.
+STATS_START_DUE_DAYS = env_int("ZHAOSHANG_STATS_START_DUE_DAYS", 180, minimum=1)
 # The monthly roll-up (stats.UnitMonthFact) answers month-aligned periods under the rules
 # above; after changing a rule, run `manage.py rebuild_stats`.
 STATS_ROLLUPS = env_bool("ZHAOSHANG_STATS_ROLLUPS", True)

@@ -17,6 +17,8 @@ from zhaoshang.alerts.choices import WarningLevel
 from zhaoshang.alerts.registry import Finding, RuleKind, register
 from zhaoshang.projects.choices import Stage, Verification
 from zhaoshang.projects.models import LIVE, Project
+from zhaoshang.stats.services import CountingRules, start_due
+from zhaoshang.stats.services import signed_not_started as stats_not_started
 
 YELLOW, RED = WarningLevel.YELLOW, WarningLevel.RED
 DAY = datetime.timedelta(days=1)
@@ -56,59 +58,54 @@ def _positive(rule, names: list[str], labels: dict[str, str], *, minimum: int = 
 # --- 签约未开工 ---------------------------------------------------------------------------------
 
 SIGNED_NOT_STARTED_FIELDS = {
-    "plan_days": "未约定开工日期的，签约后多少天内应开工（天）",
-    "red_threshold": "超过开工期限多少天转为红色预警（天）",
+    "red_threshold": "超过应开工日期多少天转为红色预警（天）",
 }
 
 
 def signed_not_started(rule, today: datetime.date):
-    """Verified signed (or registered) projects with no verified start event, past the
-    agreed start date — or past signing + N days when no start date was agreed. Yellow
-    from the day after that date; red once it is more than M days past."""
-    n, m = rule.plan_days, rule.red_threshold
+    """The projects ``stats.signed_not_started`` names today — the same set the dashboard,
+    the bulletin and the assessment name. Yellow from the day after the start was due;
+    red once it is more than M days past."""
+    rules = CountingRules.from_settings()
+    m = rule.red_threshold
     rows = (
-        Project.objects.filter(LIVE, verified_stage__in=[Stage.SIGNED, Stage.REGISTERED])
+        stats_not_started(today, rules)
         .order_by()
-        .values("id", "responsible_unit_id", "agreed_start_on")
-        .annotate(signing=_verified_signing())
-        .values_list("id", "responsible_unit_id", "agreed_start_on", "signing")
+        .values_list("id", "responsible_unit_id", "agreed_start_on", "first_signed_on")
     )
     for pk, unit_id, agreed, signing in rows:
+        due = start_due(agreed, signing, rules)
         if agreed is not None:
-            due = agreed
             basis = f"协议约定 {agreed:%Y-%m-%d} 前开工"
-        elif signing is not None:
-            due = signing + datetime.timedelta(days=n)
-            basis = f"未约定开工日期，应在签约后 {n} 天内（{due:%Y-%m-%d} 前）开工"
         else:
-            continue
+            basis = f"未约定开工日期，应在签约后 {rules.start_due_days} 天内（{due:%Y-%m-%d} 前）开工"
         over = (today - due).days
-        if over <= 0:
-            continue
-        signed_text = f"{signing:%Y-%m-%d} 签约，" if signing else ""
         yield Finding(
             Project,
             pk,
             unit_id,
             RED if over > m else YELLOW,
-            f"{signed_text}{basis}，至今没有审核通过的开工记录",
+            f"{signing:%Y-%m-%d} 签约，{basis}，至今没有审核通过的开工记录",
             due + DAY,
             project_id=pk,
         )
 
 
 def _validate_signed_not_started(rule) -> dict[str, str]:
-    return _positive(rule, ["plan_days", "red_threshold"], SIGNED_NOT_STARTED_FIELDS)
+    return _positive(rule, ["red_threshold"], SIGNED_NOT_STARTED_FIELDS)
 
 
 SIGNED_NOT_STARTED = register(
     RuleKind(
         kind="signed_not_started",
         label="签约未开工",
-        description="已签约（审核通过）但没有审核通过的开工记录：过了协议约定开工日期（未约定的，签约满 N 天）为黄色，再超过 M 天为红色。",
+        description=(
+            "已签约（审核通过）但没有审核通过的开工记录：过了协议约定开工日期（未约定的，签约满统计口径规定的天数，"
+            "默认 180 天）为黄色，再超过 M 天为红色。与驾驶舱、通报、考核的「签约未开工」是同一批项目。"
+        ),
         evaluate=signed_not_started,
         fields=SIGNED_NOT_STARTED_FIELDS,
-        defaults={"plan_days": 180, "red_threshold": 90},
+        defaults={"red_threshold": 90},
         validate=_validate_signed_not_started,
         order=10,
     )
@@ -213,13 +210,17 @@ NO_FOLLOW_UP_FIELDS = {
 
 
 def no_follow_up(rule, today: datetime.date):
-    """Live projects (not dropped, on hold or in production by their verified stage) whose
+    """Live projects (not dropped — reported or verified — nor on hold or in production by
+    their verified stage) whose
     latest follow-up — or, with none, their entry into the library — is more than N days
     old (yellow), more than M days (red)."""
     n, m = rule.yellow_threshold, rule.red_threshold
     rows = (
         Project.objects.filter(LIVE)
         .exclude(verified_stage__in=CLOSED_STAGES)
+        # A 退库 claim takes the project out of the library at once: nobody follows up a
+        # project they have asked to drop, whether or not the bureau has verified it yet.
+        .exclude(stage=Stage.DROPPED)
         .order_by()
         .values("id", "responsible_unit_id", "created_at")
         .annotate(last=Max("follow_ups__date"))

@@ -23,14 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
-
 from zhaoshang.assessment.choices import EntryKind, RuleKind
 from zhaoshang.core.numbers import round_half_up
-from zhaoshang.projects.choices import Stage
 from zhaoshang.relations.choices import CompanyFlag
 from zhaoshang.stats.choices import Indicator
-from zhaoshang.stats.services import CountingRules, Period, behind
+from zhaoshang.stats.services import CountingRules, Period, behind, signed_not_started, start_due
 
 DEFAULT_BIG_THRESHOLD_WAN = Decimal(100000)  # 10亿元
 DEFAULT_FLAG = CompanyFlag.GLOBAL_500
@@ -113,7 +110,7 @@ def describe_rule(rule) -> str:
             threshold = round_half_up((rule.threshold_wan or DEFAULT_BIG_THRESHOLD_WAN) / 10000, 2).normalize()
             text = f"每个签约金额{threshold:f}亿元以上的项目加{points}分"
         case RuleKind.NOT_STARTED:
-            text = f"每个签约未开工且已过协议约定开工日期的项目扣{points}分"
+            text = f"每个签约未开工且已过应开工日期（协议约定开工日期，未约定的签约满规定天数）的项目扣{points}分"
         case RuleKind.MISSING_REPORT:
             text = f"每缺报一次调度报告扣{points}分"
         case RuleKind.FALSIFIED:
@@ -176,35 +173,20 @@ def big_project(rule, context: Context) -> dict[int, list[Item]]:
 
 @register(RuleKind.NOT_STARTED, sign=-1)
 def not_started(rule, context: Context) -> dict[int, list[Item]]:
-    """Projects with a verified signing on or before the judging date, no verified start
-    (or production) by then, and an agreed start date before it; dropped (退库) and merged
-    projects are not counted. Credited to the count unit, like the project counts."""
-    from zhaoshang.projects.models import Project, StageEvent
-
-    statuses = context.rules.statuses
-    as_of = context.as_of
-    signed = StageEvent.objects.filter(
-        project=OuterRef("pk"), stage=Stage.SIGNED, status__in=statuses, is_supplementary=False, date__lte=as_of
-    )
-    started = StageEvent.objects.filter(
-        project=OuterRef("pk"), stage__in=[Stage.STARTED, Stage.PRODUCTION], status__in=statuses, date__lte=as_of
-    )
+    """The projects ``stats.signed_not_started`` names on the judging date, below the
+    scheme's scope; credited to the count unit, like the project counts."""
     projects = (
-        Project._base_manager.filter(
-            merged_into__isnull=True,
-            agreed_start_on__lt=as_of,
-            count_unit__path__startswith=context.scheme.parent.path,
-        )
-        .exclude(stage=Stage.DROPPED)
-        .filter(Exists(signed))
-        .exclude(Exists(started))
+        signed_not_started(context.as_of, context.rules)
+        .filter(count_unit__path__startswith=context.scheme.parent.path)
         .order_by("agreed_start_on", "pk")
     )
     pairs = []
     for project in projects:
+        due = start_due(project.agreed_start_on, project.first_signed_on, context.rules)
         item = _project_item(project)
-        item.date = project.agreed_start_on
-        item.label = f"{project.name}（约定{project.agreed_start_on:%Y-%m-%d}开工）"
+        item.date = due
+        agreed = "约定" if project.agreed_start_on else "应于"
+        item.label = f"{project.name}（{agreed}{due:%Y-%m-%d}开工）"
         pairs.append((project.count_unit_id, item))
     return _by_unit(pairs, context)
 

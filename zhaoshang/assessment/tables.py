@@ -21,7 +21,9 @@ def _value(value):
 
 
 def title(scores: Scores) -> str:
-    return f"{scores.scheme_name}考核得分（{scores.period_label}）"
+    """「…工作考核得分（2024年1—7月）」: a scheme named 「…考核」 is not called 「…考核考核」."""
+    name = scores.scheme_name.removesuffix("考核")
+    return f"{name}考核得分（{scores.period_label}）"
 
 
 def workbook(scores: Scores, *, published_note: str = "") -> bytes:

@@ -13,6 +13,8 @@ the workbook say the same thing.
 """
 
 import io
+import re
+from decimal import Decimal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -121,6 +123,14 @@ def _repeat_header(row) -> None:
     properties.append(element)
 
 
+def _keep_row_together(row) -> None:
+    """A row never splits across pages (w:cantSplit): a unit's figures stay on one line of
+    one page."""
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
 def _cell_text(cell, text: str, font: str, size, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     _format(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=Pt(size.pt * 1.3), size=size)
@@ -163,6 +173,8 @@ def _add_table(document, block: dict, width_mm: float) -> None:
             taken.update((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan))
             c += colspan
         _repeat_header(grid.rows[r])
+    for row in grid.rows:
+        _keep_row_together(row)
     for r, c, colspan, rowspan, _ in spans:
         if colspan > 1 or rowspan > 1:
             grid.cell(r, c).merge(grid.cell(r + rowspan - 1, c + colspan - 1))
@@ -288,6 +300,25 @@ def render_xlsx(content: dict, result=None) -> bytes:
     return buffer.getvalue()
 
 
+NUMBER = re.compile(r"-?(0|[1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?")
+PERCENT = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?%")
+
+
+def typed(text: str) -> tuple[Decimal | None, str]:
+    """A table cell's text as a number for Excel, with the number format that shows it as
+    the bulletin does: "12,345.60" → 12345.60 as #,##0.00; "63.3%" → 0.633 as 0.0%. Any
+    other text (names, dates, "—", codes with a leading zero) stays text: (None, "")."""
+    if not isinstance(text, str):
+        return None, ""
+    if PERCENT.fullmatch(text):
+        places = len(text[:-1].partition(".")[2])
+        return Decimal(text[:-1]) / 100, "0." + "0" * places + "%" if places else "0%"
+    if NUMBER.fullmatch(text):
+        places = len(text.partition(".")[2])
+        return Decimal(text.replace(",", "")), "#,##0." + "0" * places if places else "#,##0"
+    return None, ""
+
+
 def _table_sheet(sheet, block: dict) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -316,7 +347,10 @@ def _table_sheet(sheet, block: dict) -> None:
     bold_rows = set(block["bold_rows"])
     for index, values in enumerate(rows):
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(first + index, c, safe_cell(value))
+            number, number_format = typed(value)
+            cell = sheet.cell(first + index, c, safe_cell(value) if number is None else number)
+            if number_format:
+                cell.number_format = number_format
             if index in bold_rows:
                 cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 24

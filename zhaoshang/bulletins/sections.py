@@ -25,7 +25,7 @@ For example, supervision's ``zhaoshang/supervision/bulletin.py`` would be::
         rows = [[p.project.name, p.responsible_unit.name, f"{p.deadline:%Y-%m-%d}", ...] for p in problems]
         ctx.record("overdue_problems", [{"key": str(p.pk), "label": p.project.name,
                                          "unit": p.responsible_unit.name, "value": f"{p.deadline}"} for p in problems])
-        return Section("", "", [paragraph(f"截至{ctx.cutoff.month}月底，逾期未办结问题{len(rows)}个。"),
+        return Section("", "", [paragraph(f"{ctx.as_of_text}，逾期未办结问题{len(rows)}个。"),
                                 table("逾期未办结问题", [[("项目", 1, 1), ("责任单位", 1, 1), ("办结期限", 1, 1)]],
                                       rows, sheet="逾期问题")])
 
@@ -42,11 +42,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef
+from django.db.models import F
 
 from zhaoshang.core.numbers import percent, round_half_up, wan_to_yi
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
-from zhaoshang.stats.services import INDICATOR_RULES, CountingRules, Period
+from zhaoshang.stats.services import (
+    INDICATOR_RULES,
+    CountingRules,
+    Period,
+    gap_standing,
+    gap_text,
+    growth_text,
+    start_due,
+)
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
@@ -157,12 +165,21 @@ class BulletinContext:
 
     @property
     def cutoff(self):
-        return self.period.end
+        """The last day the bulletin covers: the period's end, or — for a month not over
+        yet — the day it is generated on, so nothing due after it is called overdue."""
+        return self.period.cutoff
+
+    @property
+    def as_of_text(self) -> str:
+        """截至7月底, or 截至12月4日 for a month not over yet."""
+        return self.period.cutoff_text
 
     @property
     def months_text(self) -> str:
-        """The period as the narrative opens: "1—7月" (or "1月")."""
-        return self.period.label.split("年", 1)[1]
+        """The period as the narrative opens: "1—7月" (or "1月"); a month not over yet says
+        how far it goes: "1—12月（截至12月4日）"."""
+        text = self.period.label.split("年", 1)[1]
+        return text + (f"（{self.as_of_text}）" if self.period.as_of else "")
 
     @property
     def scope_word(self) -> str:
@@ -210,24 +227,6 @@ def amount_text(indicator: str, value: Decimal | None) -> str:
     return f"{round_half_up(value, 0)}个"
 
 
-def growth_text(yoy: Decimal) -> str:
-    points = percent(yoy)
-    if points > 0:
-        return f"同比增长{points}%"
-    if points < 0:
-        return f"同比下降{-points}%"
-    return "与去年同期持平"
-
-
-def gap_text(gap: Decimal) -> str:
-    points = percent(gap)
-    if points > 0:
-        return f"超序时进度{points}个百分点"
-    if points < 0:
-        return f"欠序时进度{-points}个百分点"
-    return "与序时进度持平"
-
-
 def indicator_clause(indicator: str, cell, big_cell=None) -> str:
     """ "协议引资3.80亿元，同比增长375.0%，完成年计划的63.3%，超序时进度5.0个百分点".
     同比 is left out when last year was zero ("—"), completion and 序时进度 when there is no
@@ -246,19 +245,41 @@ def indicator_clause(indicator: str, cell, big_cell=None) -> str:
 
 def _behind(rows, indicator) -> list:
     """Units behind 序时进度 (as displayed: a gap that rounds to 0.0 is on schedule)."""
-    return [
-        row
-        for row in rows
-        if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) < 0
-    ]
+    return [row for row in rows if gap_standing(row.cells[indicator].schedule_gap) == "behind"]
 
 
 def _ahead(rows, indicator) -> list:
-    return [
-        row
-        for row in rows
-        if row.cells[indicator].completion is not None and percent(row.cells[indicator].schedule_gap) >= 0
-    ]
+    return [row for row in rows if gap_standing(row.cells[indicator].schedule_gap) == "ahead"]
+
+
+LEADERS_NAMED = 5  # tied units named before 「等N个单位」
+
+
+def _leaders_text(leaders, indicator) -> str:
+    """The top of a ranking, worded for ties: 「排名前三位的是A、B、C」 when three ranks are
+    distinct; otherwise by rank — 「并列第一的是A、B、C、D、E等9个单位（各2个）」 — so that
+    nine tied units are never called 「前三位」."""
+
+    def described(row) -> str:
+        return f"{row.unit.name}（{amount_text(indicator, row.cells[indicator].value)}）"
+
+    if len(leaders) == 1:
+        return "排名第一的是" + described(leaders[0])
+    ranks = [row.cells[indicator].rank for row in leaders]
+    if len(set(ranks)) == len(ranks):
+        return f"排名前{CHINESE_NUMBERS[len(leaders) - 1]}位的是" + "、".join(described(row) for row in leaders)
+    parts = []
+    for rank in sorted(set(ranks)):
+        group = [row for row in leaders if row.cells[indicator].rank == rank]
+        place = CHINESE_NUMBERS[rank - 1]
+        if len(group) == 1:
+            parts.append(f"第{place}的是" + described(group[0]))
+            continue
+        each = amount_text(indicator, group[0].cells[indicator].value)
+        names = "、".join(row.unit.name for row in group[:LEADERS_NAMED])
+        more = f"等{len(group)}个单位" if len(group) > LEADERS_NAMED else ""
+        parts.append(f"并列第{place}的是{names}{more}（各{each}）")
+    return "，".join(parts)
 
 
 def _names(rows) -> str:
@@ -308,14 +329,10 @@ def overview(ctx: BulletinContext) -> Section:
                 key=lambda row: (row.cells[indicator].rank, row.unit.path),
             )
             if leaders:
-                listed = "、".join(
-                    f"{row.unit.name}（{amount_text(indicator, row.cells[indicator].value)}）" for row in leaders
+                tops.append(
+                    f"从{PHRASES[indicator] + ('' if indicator in MONEY_INDICATORS else '数')}看，"
+                    + _leaders_text(leaders, indicator)
                 )
-                label = PHRASES[indicator] + ("" if indicator in MONEY_INDICATORS else "数")
-                place = (
-                    "排名第一的是" if len(leaders) == 1 else f"排名前{CHINESE_NUMBERS[min(len(leaders), 3) - 1]}位的是"
-                )
-                tops.append(f"从{label}看，{place}{listed}")
         if tops:
             section.blocks.append(paragraph("；".join(tops) + "。"))
 
@@ -379,7 +396,7 @@ def schedule(ctx: BulletinContext) -> Section:
                 ]
             )
     if rows:
-        section.blocks.insert(0, paragraph(f"截至{ctx.cutoff.month}月底，序时进度为{schedule_points}%。"))
+        section.blocks.insert(0, paragraph(f"{ctx.as_of_text}，序时进度为{schedule_points}%。"))
         header = [[(text, 1, 1) for text in ("指标", "单位", "年计划完成率", "序时进度", "较序时进度", "状态")]]
         section.blocks.append(
             table(f"序时进度对照表（{ctx.result.table.period.label}）", header, rows, sheet="序时进度", in_word=False)
@@ -388,59 +405,52 @@ def schedule(ctx: BulletinContext) -> Section:
 
 
 def signed_not_started(ctx: BulletinContext) -> Section:
-    """三、签约未开工项目: signed (verified) projects of the scope with no verified start
-    by the cut-off although their agreed start date has come; the ten largest listed."""
-    from zhaoshang.projects.choices import Stage
-    from zhaoshang.projects.models import Project, StageEvent
+    """三、签约未开工项目: the scope's projects that ``stats.signed_not_started`` names on the
+    cut-off (counted to the count unit, as the assessment deducts them), read through
+    ``restrict()``; the ten largest listed."""
+    from zhaoshang.projects.models import Project
+    from zhaoshang.stats.services import signed_not_started as not_started_on
 
-    section = Section("not_started", "签约未开工项目", empty_text="本期无已签约、超过协议约定开工日期仍未开工的项目。")
-    statuses = ctx.rules.statuses
-    signed = StageEvent.objects.filter(
-        project=OuterRef("pk"), stage=Stage.SIGNED, status__in=statuses, is_supplementary=False, date__lte=ctx.cutoff
-    )
-    started = StageEvent.objects.filter(
-        project=OuterRef("pk"), stage__in=[Stage.STARTED, Stage.PRODUCTION], status__in=statuses, date__lte=ctx.cutoff
-    )
-    projects = (
-        Project.objects.restrict(ctx.user)
-        .filter(
-            merged_into__isnull=True,
-            count_unit__path__startswith=ctx.scope.path,
-            agreed_start_on__lte=ctx.cutoff,
-        )
-        .exclude(stage=Stage.DROPPED)
-        .filter(Exists(signed))
-        .exclude(Exists(started))
+    section = Section("not_started", "签约未开工项目", empty_text="本期无已签约、超过应开工日期仍未开工的项目。")
+    projects = Project.objects.restrict(ctx.user).filter(
+        pk__in=not_started_on(ctx.cutoff, ctx.rules).values("pk"), count_unit__path__startswith=ctx.scope.path
     )
     amounts = list(projects.values_list("total_investment", flat=True))
     if not amounts:
         ctx.record("not_started", [])
         return section
     total = sum((amount or Decimal(0) for amount in amounts), Decimal(0))
-    top = list(projects.select_related("responsible_unit").order_by("-total_investment", "code")[:TOP_NOT_STARTED])
+    top = list(
+        not_started_on(ctx.cutoff, ctx.rules)
+        .filter(pk__in=projects.values("pk"))
+        .select_related("responsible_unit")
+        .order_by(F("total_investment").desc(nulls_last=True), "code")[:TOP_NOT_STARTED]
+    )
     lead = "具体如下：" if len(amounts) <= TOP_NOT_STARTED else f"按协议总投资排列前{TOP_NOT_STARTED}位的项目如下："
     section.blocks.append(
         paragraph(
-            f"截至{ctx.cutoff.month}月底，{ctx.scope_word}已签约但超过协议约定开工日期仍未开工的项目"
+            f"{ctx.as_of_text}，{ctx.scope_word}已签约但超过应开工日期仍未开工的项目"
             f"{len(amounts)}个，协议总投资{wan_to_yi(total)}亿元。{lead}"
         )
     )
-    rows = [
-        [
-            str(index),
-            project.name,
-            project.responsible_unit.name,
-            str(wan_to_yi(project.total_investment or Decimal(0))),
-            f"{project.signed_on:%Y-%m-%d}" if project.signed_on else "—",
-            f"{project.agreed_start_on:%Y-%m-%d}",
-            str((ctx.cutoff - project.agreed_start_on).days),
-        ]
-        for index, project in enumerate(top, start=1)
-    ]
+    rows = []
+    for index, project in enumerate(top, start=1):
+        due = start_due(project.agreed_start_on, project.first_signed_on, ctx.rules)
+        rows.append(
+            [
+                str(index),
+                project.name,
+                project.responsible_unit.name,
+                str(wan_to_yi(project.total_investment or Decimal(0))),
+                f"{project.first_signed_on:%Y-%m-%d}",
+                f"{due:%Y-%m-%d}" + ("" if project.agreed_start_on else "（未约定）"),
+                str((ctx.cutoff - due).days),
+            ]
+        )
     header = [
         [
             (text, 1, 1)
-            for text in ("序号", "项目名称", "责任单位", "协议总投资（亿元）", "签约日期", "约定开工日期", "超期天数")
+            for text in ("序号", "项目名称", "责任单位", "协议总投资（亿元）", "签约日期", "应开工日期", "超期天数")
         ]
     ]
     section.blocks.append(

@@ -22,6 +22,7 @@ from zhaoshang.bulletins.models import Bulletin, BulletinSnapshot
 from zhaoshang.bulletins.sections import CHINESE_NUMBERS, SECTIONS, BulletinContext, scope_word
 from zhaoshang.core.choices import Action
 from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, enqueue, pending
+from zhaoshang.stats import services as stats
 from zhaoshang.stats import tables
 from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.services import CountingRules, Period
@@ -58,8 +59,10 @@ class Generated:
 
 
 def generate(bulletin: Bulletin, user) -> Generated:
-    """The bulletin's content and numbers from the data as it is now, read as ``user``."""
-    period = bulletin_period(bulletin.kind, bulletin.year, bulletin.month)
+    """The bulletin's content and numbers from the data as it is now, read as ``user``. A
+    month not over yet is read as of today: marked 「截至X月X日」, with that day as the
+    cut-off of overdue problems and signed-not-started projects."""
+    period = bulletin_period(bulletin.kind, bulletin.year, bulletin.month).so_far(stats.today())
     result = tables.build(
         user, year=bulletin.year, first=1, last=bulletin.month, parent=bulletin.scope, indicators=list(Indicator)
     )
@@ -88,7 +91,8 @@ def generate(bulletin: Bulletin, user) -> Generated:
         "issue_date": bulletin.issue_date.isoformat(),
         "issue_date_text": chinese_date(bulletin.issue_date),
         "kind": bulletin.kind,
-        "period_label": period.label,
+        "period_label": period.label + (f"（{period.cutoff_text}）" if period.as_of else ""),
+        "as_of": period.as_of.isoformat() if period.as_of else "",
         "scope": bulletin.scope.name,
         "sections": sections,
     }

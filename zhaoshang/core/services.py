@@ -52,8 +52,9 @@ def _business_home(user) -> dict:
     context = {
         "unit": user.unit,
         "stage_counts": [(Stage(stage).label, by_stage.get(stage, 0), stage) for stage in [*LIFECYCLE, Stage.ON_HOLD]],
-        "project_count": sum(by_stage.values()),
-        "key_project_count": projects.filter(is_key=True).count(),
+        # 在库: a 退库 project — a claim waiting for verification too — is out of the library.
+        "project_count": sum(n for stage, n in by_stage.items() if stage != Stage.DROPPED),
+        "key_project_count": projects.filter(is_key=True).exclude(stage=Stage.DROPPED).count(),
         "recent_projects": projects.select_related("responsible_unit", "investor").order_by("-updated_at")[:8],
         "follow_ups_due": FollowUp.objects.restrict(user)
         .filter(next_contact_on__isnull=False, next_contact_on__lte=today + datetime.timedelta(days=7))

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from zhaoshang.core.forms import StyledFormMixin
 from zhaoshang.dashboard.choices import PeriodKind
+from zhaoshang.stats import services as stats
 from zhaoshang.stats.services import Period
 
 MONTHS = [(month, f"{month}月") for month in range(1, 13)]
@@ -30,7 +31,7 @@ class PeriodForm(StyledFormMixin, forms.Form):
     unit = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
-        today = timezone.localdate()
+        today = stats.today()
         given = {key: value for key, value in (data or {}).items() if value not in (None, "")}
         given.setdefault("kind", PeriodKind.YEAR_TO_DATE)
         given.setdefault("year", str(today.year))
@@ -43,8 +44,7 @@ class PeriodForm(StyledFormMixin, forms.Form):
     def period(self) -> Period:
         """The chosen period; this year to date when the input is not valid."""
         if not self.is_valid():
-            today = timezone.localdate()
-            return Period.months(today.year, 1, today.month)
+            return stats.default_period()
         data = self.cleaned_data
         match data["kind"]:
             case PeriodKind.MONTH:

@@ -31,14 +31,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role
 from zhaoshang.core.numbers import percent, round_half_up, wan_to_yi
 from zhaoshang.dashboard.choices import KPI_INDICATORS, PROVINCE_MAP_NAMES, PROVINCE_NAMES
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_BADGES, STAGE_ORDER, Stage
+from zhaoshang.stats import services as stats
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.services import (
     INDICATOR_RULES,
@@ -48,9 +48,15 @@ from zhaoshang.stats.services import (
     _as_yuan,
     _first_events,
     _wan_from_yuan_bp,
+    big_signing,
+    gap_standing,
+    gap_text,
+    growth_text,
     rank_desc,
     ratio,
     rollup,
+    signing_day,
+    signing_in,
     year_on_year,
 )
 
@@ -164,23 +170,6 @@ def _shared_sum(amount, scope: Scope, condition: Q | None = None):
     )
 
 
-def _signing_day(rules: CountingRules):
-    """The date a signing counts on: its own date, or (by setting) its verification date."""
-    return TruncDate("verified_at") if rules.signing_date == "verification" else F("date")
-
-
-def _signing_in(period: Period, rules: CountingRules) -> Q:
-    if rules.signing_date == "verification":
-        return Q(verified_at__date__range=(period.start, period.end))
-    return Q(date__range=(period.start, period.end))
-
-
-def _big(rules: CountingRules) -> Q:
-    """亿元以上: the signing amount (the project's total when the event has none) ≥ threshold."""
-    threshold = rules.big_threshold_wan
-    return Q(amount__gte=threshold) | Q(amount__isnull=True, project__total_investment__gte=threshold)
-
-
 SIGNED_AMOUNT = Coalesce("amount", "project__total_investment")
 
 
@@ -270,10 +259,10 @@ def _monthly_from_rows(scope: Scope, year: int, rules: CountingRules) -> Monthly
     signings = _credited_in(scope, _first_events(Stage.SIGNED, window, rules))
     for row in (
         signings.order_by()
-        .values(day=_signing_day(rules))
+        .values(day=signing_day(rules))
         .annotate(
             n=Count("project", distinct=True, filter=counted),
-            n_big=Count("project", distinct=True, filter=_both(counted, _big(rules))),
+            n_big=Count("project", distinct=True, filter=_both(counted, big_signing(rules))),
             total=_shared_sum(SIGNED_AMOUNT, scope),
         )
     ):
@@ -329,31 +318,9 @@ def percent_text(value: Decimal | None) -> str:
     return "—" if shown_value is None else f"{shown_value}%"
 
 
-def _points(ratio_value: Decimal | None) -> Decimal | None:
-    """A ratio as rounded percentage points, with no "-0.0"."""
-    points = percent(ratio_value)
-    return abs(points) if points is not None and points == 0 else points
-
-
-def gap_text(gap: Decimal | None) -> str:
-    """超序时进度 7.8 个百分点 / 落后序时进度 3.2 个百分点 / 与序时进度持平."""
-    points = _points(gap)
-    if points is None:
-        return "—"
-    if points == 0:
-        return "与序时进度持平"
-    if points > 0:
-        return f"超序时进度 {points} 个百分点"
-    return f"落后序时进度 {-points} 个百分点"
-
-
 def yoy_text(growth: Decimal | None) -> str:
-    points = _points(growth)
-    if points is None:
-        return "去年同期为零，不计同比"
-    if points >= 0:
-        return f"同比增长 {points}%"
-    return f"同比下降 {-points}%"
+    """同比 as the stats engine words it; the dashboard says why there is none."""
+    return "去年同期为零，不计同比" if growth is None else growth_text(growth)
 
 
 # --- Drill-down links -------------------------------------------------------------------------------
@@ -437,6 +404,7 @@ def figure_link(indicator: str, scope: Scope, period: Period, rules: CountingRul
         year=period.end.year,
         first=period.start.month,
         last=period.end.month,
+        came_from="dashboard",  # the drill-down's back link and menu return to the dashboard
     )
 
 
@@ -514,8 +482,7 @@ class Kpi:
     @property
     def ahead(self) -> bool:
         """At or ahead of 序时进度 as shown (rounded), so colour and words agree."""
-        points = _points(self.gap)
-        return points is not None and points >= 0
+        return gap_standing(self.gap) == "ahead"
 
     @property
     def schedule_percent(self) -> Decimal:
@@ -549,6 +516,13 @@ class Dashboard:
     charts: dict  # everything the charts draw, for json_script
     form_params: dict
     warnings: object = None  # alerts.services.WarningSummary: open warnings of the scope (one query)
+    not_started: list = field(default_factory=list)  # 签约未开工 today (stats.signed_not_started)
+    latest_bulletin: object = None  # the newest published bulletin the viewer may read
+
+    @property
+    def ranking_has_targets(self) -> bool:
+        """Whether any unit ranked has a target: else the completion chart has nothing to draw."""
+        return any(row["completion"] is not None for row in self.ranking)
 
     @property
     def schedule_text(self) -> str:
@@ -578,6 +552,8 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
     for ``unit``'s subtree or the user's top unit. The caller has checked that the user may
     read business data and that ``unit`` is within their reach."""
     rules = rules or CountingRules.from_settings()
+    # A period not over yet is read as of today, as the statistics table reads it.
+    period = period.so_far(stats.today())
     form_params = form_params or {}
     scope = resolve_scope(user, unit)
     year = period.end.year
@@ -646,6 +622,24 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
         charts=charts,
         form_params=form_params,
         warnings=_warnings(scope),
+        latest_bulletin=_latest_bulletin(user),
+        not_started=list(
+            projects.filter(pk__in=stats.signed_not_started(stats.today(), rules).values("pk")).only("pk", "name")
+        ),
+    )
+
+
+def _latest_bulletin(user):
+    """The newest published bulletin the viewer may read (one query), for the ranking's note."""
+    from zhaoshang.bulletins.choices import BulletinStatus
+    from zhaoshang.bulletins.models import Bulletin
+
+    return (
+        Bulletin.objects.restrict(user)
+        .filter(status=BulletinStatus.PUBLISHED)
+        .only("pk", "title")
+        .order_by("-year", "-month", "-published_at", "-pk")
+        .first()
     )
 
 
@@ -679,7 +673,7 @@ def _targets(user, scope: Scope, year: int) -> dict[tuple[int | None, str], Deci
 
 def _trend(monthly: Monthly, scope: Scope, year: int, rules: CountingRules) -> dict:
     """协议引资额 and 到位资金 by month, this year against last year, in 亿元."""
-    today = timezone.localdate()
+    today = stats.today()
     series = {}
     for key, indicator in (("contracted", Indicator.CONTRACTED_INVESTMENT), ("funds", Indicator.FUNDS_IN_PLACE)):
         rows = {"this": [], "last": []}
@@ -731,7 +725,7 @@ def _ranking(scope: Scope, period: Period, rules: CountingRules, targets: dict, 
                 "completion": None if completion is None else str(percent(completion)),
                 "completion_rank": completion_ranks.get(unit.pk),
                 "gap": gap_text(None if completion is None else completion - period.schedule),
-                "ahead": completion is not None and _points(completion - period.schedule) >= 0,
+                "ahead": completion is not None and gap_standing(completion - period.schedule) == "ahead",
                 "url": figure_link(indicator, unit_scope, period, rules),
                 "ytd_url": figure_link(indicator, unit_scope, ytd, rules),
                 "dashboard_url": dashboard_link(unit, form_params),
@@ -759,7 +753,7 @@ def _contracted_by_unit(scope: Scope, period: Period, ytd: Period, rules: Counti
             .values("project__credits__unit_id")
             .annotate(
                 ytd=_shared_sum(SIGNED_AMOUNT, scope),
-                now=_shared_sum(SIGNED_AMOUNT, scope, _signing_in(period, rules)),
+                now=_shared_sum(SIGNED_AMOUNT, scope, signing_in(period, rules)),
             )
         )
         key = "project__credits__unit_id"

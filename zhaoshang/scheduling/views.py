@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -417,7 +418,22 @@ def item_save(request, pk):
         can_return=RoundItem.access.allows(user, Action.VERIFY) and item.round.is_open,
         saved=saved,
     )
-    return render(request, "scheduling/_item_card.html", card)
+    response = render(request, "scheduling/_item_card.html", card)
+    if saved:
+        # The counters above the cards (已提交 n/m) change with a submission: sent along
+        # out of band, so the page never shows a stale count.
+        response.write(render_to_string("scheduling/_report_counters.html", _counters(request, item.round), request))
+    return response
+
+
+def _counters(request, round_, oob: bool = True) -> dict:
+    return {
+        "round": round_,
+        "grid": progress_by_unit(round_, RoundItem.objects.restrict(request.user).filter(round=round_)),
+        "deadline_passed": round_.past_deadline(),
+        "oversees": SchedulingRound.access.oversees(request.user),
+        "oob": oob,
+    }
 
 
 @login_required

@@ -24,7 +24,15 @@ from django.db.models.functions import Coalesce, TruncMonth
 from zhaoshang.projects.choices import Stage
 from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.models import UnitMonthFact
-from zhaoshang.stats.services import CountingRules, Period, _first_events, _shared_total
+from zhaoshang.stats.services import (
+    CountingRules,
+    Period,
+    _first_events,
+    _shared_total,
+    big_project,
+    big_signing,
+    signing_field,
+)
 
 ALL_TIME = Period(datetime.date(1900, 1, 1), datetime.date(2999, 12, 31), "全部")
 Key = tuple[int, datetime.date, str]  # (unit id, first day of month, indicator)
@@ -131,15 +139,14 @@ def _event_facts(rules: CountingRules, project_ids, indicators) -> Counter:
     def only(queryset):
         return queryset if project_ids is None else queryset.filter(project_id__in=project_ids)
 
-    signing_month = "verified_at" if rules.signing_date == "verification" else "date"
+    signing_month = signing_field(rules)
     signed = only(_first_events(Stage.SIGNED, ALL_TIME, rules))
     signed_amount = Coalesce("amount", "project__total_investment")
-    big = rules.big_threshold_wan
     facts = Counter()
     if Indicator.SIGNED_COUNT in indicators:
         facts += _counts(signed, signing_month, Indicator.SIGNED_COUNT)
     if Indicator.SIGNED_BIG_COUNT in indicators:
-        big_signed = signed.annotate(counted=signed_amount).filter(counted__gte=big)
+        big_signed = signed.filter(big_signing(rules))
         facts += _counts(big_signed, signing_month, Indicator.SIGNED_BIG_COUNT)
     if Indicator.CONTRACTED_INVESTMENT in indicators:
         facts += _shares(signed, signed_amount, signing_month, Indicator.CONTRACTED_INVESTMENT)
@@ -151,7 +158,7 @@ def _event_facts(rules: CountingRules, project_ids, indicators) -> Counter:
         if indicator in indicators:
             facts += _counts(events, "date", indicator)
         if big_indicator in indicators:
-            facts += _counts(events.filter(project__total_investment__gte=big), "date", big_indicator)
+            facts += _counts(events.filter(big_project(rules, "project__")), "date", big_indicator)
     return facts
 
 
@@ -188,7 +195,7 @@ def _mix_facts(rules: CountingRules, project_ids) -> Counter:
     if project_ids is not None:
         signed = signed.filter(project_id__in=project_ids)
     signed = signed.order_by()
-    month = _month("verified_at" if rules.signing_date == "verification" else "date")
+    month = _month(signing_field(rules))
     dimensions = {f"mix_{name}": F(path) for name, path in MIX_DIMENSIONS.items()}
     lineage = _lineage()
     facts = Counter()

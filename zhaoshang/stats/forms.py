@@ -3,20 +3,21 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin
 from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.ratios import Ratio
+from zhaoshang.stats.services import default_period
 
 MONTHS = [(month, f"{month}月") for month in range(1, 13)]
 
 
 def default_months(today: datetime.date | None = None) -> tuple[int, int, int]:
-    """This year, January to the last complete month (January itself in January)."""
-    today = today or timezone.localdate()
-    return today.year, 1, max(1, today.month - 1)
+    """This year, January to the current month so far: the dashboard's default too
+    (``stats.services.default_period``), so a leader sees one number on both."""
+    period = default_period(today)
+    return period.end.year, period.start.month, period.end.month
 
 
 NO_RATIOS = "none"

@@ -27,9 +27,10 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, Round, TruncDate
+from django.utils import timezone
 
-from zhaoshang.core.numbers import round_half_up
+from zhaoshang.core.numbers import percent, round_half_up
 from zhaoshang.projects.choices import Stage, Verification
 from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
 
@@ -47,6 +48,9 @@ class Period:
     start: datetime.date
     end: datetime.date
     label: str = ""
+    # The day the figures are read on when the period is not over yet (``so_far``): what
+    # "截至X月X日" says and what 序时进度 is measured to. None for a finished period.
+    as_of: datetime.date | None = None
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
@@ -100,10 +104,49 @@ class Period:
         last = calendar.monthrange(self.end.year, self.end.month)[1]
         return self.start.day == 1 and self.end.day == last
 
+    def so_far(self, day: datetime.date) -> "Period":
+        """This period read on ``day``: marked ``as_of`` when ``day`` falls before its end."""
+        if self.start <= day < self.end:
+            return replace(self, as_of=day)
+        return self
+
+    @property
+    def cutoff(self) -> datetime.date:
+        """The last day the figures cover: the period's end, or ``as_of`` before it."""
+        return self.as_of or self.end
+
+    @property
+    def cutoff_text(self) -> str:
+        """截至7月底 / 截至12月4日 (an unfinished month is never called 月底)."""
+        if self.as_of is not None:
+            return f"截至{self.as_of.month}月{self.as_of.day}日"
+        last = calendar.monthrange(self.end.year, self.end.month)[1]
+        if self.end.day == last:
+            return f"截至{self.end.month}月底"
+        return f"截至{self.end.month}月{self.end.day}日"
+
     @property
     def schedule(self) -> Decimal:
-        """序时进度: months elapsed ÷ 12 at the end of the period (1–7月 → 7/12)."""
-        return Decimal(self.end.month) / Decimal(12)
+        """序时进度: whole months elapsed ÷ 12 at the end of the period (1–7月 → 7/12). A
+        period read before its end (``as_of``) counts the months completed by then only
+        (1—12月 read on 4 December → 11/12): an unfinished month adds nothing."""
+        if self.as_of is None:
+            return Decimal(self.end.month) / Decimal(12)
+        day = self.as_of
+        done = day.month if day.day == calendar.monthrange(day.year, day.month)[1] else day.month - 1
+        return Decimal(done) / Decimal(12)
+
+
+def today() -> datetime.date:
+    """The clock the statistics read "today" from (tests set it)."""
+    return timezone.localdate()
+
+
+def default_period(day: datetime.date | None = None) -> "Period":
+    """What the dashboard and the statistics table show when nothing is chosen: this year,
+    January to the current month so far (1—12月 on 4 December, read as of that day)."""
+    day = day or today()
+    return Period.months(day.year, 1, day.month).so_far(day)
 
 
 # --- Counting rules (口径) -------------------------------------------------------------------
@@ -114,6 +157,7 @@ class CountingRules:
     signing_date: str = "event"  # or "verification"
     big_threshold_wan: Decimal = Decimal(10000)
     include_submitted: bool = False
+    start_due_days: int = 180  # 签约未开工: days after signing to start when no date was agreed
 
     @classmethod
     def from_settings(cls) -> "CountingRules":
@@ -121,6 +165,7 @@ class CountingRules:
             signing_date=settings.STATS_SIGNING_DATE,
             big_threshold_wan=Decimal(settings.STATS_BIG_PROJECT_WAN),
             include_submitted=settings.STATS_INCLUDE_SUBMITTED,
+            start_due_days=settings.STATS_START_DUE_DAYS,
         )
 
     @property
@@ -148,6 +193,133 @@ INDICATOR_RULES = {
     Indicator.STARTED_BIG_COUNT: "亿元以上开工项目数：开工项目中协议总投资达到亿元以上标准的项目个数。",
     Indicator.PRODUCTION_COUNT: "投产项目数：投产事件审核通过、且投产日期在统计期内的项目个数。",
 }
+
+
+# --- The rules every app counts by --------------------------------------------------------------
+# Dashboard, bulletins, assessment and warnings call these; none restates one.
+
+
+def big_signing(rules: CountingRules, prefix: str = "") -> Q:
+    """亿元以上 for a signing event (``prefix`` leads to the event): its signing amount —
+    the project's 协议总投资 when the event has none — is at least the threshold."""
+    threshold = rules.big_threshold_wan
+    return Q(**{f"{prefix}amount__gte": threshold}) | Q(
+        **{f"{prefix}amount__isnull": True, f"{prefix}project__total_investment__gte": threshold}
+    )
+
+
+def big_project(rules: CountingRules, prefix: str = "") -> Q:
+    """亿元以上 for a project (``prefix`` leads to the project): 协议总投资 ≥ the threshold."""
+    return Q(**{f"{prefix}total_investment__gte": rules.big_threshold_wan})
+
+
+def is_big(project, rules: CountingRules | None = None) -> bool:
+    """``big_project`` for one project in memory."""
+    rules = rules or CountingRules.from_settings()
+    return project.total_investment is not None and project.total_investment >= rules.big_threshold_wan
+
+
+def signing_day(rules: CountingRules, prefix: str = ""):
+    """The day a signing event counts on: its own date or, by setting, the day it was
+    verified (an expression over the event)."""
+    if rules.signing_date == "verification":
+        return TruncDate(f"{prefix}verified_at")
+    return F(f"{prefix}date")
+
+
+def signing_field(rules: CountingRules) -> str:
+    """The event's field that ``signing_day`` reads (for month buckets)."""
+    return "verified_at" if rules.signing_date == "verification" else "date"
+
+
+def signing_in(period: "Period", rules: CountingRules, prefix: str = "") -> Q:
+    """A signing event counts in ``period`` (by ``signing_day``)."""
+    if rules.signing_date == "verification":
+        return Q(**{f"{prefix}verified_at__date__range": (period.start, period.end)})
+    return Q(**{f"{prefix}date__range": (period.start, period.end)})
+
+
+def start_due(agreed_start_on: datetime.date | None, signed_on: datetime.date | None, rules: CountingRules):
+    """The last day a signed project may start on: the agreed start date (协议约定开工日期),
+    or with none agreed the signing date + ``start_due_days``. None when neither is known."""
+    if agreed_start_on is not None:
+        return agreed_start_on
+    if signed_on is not None:
+        return signed_on + datetime.timedelta(days=rules.start_due_days)
+    return None
+
+
+def signed_not_started(as_of: datetime.date, rules: CountingRules | None = None):
+    """签约未开工 on ``as_of``: projects (not merged, not 退库 — reported or verified) with a
+    counted (non-supplementary) signing dated on or before ``as_of``, no counted start or
+    production event dated on or before it, and whose ``start_due`` day is before it (the
+    due day itself is still in time). A queryset of the base manager, annotated with
+    ``first_signed_on``: callers read it through ``restrict()`` or narrow it themselves."""
+    from django.db.models import Min
+
+    from zhaoshang.projects.models import Project, StageEvent
+
+    rules = rules or CountingRules.from_settings()
+    statuses = rules.statuses
+    signing = Q(stage=Stage.SIGNED, status__in=statuses, is_supplementary=False)
+    signed = StageEvent.objects.filter(signing, project=OuterRef("pk"), date__lte=as_of)
+    signed_long_ago = StageEvent.objects.filter(
+        signing, project=OuterRef("pk"), date__lt=as_of - datetime.timedelta(days=rules.start_due_days)
+    )
+    started = StageEvent.objects.filter(
+        project=OuterRef("pk"), stage__in=[Stage.STARTED, Stage.PRODUCTION], status__in=statuses, date__lte=as_of
+    )
+    return (
+        Project._base_manager.filter(merged_into__isnull=True)
+        .exclude(stage=Stage.DROPPED)
+        .exclude(verified_stage=Stage.DROPPED)
+        .filter(Exists(signed))
+        .exclude(Exists(started))
+        .filter(Q(agreed_start_on__lt=as_of) | Q(agreed_start_on__isnull=True) & Exists(signed_long_ago))
+        .annotate(
+            first_signed_on=Min(
+                "events__date",
+                filter=Q(
+                    events__stage=Stage.SIGNED,
+                    events__status__in=statuses,
+                    events__is_supplementary=False,
+                    events__date__lte=as_of,
+                ),
+            )
+        )
+    )
+
+
+def _worded(ratio: Decimal | None, up: str, down: str, level: str) -> str:
+    """A signed ratio in words by its value as rounded for display (one decimal), so the
+    words never say 超0.0: ``up``/``down`` take the points; "—" when undefined."""
+    points = percent(ratio)
+    if points is None:
+        return "—"
+    if points == 0:
+        return level
+    return (up if points > 0 else down).format(abs(points))
+
+
+def gap_text(gap: Decimal | None) -> str:
+    """A gap to 序时进度 as every page writes it: 超序时进度5.0个百分点 / 欠序时进度3.3个百分点 /
+    与序时进度持平 (0.04 points is level); "—" when there is no target."""
+    return _worded(gap, "超序时进度{}个百分点", "欠序时进度{}个百分点", "与序时进度持平")
+
+
+def growth_text(growth: Decimal | None) -> str:
+    """同比 as every page writes it: 同比增长90.0% / 同比下降3.0% / 同比持平; "—" when last
+    year was zero."""
+    return _worded(growth, "同比增长{}%", "同比下降{}%", "同比持平")
+
+
+def gap_standing(gap: Decimal | None) -> str:
+    """ "ahead", "behind" or "none" (no target), by the rounded gap as ``gap_text`` words it:
+    what colours a gap (green, red, neutral)."""
+    points = percent(gap)
+    if points is None:
+        return "none"
+    return "behind" if points < 0 else "ahead"
 
 
 # --- Exact sums ---------------------------------------------------------------------------------
@@ -185,8 +357,8 @@ def _first_events(stage: str, period: Period, rules: CountingRules):
         Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk"))
     )
     events = StageEvent.objects.filter(qualifying, project__merged_into__isnull=True).filter(~Exists(earlier))
-    if stage == Stage.SIGNED and rules.signing_date == "verification":
-        return events.filter(verified_at__date__range=(period.start, period.end))
+    if stage == Stage.SIGNED:
+        return events.filter(signing_in(period, rules))
     return events.filter(date__range=(period.start, period.end))
 
 
@@ -200,9 +372,7 @@ def _within(queryset, unit, path: str):
 def signed_count(period: Period, rules: CountingRules, within=None, big_only: bool = False) -> dict[int, Decimal]:
     events = _first_events(Stage.SIGNED, period, rules)
     if big_only:
-        events = events.annotate(counted=Coalesce("amount", "project__total_investment")).filter(
-            counted__gte=rules.big_threshold_wan
-        )
+        events = events.filter(big_signing(rules))
     rows = (
         _within(events, within, "project__count_unit")
         .values("project__count_unit")
@@ -224,7 +394,7 @@ def stage_count(
 ) -> dict[int, Decimal]:
     events = _first_events(stage, period, rules)
     if big_only:
-        events = events.filter(project__total_investment__gte=rules.big_threshold_wan)
+        events = events.filter(big_project(rules, "project__"))
     rows = (
         _within(events, within, "project__count_unit")
         .values("project__count_unit")
@@ -485,7 +655,11 @@ def behind(indicator: str, unit, period: Period, rules: CountingRules | None = N
         ).filter(project__in=_projects_matching(credits_in))
         if indicator == Indicator.FOREIGN_FUNDS:
             tranches = tranches.filter(kind="foreign", amount_usd__isnull=False)
-        tranches = tranches.select_related("project").prefetch_related("project__credits__unit").order_by("date", "pk")
+        tranches = (
+            tranches.select_related("project__responsible_unit", "project__investor")
+            .prefetch_related("project__credits__unit")
+            .order_by("date", "pk")
+        )
         field_name = "amount_usd" if indicator == Indicator.FOREIGN_FUNDS else "amount"
         return [Contribution(t.project, t.date, getattr(t, field_name) * share(t.project), tranche=t) for t in tranches]
     stage = {
@@ -498,16 +672,18 @@ def behind(indicator: str, unit, period: Period, rules: CountingRules | None = N
     }[Indicator(indicator)]
     events = _first_events(stage, period, rules)
     if indicator == Indicator.SIGNED_BIG_COUNT:
-        events = events.annotate(counted=Coalesce("amount", "project__total_investment")).filter(
-            counted__gte=rules.big_threshold_wan
-        )
+        events = events.filter(big_signing(rules))
     if indicator == Indicator.STARTED_BIG_COUNT:
-        events = events.filter(project__total_investment__gte=rules.big_threshold_wan)
+        events = events.filter(big_project(rules, "project__"))
     if money:
         events = events.filter(project__in=_projects_matching(credits_in))
     else:
         events = _within(events, unit, "project__count_unit")
-    events = events.select_related("project").prefetch_related("project__credits__unit").order_by("date", "pk")
+    events = (
+        events.select_related("project__responsible_unit", "project__investor")
+        .prefetch_related("project__credits__unit")
+        .order_by("date", "pk")
+    )
     result = []
     for event in events:
         if money:

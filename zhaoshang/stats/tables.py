@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
-from zhaoshang.core.numbers import format_percent, format_points, round_half_up
+from zhaoshang.core.numbers import format_percent, round_half_up
+from zhaoshang.stats import services
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.models import UnitMonthFact
 from zhaoshang.stats.ratios import PERCENT_RATIOS, RATIO_RULES, RATIO_UNITS, Ratio, RatioCell, ratio_cells
@@ -67,7 +68,8 @@ def build(
     children = list(
         Unit.objects.restrict(user).filter(parent__in=tops, active=True).order_by("sort_order", "path")
     ) or list(tops)
-    period = Period.months(year, first, last)
+    # A period not over yet is read as of today: 序时进度 counts its completed months only.
+    period = Period.months(year, first, last).so_far(services.today())
     # One table over the children and the 合计 units together (the same queries serve both),
     # limited to the parent's subtree when there is one parent.
     both = unit_table(list(dict.fromkeys([*children, *tops])), indicators, period, within=parent)
@@ -184,6 +186,28 @@ def shown_change(code: str, change) -> str:
     return format_percent(change)
 
 
+# Excel number formats: the cells hold the exact Decimal; the format shows it as the page
+# does (万元 to two decimals, counts whole, rates as percentages), so columns sum and sort.
+MONEY_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+EXACT_FORMAT = "#,##0.####"
+PERCENT_FORMAT = "0.0%"
+# A gap or change in percentage points, held as the ratio difference (0.05 = 5 points).
+POINTS_FORMAT = '+0.0%"";-0.0%"";0.0%""'
+
+
+def _append_numbers(sheet, values: list[tuple]) -> None:
+    """One row of (value, number format): numbers as numeric cells with their format, text
+    through ``safe_cell``; nothing (no target, last year zero) as "—"."""
+    from zhaoshang.core.export import safe_cell
+
+    sheet.append([safe_cell("—" if value is None else value) for value, _ in values])
+    row = sheet.max_row
+    for column, (value, number_format) in enumerate(values, start=1):
+        if number_format and value is not None:
+            sheet.cell(row, column).number_format = number_format
+
+
 def workbook(result: StatsTable) -> bytes:
     """The bulletin layout: a title row, a grouped header per indicator, 合计 last."""
     import io
@@ -194,7 +218,7 @@ def workbook(result: StatsTable) -> bytes:
     from zhaoshang.core.export import safe_cell
 
     table = result.table
-    columns = ["完成值", "目标", "完成率", "序时进度", "去年同期", "同比", "排名"]
+    columns = ["完成值", "目标", "完成率", "较序时进度", "去年同期", "同比", "排名"]
     book = Workbook()
     sheet = book.active
     sheet.title = "主要指标"
@@ -217,19 +241,20 @@ def workbook(result: StatsTable) -> bytes:
     sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
     for row in [*table.rows, *result.total.rows]:
         is_total = row in result.total.rows
-        values = [("合计：" if is_total else "") + row.unit.name]
+        values = [(("合计：" if is_total else "") + row.unit.name, None)]
         for indicator in table.indicators:
             cell = row.cells[indicator]
+            amount = MONEY_FORMAT if indicator in MONEY_INDICATORS else COUNT_FORMAT
             values += [
-                shown_value(indicator, cell.value),
-                shown_value(indicator, cell.target),
-                format_percent(cell.completion),
-                format_points(cell.schedule_gap),
-                shown_value(indicator, cell.last_year),
-                format_percent(cell.yoy),
-                cell.rank or "",
+                (cell.value, amount),
+                (cell.target, amount),
+                (cell.completion, PERCENT_FORMAT),
+                (cell.schedule_gap, POINTS_FORMAT),
+                (cell.last_year, amount),
+                (cell.yoy, PERCENT_FORMAT),
+                (cell.rank or "", COUNT_FORMAT),
             ]
-        sheet.append([safe_cell(value) for value in values])
+        _append_numbers(sheet, values)
     sheet.append([])
     for text in result.rule_texts():
         sheet.append([safe_cell(f"注：{text}")])
@@ -263,16 +288,17 @@ def _ratio_sheet(sheet, result: StatsTable) -> None:
         sheet.merge_cells(start_row=2, start_column=start, end_row=2, end_column=start + len(columns) - 1)
     sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
     for row, is_total, cells in result.ratio_rows():
-        values = [("合计：" if is_total else "") + row.unit.name]
+        values = [(("合计：" if is_total else "") + row.unit.name, None)]
         for code in result.ratios:
             cell = cells[code]
+            shown = PERCENT_FORMAT if code in PERCENT_RATIOS else MONEY_FORMAT
             values += [
-                shown_ratio(code, cell.value),
-                _exact(cell.numerator),
-                _exact(cell.denominator),
-                shown_ratio(code, cell.last_year),
-                shown_change(code, cell.change),
-                cell.rank or "",
+                (cell.value, shown),
+                (cell.numerator, EXACT_FORMAT),
+                (cell.denominator, EXACT_FORMAT),
+                (cell.last_year, shown),
+                (cell.change, POINTS_FORMAT if code in PERCENT_RATIOS else PERCENT_FORMAT),
+                (cell.rank or "", COUNT_FORMAT),
             ]
-        sheet.append([safe_cell(value) for value in values])
+        _append_numbers(sheet, values)
     sheet.column_dimensions["A"].width = 22

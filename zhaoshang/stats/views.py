@@ -99,6 +99,31 @@ def table_api(request):
 
 
 @login_required
+def _back_link(request, form, unit, period) -> tuple[str, str]:
+    """Where the drill-down returns to: the dashboard when it was opened from there (and the
+    menu marks 领导驾驶舱), else the statistics table of the unit's parent."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if request.GET.get("came_from") == "dashboard":
+        request.nav_path = reverse("dashboard:index")
+        first, last = period.start.month, period.end.month
+        if first == last:
+            kind = "month"
+        elif first == 1:
+            kind = "ytd"
+        else:
+            kind = "quarter"
+        params = {"kind": kind, "year": period.end.year, "month": last, "quarter": (last - 1) // 3 + 1, "unit": unit.pk}
+        return f"{reverse('dashboard:index')}?{urlencode(params)}", "← 返回领导驾驶舱"
+    params = {"year": period.end.year, "first": period.start.month, "last": period.end.month}
+    # Back to the table this figure came from: the unit's parent, when the viewer may open it.
+    if form.fields["unit"].queryset.filter(pk=unit.parent_id).exists():
+        params["unit"] = unit.parent_id
+    return f"{reverse('stats:table')}?{urlencode(params)}", "← 返回统计报表"
+
+
 def behind(request):
     """The projects or tranches behind one figure of the table; their sum is the figure."""
     _allowed(request.user)
@@ -111,13 +136,14 @@ def behind(request):
     unit = data["unit"]  # restricted to the units the viewer may see (an officer: own subtree)
     period = Period.months(data["year"], data["first"], data["last"])
     rows = behind_rows(indicator, unit, period)
+    back_url, back_label = _back_link(request, form, unit, period)
     return render(
         request,
         "stats/behind.html",
         {
             "unit": unit,
-            # Back to the table this figure came from: the unit's parent, when the viewer may open it.
-            "back_unit": unit.parent_id if form.fields["unit"].queryset.filter(pk=unit.parent_id).exists() else None,
+            "back_url": back_url,
+            "back_label": back_label,
             "period": period,
             "indicator": indicator,
             "label": Indicator(indicator).label,

@@ -156,7 +156,7 @@ def test_bad_rule_values_are_refused_in_chinese_and_nothing_is_saved(personas, c
         ("no_follow_up", {"yellow_threshold": "", "red_threshold": 30}, "请填写此项"),
         ("no_follow_up", {"yellow_threshold": "三十", "red_threshold": 30}, "请输入整数"),
         ("funds_behind", {"plan_days": 730, "yellow_threshold": 20, "red_threshold": 120}, "百分点数不能超过 100"),
-        ("signed_not_started", {"plan_days": 0, "red_threshold": 90}, "须不小于 1"),
+        ("signed_not_started", {"red_threshold": 0}, "须不小于 1"),
         (
             "stage_dwell",
             {

@@ -81,8 +81,12 @@ def county(personas):
         verify=False,
     )
     # 石桥镇: one signing this year; one from last year that never started.
+    # C1 agreed to start in October: not yet 签约未开工 (without a date it would be due 180
+    # days after signing, 30 July).
     p.extra["c1"] = signed(
-        project(bureau, town_c, name="C1", investor=investor("己"), total="3000"),
+        project(
+            bureau, town_c, name="C1", investor=investor("己"), total="3000", agreed_start_on=datetime.date(2024, 10, 1)
+        ),
         bureau,
         bureau,
         datetime.date(2024, 2, 1),

@@ -120,6 +120,6 @@ def test_the_workbook_never_runs_a_cell_as_a_formula():
 def test_the_workbook_has_the_text_the_statistics_table_and_the_lists(dataset):
     generated = generate(draft(dataset.bureau, dataset.city), dataset.bureau)
     book = openpyxl.load_workbook(io.BytesIO(documents.render_xlsx(generated.content, generated.result)))
-    assert book.sheetnames == ["通报", "主要指标", "附表"]
+    assert book.sheetnames == ["通报", "主要指标", "签约未开工项目", "附表"]
     assert book["通报"]["A1"].value == "全市招商引资工作情况通报（2024年1—7月）"
     assert book["主要指标"]["A1"].value == "示范市招商引资主要指标完成情况表（2024年1—7月）"

@@ -111,17 +111,25 @@ def test_signed_not_started_lists_projects_past_their_agreed_start_largest_first
     future = Project.objects.get(name="P4")  # agreed start after the cut-off: not yet late
     future.agreed_start_on = datetime.date(2024, 9, 1)
     future.save()
+    unagreed = Project.objects.get(name="P6")  # signed 2023-04-15, no agreed date: due 180 days later
     generated = generate(draft(dataset.bureau, dataset.city), dataset.bureau)
     assert texts(generated.content, "not_started") == [
-        "截至7月底，全市已签约但超过协议约定开工日期仍未开工的项目1个，协议总投资0.50亿元。具体如下："
+        "截至7月底，全市已签约但超过应开工日期仍未开工的项目2个，协议总投资1.30亿元。具体如下："
     ]
     section = next(item for item in generated.content["sections"] if item["key"] == "not_started")
-    assert section["blocks"][1]["rows"] == [["1", "P2", "河口镇", "0.50", "2024-05-20", "2024-07-01", "30"]]
-    assert [item["key"] for item in generated.numbers["lists"]["not_started"]] == [late.code]
+    assert section["blocks"][1]["rows"] == [
+        ["1", "P6", "河口镇", "0.80", "2023-04-15", "2023-10-12（未约定）", "293"],
+        ["2", "P2", "河口镇", "0.50", "2024-05-20", "2024-07-01", "30"],
+    ]
+    assert [item["key"] for item in generated.numbers["lists"]["not_started"]] == [unagreed.code, late.code]
     assert late.stage == Stage.SIGNED
 
 
 def test_empty_and_absent_sections_say_so(dataset):
+    for name in ("P4", "P6"):  # both would be due 180 days after signing: agreed for December instead
+        project = Project.objects.get(name=name)
+        project.agreed_start_on = datetime.date(2024, 12, 1)
+        project.save()
     content = generate(draft(dataset.bureau, dataset.city), dataset.bureau).content
     by_key = {item["key"]: item for item in content["sections"]}
     assert by_key["not_started"]["blocks"] == []

@@ -82,3 +82,17 @@ def test_an_officers_returned_claims_of_every_kind_link_to_the_claim(personas, c
     assert "凭证金额不符" in block and "缺少协议扫描件" in block
     client.force_login(personas.officer_b)
     assert "被退回的填报" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_project_claimed_as_dropped_is_no_longer_counted_in_the_library(personas, client):
+    from zhaoshang.projects.services import StageClaim, submit_stage
+
+    kept = project(personas.officer_a, personas.town_a, name="在谈项目", stage="negotiating")
+    dropped = project(personas.officer_a, personas.town_a, name="申请退库项目", stage="negotiating")
+    submit_stage(
+        personas.officer_a, dropped, StageClaim(stage="dropped", date=dropped.created_at.date(), note="企业撤资")
+    )
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("core:home"))
+    assert response.context["project_count"] == 1, "a 退库 claim, verified or not, takes it out of 在库"
+    assert kept.pk

@@ -56,11 +56,11 @@ def test_a_kpi_has_target_completion_schedule_gap_and_year_on_year(year):
     assert contracted.completion == D(38000) / D(60000)
     assert contracted.schedule == D(7) / D(12)
     assert contracted.completion_text == "63.3%" and contracted.schedule_text == "58.3%"
-    assert contracted.gap_text == "超序时进度 5.0 个百分点"  # 63.3 − 58.3
-    assert contracted.yoy_text == "同比增长 90.0%"  # 38000 ÷ 20000 − 1
+    assert contracted.gap_text == "超序时进度5.0个百分点"  # 63.3 − 58.3
+    assert contracted.yoy_text == "同比增长90.0%"  # 38000 ÷ 20000 − 1
     assert "协议引资额：" in contracted.rule and "仅计已审核数据" in contracted.rule
     signed = kpis(build_dashboard(year.county_officer, JAN_JUL_2024, rules=VERIFIED_ONLY))[Indicator.SIGNED_COUNT]
-    assert signed.completion_text == "50.0%" and signed.gap_text == "落后序时进度 8.3 个百分点"
+    assert signed.completion_text == "50.0%" and signed.gap_text == "欠序时进度8.3个百分点"
     foreign = kpis(build_dashboard(year.county_officer, JAN_JUL_2024, rules=VERIFIED_ONLY))[Indicator.FOREIGN_FUNDS]
     assert foreign.target is None and foreign.completion_text == "—"
     assert foreign.yoy_text == "去年同期为零，不计同比"
@@ -133,7 +133,7 @@ def test_the_ranking_of_the_county_s_towns_has_values_completion_and_ranks(year)
         ("河口镇", "0.90", 2, "30.0", 2),  # 9000 ÷ 30000
     ]
     assert ranking[0]["ahead"] and not ranking[1]["ahead"]
-    assert ranking[1]["gap"] == "落后序时进度 28.3 个百分点"
+    assert ranking[1]["gap"] == "欠序时进度28.3个百分点"
 
 
 def test_units_with_equal_completion_share_a_rank(year):
@@ -201,13 +201,13 @@ def test_an_officer_s_scope_is_their_own_subtree_and_the_leader_s_the_whole_tree
 
 
 def test_display_texts_follow_the_bulletins_wording():
-    assert gap_text(D("0.078")) == "超序时进度 7.8 个百分点"
-    assert gap_text(D("-0.0325")) == "落后序时进度 3.3 个百分点"  # half-up
+    assert gap_text(D("0.078")) == "超序时进度7.8个百分点"
+    assert gap_text(D("-0.0325")) == "欠序时进度3.3个百分点"  # half-up
     assert gap_text(None) == "—"
     assert gap_text(D("-0.0004")) == "与序时进度持平"  # never "-0.0"
-    assert yoy_text(D("-0.0001")) == "同比增长 0.0%"
-    assert yoy_text(D("0.966")) == "同比增长 96.6%"
-    assert yoy_text(D("-0.05")) == "同比下降 5.0%"
+    assert yoy_text(D("-0.0001")) == "同比持平"
+    assert yoy_text(D("0.966")) == "同比增长96.6%"
+    assert yoy_text(D("-0.05")) == "同比下降5.0%"
 
 
 def test_every_province_has_a_feature_in_the_vendored_china_map():

@@ -208,3 +208,22 @@ def test_the_list_shows_each_viewer_their_own_progress(city, client_for):
     page = client_for(city.bureau).get(reverse("scheduling:list")).content.decode()
     assert f'data-testid="round-progress-{round_.pk}">1/3<' in page and "发起调度" in page
     assert client_for(city.auditor).get(reverse("scheduling:list")).status_code == 404
+
+
+def test_submitting_a_report_refreshes_the_counters_above_the_cards(city, client_for):
+    """GIVEN a unit's report page showing 已提交 0/n WHEN one report is submitted through htmx
+    THEN the response also carries the counters, out of band, with one more submitted."""
+    round_ = open_october(city)
+    client = client_for(city.officer_a)
+    page = client.get(reverse("scheduling:report", args=[round_.pk])).content.decode()
+    assert 'id="report-counters"' in page and "hx-swap-oob" not in page
+    item = item_of(round_, city.extra["a1"])
+    draft = client.post(reverse("scheduling:item_save", args=[item.pk]), report_data(item), **HTMX).content.decode()
+    assert 'id="report-counters" data-testid="report-counters" hx-swap-oob="true"' in draft
+    item.refresh_from_db()
+    card = client.post(
+        reverse("scheduling:item_save", args=[item.pk]), report_data(item) | {"action": "submit"}, **HTMX
+    ).content.decode()
+    counters = card.split('id="report-counters"', 1)[1]
+    total = RoundItem.objects.filter(round=round_, unit=city.town_a).count()
+    assert f"已提交 1/{total}" in counters

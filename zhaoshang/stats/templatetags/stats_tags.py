@@ -2,7 +2,8 @@
 
 from django import template
 
-from zhaoshang.core.numbers import format_percent, format_points
+from zhaoshang.core.numbers import format_percent
+from zhaoshang.stats.services import gap_standing, gap_text
 from zhaoshang.stats.tables import shown_change, shown_ratio, shown_value
 
 register = template.Library()
@@ -25,7 +26,14 @@ def pct(ratio):
 
 @register.filter
 def points(ratio):
-    return format_points(ratio)
+    """A gap to 序时进度 in the engine's words (与序时进度持平 when it rounds to zero)."""
+    return gap_text(ratio)
+
+
+@register.filter
+def standing(gap):
+    """ "ahead", "behind" or "none" (no target): what colours the gap."""
+    return gap_standing(gap)
 
 
 @register.filter

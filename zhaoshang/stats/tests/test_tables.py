@@ -136,8 +136,10 @@ def test_ratios_appear_in_the_page_api_export_and_command_with_the_same_values(d
             client.get(reverse("stats:table_export"), {**QUERY, "unit": dataset.county.pk, "ratios": "all"}).content
         )
     )
-    cells = [cell for row in book["比率指标"].iter_rows(values_only=True) for cell in row]
-    assert "33.3%" in cells and "合计：示范县" in cells
+    cells = [cell for row in book["比率指标"].iter_rows() for cell in row]
+    rate = next(c for c in cells if c.data_type == "n" and "%" in c.number_format and abs(c.value - 1 / 3) < 1e-9)
+    assert rate.number_format == "0.0%", "town A's 开工率 1 of 3 is a number shown as 33.3%"
+    assert "合计：示范县" in [cell.value for cell in cells]
 
 
 def test_ratios_are_asked_for(dataset, client):
