@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.changes import describe_rows
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
@@ -189,7 +190,7 @@ def _timeline(project: Project) -> list[dict]:
         | Q(object_type="projects.stageevent", object_id__in=[str(event.pk) for event in events], action="verify")
         | Q(action="merge", object_id=str(project.pk))
     ).order_by("-time")[:200]
-    for row in history:
+    for row in describe_rows(history):
         if row.action in ("update", "create", "merge", "verify"):
             items.append({"when": row.time, "kind": row.action, "row": row})
     items.sort(key=lambda item: item["when"], reverse=True)
