@@ -179,6 +179,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "zs_sessionid"
 CSRF_COOKIE_NAME = "zs_csrftoken"
+# A failed CSRF check (most often a form left open past the session's end) in Chinese.
+CSRF_FAILURE_VIEW = "zhaoshang.core.views_errors.csrf_failure"
 
 # --- Transport (production behind HTTPS) --------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
