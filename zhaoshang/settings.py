@@ -151,14 +151,15 @@ PASSWORD_MIN_LENGTH = env_int("ZHAOSHANG_PASSWORD_MIN_LENGTH", 8, minimum=6)
 PASSWORD_MIN_CLASSES = env_int("ZHAOSHANG_PASSWORD_MIN_CLASSES", 3, minimum=1)
 # 0 turns rotation off (OWASP ASVS advises against forced rotation).
 PASSWORD_MAX_AGE_DAYS = env_int("ZHAOSHANG_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+# Django's rules, subclassed for their messages in plain Chinese (accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "zhaoshang.accounts.validators.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "zhaoshang.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhaoshang.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "zhaoshang.accounts.validators.NumericPasswordValidator"},
     {
         "NAME": "zhaoshang.accounts.validators.CharacterClassValidator",
         "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
