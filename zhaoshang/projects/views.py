@@ -1,6 +1,8 @@
 """Project pages. Thin: reads through restrict(), writes through services."""
 
+import datetime
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.changes import describe_rows
+from zhaoshang.core.changes import describe_rows, format_local_date
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
-from zhaoshang.core.numbers import wan_to_yi
+from zhaoshang.core.numbers import format_exact, wan_to_yi
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.services import project_funds
 from zhaoshang.projects.attachments import save_attachment
@@ -197,6 +199,15 @@ def _timeline(project: Project) -> list[dict]:
     return items
 
 
+def _as_written(value):
+    """A value of the stale-edit table as a clerk writes it: 3500, not 3500.0000."""
+    if isinstance(value, Decimal):
+        return format_exact(value)
+    if isinstance(value, datetime.date):
+        return format_local_date(value)
+    return value
+
+
 @login_required
 def project_detail(request, pk):
     project = _project_or_404(request.user, pk)
@@ -317,7 +328,8 @@ def project_edit(request, pk):
             "remarks",
         ):
             mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-            stale_rows.append((Project._meta.get_field(name).verbose_name, getattr(stale, name), mine))
+            label = Project._meta.get_field(name).verbose_name
+            stale_rows.append((label, _as_written(getattr(stale, name)), _as_written(mine)))
     return render(
         request,
         "projects/project_form.html",
