@@ -38,7 +38,7 @@ EXTRA_LABELS = {
 SOURCE_LABELS = {"web": "网页", "api": "接口", "command": "命令行", "system": "系统"}
 
 # Bookkeeping fields: they change with every save and say nothing to a reader.
-QUIET_FIELDS = frozenset({"version"})
+QUIET_FIELDS = frozenset({"version", "search_text"})
 
 
 @dataclass(frozen=True)
@@ -125,22 +125,39 @@ def _related_model(field):
     return None
 
 
-def _show(field, value, names: _Names) -> str:
+def _declared_labels(model, name: str) -> dict | None:
+    """The labels a model declares for a field's stored codes (AuditedModel.audit_choices)."""
+    declared = getattr(model, "audit_choices", {}).get(name) if model is not None else None
+    if declared is None:
+        return None
+    pairs = declared() if callable(declared) else declared
+    return {str(value): str(label) for value, label in pairs}
+
+
+def _coded(value, labels: dict) -> str:
+    """A code, a list of codes or a dict keyed by codes, in words."""
+    if isinstance(value, list):
+        return "、".join(labels.get(str(item), str(item)) for item in value)
+    if isinstance(value, dict):
+        return "；".join(f"{labels.get(str(key), str(key))}：{_plain(item)}" for key, item in value.items())
+    return labels.get(str(value), str(value))
+
+
+def _show(field, value, names: _Names, labels: dict | None = None) -> str:
     """One stored value as a reader sees it, given the field it came from."""
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if value == MASK or (isinstance(value, str) and value.startswith(MASK)):
         return value
+    if labels is not None:
+        return _coded(value, labels)
     if field is None:
         return _plain(value)
     related = _related_model(field)
     if related is not None:
         return names.name(related, value)
     if getattr(field, "choices", None):
-        labels = {str(key): str(label) for key, label in field.flatchoices}
-        if isinstance(value, list):
-            return "、".join(labels.get(str(item), str(item)) for item in value)
-        return labels.get(str(value), str(value))
+        return _coded(value, {str(key): str(label) for key, label in field.flatchoices})
     if isinstance(field, models.BooleanField):
         return "是" if value in (True, "True", "true", 1) else "否"
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
@@ -188,7 +205,9 @@ def _lines(row, names: _Names, hide: frozenset) -> list[ChangeLine]:
             lines.append(ChangeLine(EXTRA_LABELS["field"], "", str(shown.verbose_name) if shown else str(pair)))
             continue
         before, after = pair if _is_pair(pair) else (None, pair)
-        lines.append(ChangeLine(_label(model, name, field), _show(field, before, names), _show(field, after, names)))
+        labels = _declared_labels(model, name)
+        shown = (_show(field, before, names, labels), _show(field, after, names, labels))
+        lines.append(ChangeLine(_label(model, name, field), *shown))
     return lines
 
 

@@ -106,3 +106,15 @@ def test_a_moment_in_a_change_shows_in_local_time(personas):
     row.user_id = None
     (line,) = describe_rows([row])[0].change_lines
     assert line.after == "2026年12月4日 10:31"
+
+
+def test_codes_stored_in_lists_and_dicts_read_as_their_labels():
+    rule = AuditLog(
+        object_type="alerts.warningrule",
+        changes={"kind": [None, "stage_dwell"], "stage_limits": [{}, {"lead": 45, "negotiating": 90}]},
+    )
+    scheme = AuditLog(object_type="assessment.assessmentscheme", changes={"unit_types": [[], ["town", "zone"]]})
+    lines = {line.label: line.after for row in describe_rows([rule, scheme]) for line in row.change_lines}
+    assert "stage_dwell" not in lines["预警类型"]
+    assert lines["各阶段停留时限（天）"] == "线索：45；在谈：90"
+    assert "town" not in lines["单位类型"] and "、" in lines["单位类型"]
