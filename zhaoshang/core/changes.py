@@ -240,7 +240,8 @@ def describe_rows(rows, *, hide=QUIET_FIELDS) -> list:
     for row in rows:
         row.change_lines = _lines(row, names, hide)
         actor = names.found.get((user_model, str(row.user_id))) if row.user_id else None
-        row.actor = actor or row.username or "系统"
+        # acting_as(None) writes "system" as the user name: work the system did itself.
+        row.actor = actor or (row.username if row.username not in ("", "system") else "系统")
         row.type_label = object_type_label(row.object_type)
         row.source_label = SOURCE_LABELS.get(row.source, row.source)
     return rows

@@ -118,3 +118,13 @@ def test_codes_stored_in_lists_and_dicts_read_as_their_labels():
     assert "stage_dwell" not in lines["预警类型"]
     assert lines["各阶段停留时限（天）"] == "线索：45；在谈：90"
     assert "town" not in lines["单位类型"] and "、" in lines["单位类型"]
+
+
+def test_the_auditor_home_names_people_and_the_system_not_user_names(personas, client_for):
+    with acting_as(None, source="command"):
+        Unit.objects.create(code="SYS", name="系统建的单位", type="town", parent=personas.county)
+    with acting_as(personas.sysadmin, source="web"):
+        Unit.objects.create(code="ADM", name="管理员建的单位", type="town", parent=personas.county)
+    content = _page_text(client_for(personas.auditor).get(reverse("core:home")))
+    assert "<td>系统管理员</td>" in content and "<td>系统</td>" in content
+    assert "<td>sysadmin</td>" not in content and "<td>system</td>" not in content
