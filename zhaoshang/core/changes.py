@@ -160,18 +160,26 @@ def _show(field, value, names: _Names, labels: dict | None = None) -> str:
         return _coded(value, {str(key): str(label) for key, label in field.flatchoices})
     if isinstance(field, models.BooleanField):
         return "是" if value in (True, "True", "true", 1) else "否"
-    if isinstance(field, models.DateTimeField) and isinstance(value, str):
-        moment = parse_datetime(value)
-        return format_local_datetime(moment) if moment else value
-    if isinstance(field, models.DateField) and isinstance(value, str):
-        day = parse_date(value[:10])
-        return format_local_date(day) if day else value
+    if isinstance(field, (models.DateTimeField, models.DateField)) and isinstance(value, str):
+        return _moment(field, value)
     if isinstance(field, models.DecimalField):
         return format_exact(value)
     base = getattr(field, "base_field", None)  # an ArrayField of choices
     if isinstance(value, list) and base is not None:
         return "、".join(_show(base, item, names) for item in value)
     return _plain(value)
+
+
+def _moment(field, value: str) -> str:
+    """An ISO date or time from the log in local Chinese form; anything else as stored."""
+    try:
+        if isinstance(field, models.DateTimeField):
+            moment = parse_datetime(value)
+            return format_local_datetime(moment) if moment else value
+        day = parse_date(value[:10])
+    except ValueError:  # well formed but impossible (2024-13-01): shown as it was stored
+        return value
+    return format_local_date(day) if day else value
 
 
 def _plain(value) -> str:

@@ -128,3 +128,9 @@ def test_the_auditor_home_names_people_and_the_system_not_user_names(personas, c
     content = _page_text(client_for(personas.auditor).get(reverse("core:home")))
     assert "<td>系统管理员</td>" in content and "<td>系统</td>" in content
     assert "<td>sysadmin</td>" not in content and "<td>system</td>" not in content
+
+
+def test_an_impossible_date_in_an_old_row_is_shown_as_stored_not_an_error():
+    row = AuditLog(object_type="projects.project", changes={"signed_on": [None, "2024-13-01"]})
+    (line,) = describe_rows([row])[0].change_lines
+    assert line.after == "2024-13-01"
