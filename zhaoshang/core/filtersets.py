@@ -5,16 +5,17 @@ from django.db.models import Q
 
 from zhaoshang.core.choices import AuditAction
 from zhaoshang.core.forms import StyledFilterSet
-from zhaoshang.core.models import AuditedModel, AuditLog
+from zhaoshang.core.models import AuditLog
 
 
 def audited_types() -> list[tuple[str, str]]:
-    """(``app_label.model``, 模型名称) of every model the audit log follows."""
+    """(``app_label.model``, 模型名称) of the project's models: audited ones, and those whose
+    events are recorded by hand (exports of a bulletin, a scheduling round)."""
     return sorted(
         (
             (model._meta.label_lower, str(model._meta.verbose_name))
             for model in apps.get_models()
-            if issubclass(model, AuditedModel)
+            if model.__module__.startswith("zhaoshang.")
         ),
         key=lambda choice: choice[1],
     )

@@ -134,3 +134,13 @@ def test_an_impossible_date_in_an_old_row_is_shown_as_stored_not_an_error():
     row = AuditLog(object_type="projects.project", changes={"signed_on": [None, "2024-13-01"]})
     (line,) = describe_rows([row])[0].change_lines
     assert line.after == "2024-13-01"
+
+
+def test_the_auditor_filters_by_the_model_name_including_hand_recorded_events(personas, client_for):
+    _edit_project(personas)
+    client = client_for(personas.auditor)
+    content = _page_text(client.get(reverse("core:audit_list")))
+    assert '<option value="projects.project">项目</option>' in content
+    assert '<option value="bulletins.bulletin">' in content  # exports of a bulletin are recorded by hand
+    filtered = _page_text(client.get(reverse("core:audit_list") + "?object_type=projects.project&action=update"))
+    assert "当前阶段（填报）</span>：在谈 → 签约" in filtered
