@@ -4,6 +4,8 @@ import re
 from html import escape  # Django's escape() is this plus a lazy-string wrapper, slow per option
 
 from django import forms
+from django.core import validators
+from django.db import models
 from django.utils.safestring import mark_safe
 
 # The empty choice of a dropdown: in a form, and in a filter (where it means "any").
@@ -135,6 +137,11 @@ class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_form(self)
+
+    def full_clean(self):
+        super().full_clean()
+        if getattr(self, "_errors", None):
+            plain_validator_errors(self)
 
 
 def style_form(form, empty_choice: str = EMPTY_CHOICE) -> None:
@@ -277,13 +284,48 @@ def plain_messages(field) -> dict:
     return messages
 
 
+# Messages that validators raise (the form field's, or the model field's in a model form).
+# A validator given its own message (MinValueValidator(0, "…不能为负数。")) keeps it, so
+# these codes are not put into the field's error_messages (which would override every
+# validator's message); a raised error is replaced after validation only when its message
+# is the very object Django's validator carries by default.
+VALIDATOR_DEFAULTS = {
+    "min_value": validators.MinValueValidator.message,
+    "max_value": validators.MaxValueValidator.message,
+    "step_size": validators.StepValueValidator.message,
+    "max_length": validators.MaxLengthValidator.message,
+    "min_length": validators.MinLengthValidator.message,
+    "max_digits": validators.DecimalValidator.messages["max_digits"],
+    "max_decimal_places": validators.DecimalValidator.messages["max_decimal_places"],
+    "max_whole_digits": validators.DecimalValidator.messages["max_whole_digits"],
+    "unique": models.Field.default_error_messages["unique"],
+}
+
+
 def plain_error_messages(field) -> None:
     """Replace Django's default messages on ``field``; messages a form set itself stay."""
     defaults = _default_messages(field)
     for code, message in plain_messages(field).items():
+        if code in VALIDATOR_DEFAULTS and code not in defaults:
+            continue  # raised by a validator: see plain_validator_errors()
         current = field.error_messages.get(code)
         if current is None or current == defaults.get(code):
             field.error_messages[code] = message
+
+
+def plain_validator_errors(form) -> None:
+    """After validation: errors that carry a Django validator's default message get the
+    plain one for their field (「协议总投资不能小于0万元。」)."""
+    for name, errors in form._errors.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        plain = None
+        for error in errors.data:
+            code = getattr(error, "code", None)
+            if code in VALIDATOR_DEFAULTS and getattr(error, "message", None) is VALIDATOR_DEFAULTS[code]:
+                plain = plain or plain_messages(field)
+                error.message = plain[code]
 
 
 def plain_empty_choice(field, label: str) -> None:

@@ -85,3 +85,24 @@ def test_labels_that_templates_suffix_end_in_a_full_width_colon(personas):
 
     form = StageClaimForm()
     assert form["amount"].label_tag().endswith("签约金额（万元）：</label>")
+
+
+def test_a_message_a_form_gives_its_own_validator_is_kept():
+    from decimal import Decimal
+
+    from django import forms
+    from django.core.validators import MinValueValidator
+
+    from zhaoshang.core.forms import StyledFormMixin
+
+    class AmountForm(StyledFormMixin, forms.Form):
+        mine = forms.DecimalField(
+            label="本期投资（万元）", validators=[MinValueValidator(Decimal(0), "本期投资不能为负数。")]
+        )
+        plain = forms.DecimalField(label="累计投资（万元）", min_value=Decimal(0), max_digits=6, decimal_places=2)
+
+    errors = _errors(AmountForm(data={"mine": "-1", "plain": "-1"}))
+    assert errors == {"mine": "本期投资不能为负数。", "plain": "累计投资不能小于0万元。"}
+    assert _errors(AmountForm(data={"mine": "1", "plain": "123456"}))["plain"] == (
+        "累计投资的数字太大：请填写以万元为单位的数字，整数部分最多4位。"
+    )
