@@ -170,14 +170,15 @@ PASSWORD_MIN_LENGTH = env_int("ZHAOSHANG_PASSWORD_MIN_LENGTH", 8, minimum=6)
 PASSWORD_MIN_CLASSES = env_int("ZHAOSHANG_PASSWORD_MIN_CLASSES", 3, minimum=1)
 # 0 turns rotation off (OWASP ASVS advises against forced rotation).
 PASSWORD_MAX_AGE_DAYS = env_int("ZHAOSHANG_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+# Django's rules, subclassed for their messages in plain Chinese (accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "zhaoshang.accounts.validators.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "zhaoshang.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhaoshang.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "zhaoshang.accounts.validators.NumericPasswordValidator"},
     {
         "NAME": "zhaoshang.accounts.validators.CharacterClassValidator",
         "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
@@ -235,6 +236,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "zs_sessionid"
 CSRF_COOKIE_NAME = "zs_csrftoken"
+# A failed CSRF check (most often a form left open past the session's end) in Chinese.
+CSRF_FAILURE_VIEW = "zhaoshang.core.views_errors.csrf_failure"
 
 # --- Transport (production behind HTTPS) --------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,3 +19,9 @@ urlpatterns = [
     path("bulletins/", include("zhaoshang.bulletins.urls")),
     path("review/", include("zhaoshang.review.urls")),
 ]
+
+# Error pages in Chinese and in the product's look (core/views_errors.py).
+handler400 = "zhaoshang.core.views_errors.bad_request"
+handler403 = "zhaoshang.core.views_errors.permission_denied"
+handler404 = "zhaoshang.core.views_errors.page_not_found"
+handler500 = "zhaoshang.core.views_errors.server_error"

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role, UnitType
-from zhaoshang.core.access import OrganisationRule
+from zhaoshang.core.access import AccountRule, OrganisationRule
 from zhaoshang.core.models import AuditedModel, AuditedQuerySet, VersionedModel
 
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -168,7 +168,7 @@ class User(VersionedModel, AuditedModel, AbstractUser):
 
     audit_masked_fields = ("password",)
     audit_ignored_fields = ("last_login",)
-    access = OrganisationRule("unit__path")
+    access = AccountRule("unit__path")
     objects = ZhaoshangUserManager()
 
     class Meta:

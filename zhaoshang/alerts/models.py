@@ -21,8 +21,10 @@ from zhaoshang.alerts.choices import (
     WarningLevel,
     WarningStatus,
 )
+from zhaoshang.alerts.registry import kind_choices
 from zhaoshang.core.access import READ_ACTIONS, AccessRule, UnitScoped, _role
 from zhaoshang.core.models import AuditedModel, RestrictedManager, VersionedModel
+from zhaoshang.projects.choices import Stage
 
 
 class BureauSetting(AccessRule):
@@ -55,6 +57,8 @@ class WarningRule(VersionedModel, AuditedModel):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     access = BureauSetting()
+    # Called when a change is shown: kinds register as the apps load.
+    audit_choices = {"kind": kind_choices, "stage_limits": Stage.choices}
 
     class Meta:
         verbose_name = "预警规则"

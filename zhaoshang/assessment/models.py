@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.choices import Role, UnitType
 from zhaoshang.assessment.choices import ENTRY_BADGES, EntryKind, RuleKind, UnitSelection, VetoMode
 from zhaoshang.core.access import READ_ACTIONS, AccessRule, UnitScoped
 from zhaoshang.core.models import AuditedModel, VersionedModel
@@ -94,6 +94,7 @@ class AssessmentScheme(VersionedModel, AuditedModel):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     access = PublishedToUnits()
+    audit_choices = {"unit_types": UnitType.choices}
 
     class Meta:
         verbose_name = "考核方案"

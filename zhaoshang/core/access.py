@@ -142,6 +142,19 @@ class OrganisationRule(AccessRule):
         return queryset
 
 
+class AccountRule(OrganisationRule):
+    """Users: as units, except that no business role (leader, bureau, officer) sees the
+    system admin's or the auditor's accounts, nor when they last signed in. Separation of
+    duties (三权分立): who administers and who audits is none of the business's concern,
+    and an account list is where an attacker inside would look first."""
+
+    def filter(self, queryset, user, action):
+        queryset = super().filter(queryset, user, action)
+        if _role(user) in (Role.LEADER, Role.BUREAU, Role.OFFICER):
+            queryset = queryset.exclude(role__in=[Role.SYSADMIN, Role.AUDITOR])
+        return queryset
+
+
 class ReferenceRule(AccessRule):
     """Dictionaries (divisions, industries, the holiday calendar): every signed-in user but
     the auditor reads them; the system admin and the bureau maintain them."""

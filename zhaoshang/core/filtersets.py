@@ -1,10 +1,24 @@
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 
 from zhaoshang.core.choices import AuditAction
 from zhaoshang.core.forms import StyledFilterSet
 from zhaoshang.core.models import AuditLog
+
+
+def audited_types() -> list[tuple[str, str]]:
+    """(``app_label.model``, 模型名称) of the project's models: audited ones, and those whose
+    events are recorded by hand (exports of a bulletin, a scheduling round)."""
+    return sorted(
+        (
+            (model._meta.label_lower, str(model._meta.verbose_name))
+            for model in apps.get_models()
+            if model.__module__.startswith("zhaoshang.")
+        ),
+        key=lambda choice: choice[1],
+    )
 
 
 class AuditLogFilterSet(StyledFilterSet, django_filters.FilterSet):
@@ -14,9 +28,8 @@ class AuditLogFilterSet(StyledFilterSet, django_filters.FilterSet):
         label="用户", lookup_expr="icontains", widget=forms.TextInput(attrs={"placeholder": "用户名"})
     )
     action = django_filters.ChoiceFilter(label="操作", choices=AuditAction.choices, empty_label="全部操作")
-    object_type = django_filters.CharFilter(
-        label="对象类型", lookup_expr="exact", widget=forms.TextInput(attrs={"placeholder": "如 projects.project"})
-    )
+    # Chosen by the model's Chinese name; the stored value stays ``app_label.model``.
+    object_type = django_filters.ChoiceFilter(label="对象类型", choices=audited_types, empty_label="全部对象类型")
     object_id = django_filters.CharFilter(label="对象编号", lookup_expr="exact")
     start = django_filters.DateFilter(
         label="开始日期", field_name="time", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})

@@ -1,11 +1,19 @@
 """Form helpers shared by every app."""
 
+import re
 from html import escape  # Django's escape() is this plus a lazy-string wrapper, slow per option
 
 from django import forms
+from django.core import validators
+from django.db import models
 from django.utils.safestring import mark_safe
 
 from zhaoshang.core.limits import validate_bounded_number, validate_no_control_characters, validate_plausible_date
+
+# The empty choice of a dropdown: in a form, and in a filter (where it means "any").
+EMPTY_CHOICE = "请选择"
+EMPTY_FILTER_CHOICE = "全部"
+DJANGO_EMPTY_LABEL = "---------"
 
 
 def attributes(attrs: dict) -> str:
@@ -144,26 +152,38 @@ class TypedDecimalField(forms.DecimalField):
 
 
 class StyledFormMixin:
-    """Gives widgets Tabler's classes, so templates render fields with one include."""
+    """Gives widgets Tabler's classes, so templates render fields with one include; error
+    messages in plain Chinese and 「请选择」 as the empty choice."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_form(self)
+
+    def full_clean(self):
+        super().full_clean()
+        if getattr(self, "_errors", None):
+            plain_validator_errors(self)
 
 
 # Widgets that are a group of inputs: an aria-label would be copied onto every option.
 UNNAMED_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput, forms.MultipleHiddenInput)
 
 
-def style_form(form) -> None:
+def style_form(form, empty_choice: str = EMPTY_CHOICE) -> None:
     """Tabler classes on an existing form's widgets (FilterSet forms are built for us), the
-    input rules every form keeps (``guard_field``), and each control named by its field's label.
+    input rules every form keeps (``guard_field``), plain Chinese messages, ``empty_choice``
+    for Django's 「---------」, and each control named by its field's label.
 
     Filter bars and period pickers print bare controls without a <label> (「全部」 alone
     says nothing to a screen reader); the aria-label names them there, and equals the
     visible <label> where a form prints one, so nothing is announced differently."""
+    # label_tag() adds Django's suffix, a half-width ":" in its zh-hans catalogue.
+    if str(getattr(form, "label_suffix", "")) == ":":
+        form.label_suffix = "："
     for field in form.fields.values():
         guard_field(field)
+        plain_error_messages(field)
+        plain_empty_choice(field, empty_choice)
         widget = field.widget
         if field.label and not isinstance(widget, UNNAMED_WIDGETS):
             widget.attrs.setdefault("aria-label", str(field.label))
@@ -200,10 +220,176 @@ class StyledFilterSet:
     def form(self):
         form = super().form
         if not getattr(form, "_styled", False):
-            style_form(form)
+            style_form(form, EMPTY_FILTER_CHOICE)
             # A filter bar prints bare text boxes: an empty one shows what it filters.
             for field in form.fields.values():
                 if field.label and type(field.widget) is FastTextInput:
                     field.widget.attrs.setdefault("placeholder", str(field.label))
             form._styled = True
         return form
+
+
+# --- Plain Chinese messages ----------------------------------------------------------------
+# Django's own messages (「确保该变量…」, 「输入一个数字。」, 「这个字段是必填项。」) name
+# neither the field nor the unit. Every styled form and filter form gets these instead,
+# built from the field's label: 「协议总投资请填写以万元为单位的数字，最多保留4位小数。」
+# A message a form sets itself is kept; only Django's defaults are replaced.
+
+
+# Units that appear in labels' brackets: 「协议总投资（万元）」, 「用地面积（亩）」.
+UNITS = (
+    "万元",
+    "亿元",
+    "万美元",
+    "美元",
+    "元",
+    "亩",
+    "平方米",
+    "万平方米",
+    "%",
+    "人",
+    "个",
+    "家",
+    "天",
+    "工作日",
+    "分",
+)
+_BRACKETS = re.compile(r"[（(]([^（）()]*)[）)]")
+
+
+def label_parts(label) -> tuple[str, str]:
+    """「协议总投资（万元）」 → ("协议总投资", "万元"); a label without a unit keeps its
+    brackets' words out of the name: 「当前阶段（填报）」 → ("当前阶段", "")."""
+    text = str(label or "").strip().rstrip("：:")
+    unit = next((match for match in _BRACKETS.findall(text) if match.strip() in UNITS), "")
+    name = _BRACKETS.sub("", text).strip() or "此项"
+    return name, unit.strip()
+
+
+# What to write when a value cannot be read, by field type (first match: a FloatField is
+# an IntegerField to Django, so it comes first).
+INVALID_MESSAGES = (
+    (forms.FloatField, "{name}请填写{in_unit}数字。"),
+    (forms.IntegerField, "{name}请填写{in_unit}整数。"),
+    (forms.DateTimeField, "{name}请填写正确的日期和时间，例如 2026-12-04 10:30。"),
+    (forms.DateField, "{name}请填写正确的日期，例如 2026-12-04。"),
+    (forms.TimeField, "{name}请填写正确的时间，例如 10:30。"),
+    (forms.EmailField, "{name}请填写正确的电子邮箱地址，例如 name@example.gov.cn。"),
+    (forms.URLField, "{name}请填写完整的网址，以 http:// 或 https:// 开头。"),
+)
+
+
+def _default_messages(field) -> dict:
+    defaults = {}
+    for klass in reversed(type(field).__mro__):
+        defaults.update(getattr(klass, "default_error_messages", {}))
+    return defaults
+
+
+def plain_messages(field) -> dict:
+    """The plain Chinese messages for ``field``, by error code (see the module notes)."""
+    name, unit = label_parts(field.label)
+    in_unit = f"以{unit}为单位的" if unit else ""
+    messages = {}
+    if isinstance(field, (forms.ModelChoiceField, forms.ChoiceField)):
+        messages["required"] = f"请选择{name}。"
+        if isinstance(field, forms.ModelChoiceField):
+            messages["invalid_choice"] = f"所选的{name}已不存在或不在可选范围内，请重新选择。"
+            messages["invalid_pk_value"] = f"所选的{name}已不存在或不在可选范围内，请重新选择。"
+        else:
+            messages["invalid_choice"] = f"{name}没有「%(value)s」这一项，请从列表中选择。"
+        messages["invalid_list"] = f"请从列表中选择{name}。"
+    elif isinstance(field, forms.FileField):
+        messages.update(
+            required=f"请上传{name}。",
+            missing=f"请上传{name}。",
+            empty=f"上传的{name}是空文件，请检查后重新上传。",
+            invalid=f"没有收到{name}，请重新选择文件上传。",
+            max_length="文件名太长：最多 %(max)d 个字（现在 %(length)d 个），请改短后重新上传。",
+        )
+    elif isinstance(field, forms.BooleanField):
+        messages["required"] = f"请勾选{name}。"
+    else:
+        messages["required"] = f"请填写{name}。"
+    if isinstance(field, forms.DecimalField):
+        places = field.decimal_places
+        rounding = f"，最多保留{places}位小数" if places else ""
+        messages.update(
+            invalid=f"{name}请填写{in_unit}数字{rounding}。",
+            max_decimal_places=f"{name}请填写{in_unit}数字，最多保留%(max)s位小数。",
+            max_digits=f"{name}的数字太长：请填写{in_unit}数字，最多%(max)s位数字。",
+            max_whole_digits=f"{name}的数字太大：请填写{in_unit}数字，整数部分最多%(max)s位。",
+        )
+    else:
+        invalid = next((text for kind, text in INVALID_MESSAGES if isinstance(field, kind)), None)
+        if invalid:
+            messages["invalid"] = invalid.format(name=name, in_unit=in_unit)
+    if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        messages["max_value"] = f"{name}不能大于%(limit_value)s{unit}。"
+        messages["min_value"] = f"{name}不能小于%(limit_value)s{unit}。"
+        messages["step_size"] = f"{name}须为%(limit_value)s{unit}的整数倍。"
+    elif not isinstance(field, forms.FileField):
+        messages["max_length"] = f"{name}最多填写%(limit_value)d个字（现在%(show_value)d个）。"
+        messages["min_length"] = f"{name}至少填写%(limit_value)d个字（现在%(show_value)d个）。"
+    # Model validation run by model forms (unique fields, blank/null) uses these codes.
+    messages["unique"] = f"已存在{name}相同的%(model_name)s，请核对后重新填写。"
+    messages["blank"] = messages["null"] = messages["required"]
+    return messages
+
+
+# Messages that validators raise (the form field's, or the model field's in a model form).
+# A validator given its own message (MinValueValidator(0, "…不能为负数。")) keeps it, so
+# these codes are not put into the field's error_messages (which would override every
+# validator's message); a raised error is replaced after validation only when its message
+# is the very object Django's validator carries by default.
+VALIDATOR_DEFAULTS = {
+    "min_value": validators.MinValueValidator.message,
+    "max_value": validators.MaxValueValidator.message,
+    "step_size": validators.StepValueValidator.message,
+    "max_length": validators.MaxLengthValidator.message,
+    "min_length": validators.MinLengthValidator.message,
+    "max_digits": validators.DecimalValidator.messages["max_digits"],
+    "max_decimal_places": validators.DecimalValidator.messages["max_decimal_places"],
+    "max_whole_digits": validators.DecimalValidator.messages["max_whole_digits"],
+    "unique": models.Field.default_error_messages["unique"],
+}
+
+
+def plain_error_messages(field) -> None:
+    """Replace Django's default messages on ``field``; messages a form set itself stay."""
+    defaults = _default_messages(field)
+    for code, message in plain_messages(field).items():
+        if code in VALIDATOR_DEFAULTS and code not in defaults:
+            continue  # raised by a validator: see plain_validator_errors()
+        current = field.error_messages.get(code)
+        if current is None or current == defaults.get(code):
+            field.error_messages[code] = message
+
+
+def plain_validator_errors(form) -> None:
+    """After validation: errors that carry a Django validator's default message get the
+    plain one for their field (「协议总投资不能小于0万元。」)."""
+    for name, errors in form._errors.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        plain = None
+        for error in errors.data:
+            code = getattr(error, "code", None)
+            if code in VALIDATOR_DEFAULTS and getattr(error, "message", None) is VALIDATOR_DEFAULTS[code]:
+                plain = plain or plain_messages(field)
+                error.message = plain[code]
+
+
+def plain_empty_choice(field, label: str) -> None:
+    """「---------」 as the empty choice of a dropdown reads ``label`` (请选择 / 全部)."""
+    if hasattr(field, "empty_label"):  # model choice fields and django-filter's read it when listed
+        if field.empty_label == DJANGO_EMPTY_LABEL:
+            field.empty_label = label
+        return
+    if isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and str(text) == DJANGO_EMPTY_LABEL for value, text in choices):
+            field.choices = [
+                (value, label if value == "" and str(text) == DJANGO_EMPTY_LABEL else text) for value, text in choices
+            ]

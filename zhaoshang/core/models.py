@@ -246,6 +246,10 @@ class AuditedModel(models.Model):
     audit_masked_fields: tuple[str, ...] = ()
     # Fields that change on their own and say nothing (e.g. last_login).
     audit_ignored_fields: tuple[str, ...] = ()
+    # Labels for stored codes the field itself does not name: a JSON list of unit types, a
+    # kind from a registry. Field name → (value, label) pairs, or a callable returning them.
+    # Read by core.changes when a change is shown.
+    audit_choices: dict = {}
 
     objects = AuditedManager()
 

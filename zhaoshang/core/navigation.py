@@ -1,7 +1,8 @@
 """The sidebar: each role sees only what it may use.
 
 Items are declared once here; an app adds its entries when it arrives. An item is shown
-when the user's role is in ``roles``.
+when the user's role is in ``roles``. The sidebar prints a section's heading where its run
+of items starts, so a section's items stay together and each heading names one section.
 """
 
 from dataclasses import dataclass
@@ -36,15 +37,15 @@ NAV_ITEMS = [
     NavItem("到位资金", "funds:list", "coin-yuan", BUSINESS, "资金与目标"),
     NavItem("导入到位资金", "funds:import", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "资金与目标"),
     NavItem("目标任务", "targets:grid", "target-arrow", BUSINESS, "资金与目标"),
-    NavItem("统计报表", "stats:table", "table", BUSINESS, "统计"),
-    NavItem("预警", "alerts:list", "urgent", BUSINESS, "督办"),
-    NavItem("预警规则", "alerts:rules", "adjustments", BUSINESS, "督办"),
-    NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计"),
+    NavItem("统计报表", "stats:table", "table", BUSINESS, "统计考核"),
+    NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计考核"),
+    NavItem("通报", "bulletins:list", "file-text", BUSINESS, "统计考核"),
+    NavItem("预警", "alerts:list", "urgent", BUSINESS, "调度督查"),
+    NavItem("预警规则", "alerts:rules", "adjustments", BUSINESS, "调度督查"),
     NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "调度督查"),
     NavItem("领导批示", "supervision:instruction_list", "message-2", BUSINESS, "调度督查"),
     NavItem("问题办结率", "supervision:closure", "chart-bar", BUSINESS, "调度督查"),
     NavItem("项目调度", "scheduling:list", "calendar-check", BUSINESS, "调度督查"),
-    NavItem("通报", "bulletins:list", "file-text", BUSINESS, "统计"),
     NavItem(
         "单位管理",
         "accounts:unit_list",

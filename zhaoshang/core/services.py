@@ -11,6 +11,7 @@ from zhaoshang.core.choices import Action, AuditAction
 
 def home_context(user) -> dict:
     from zhaoshang.accounts.models import Unit, User
+    from zhaoshang.core.changes import describe_rows
     from zhaoshang.core.models import AuditLog
 
     context: dict = {"role": user.role, "today": timezone.localdate()}
@@ -31,7 +32,7 @@ def home_context(user) -> dict:
         events = AuditLog.objects.restrict(user)
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         context.update(
-            recent_events=events.select_related(None)[:12],
+            recent_events=describe_rows(events.select_related(None)[:12]),
             failed_logins_today=events.filter(action=AuditAction.LOGIN_FAILED, time__gte=today).count(),
             locks_today=events.filter(action=AuditAction.LOGIN_LOCKED, time__gte=today).count(),
             exports_week=events.filter(action=AuditAction.EXPORT, time__gte=today - datetime.timedelta(days=7)).count(),

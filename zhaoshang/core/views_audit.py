@@ -1,13 +1,14 @@
 """The auditor's pages. Only the auditor reads the audit log (AuditRule); everyone else,
 the system admin included, gets 404."""
 
-import json
+import itertools
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from zhaoshang.core.changes import SOURCE_LABELS, change_text, describe_rows, format_local_datetime
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
 from zhaoshang.core.filtersets import AuditLogFilterSet
@@ -26,9 +27,11 @@ def _require_auditor(user, action=Action.VIEW):
 def audit_list(request):
     _require_auditor(request.user)
     filterset = AuditLogFilterSet(request.GET, queryset=AuditLog.objects.restrict(request.user))
+    page = paginate(request, filterset.qs, 50)
+    describe_rows(page.object_list)
     context = {
         "filterset": filterset,
-        "page": paginate(request, filterset.qs, 50),
+        "page": page,
         "qs": querystring_without_page(request),
     }
     template = "core/audit_list.html#audit-table" if request.htmx else "core/audit_list.html"
@@ -51,8 +54,9 @@ def security_events(request):
 def audit_detail(request, pk):
     _require_auditor(request.user)
     event = get_object_or_404(AuditLog.objects.restrict(request.user), pk=pk)
-    changes = json.dumps(event.changes, ensure_ascii=False, indent=2)
-    return render(request, "core/audit_detail.html", {"event": event, "changes_json": changes})
+    # The auditor sees every field, the bookkeeping ones too.
+    describe_rows([event], hide=())
+    return render(request, "core/audit_detail.html", {"event": event})
 
 
 @login_required
@@ -64,6 +68,7 @@ def audit_export(request):
     columns = [
         ("时间", 20),
         ("用户", 16),
+        ("用户名", 16),
         ("操作", 12),
         ("对象类型", 20),
         ("对象编号", 10),
@@ -74,24 +79,32 @@ def audit_export(request):
         ("请求编号", 18),
         ("来源", 8),
     ]
+
+    def described():
+        # Related names and people are read per batch, not per row.
+        pending = rows.iterator(chunk_size=2000)
+        while batch := list(itertools.islice(pending, 2000)):
+            yield from describe_rows(batch, hide=())
+
     data = write_xlsx(
         "审计日志",
         columns,
         (
             [
-                timezone.localtime(row.time).strftime("%Y-%m-%d %H:%M:%S"),
+                f"{format_local_datetime(row.time)}:{timezone.localtime(row.time):%S}",
+                row.actor,
                 row.username,
                 row.get_action_display(),
-                row.object_type,
+                row.type_label,
                 row.object_id,
                 row.object_repr,
-                json.dumps(row.changes, ensure_ascii=False) if row.changes else "",
+                change_text(row),
                 row.detail,
                 row.ip or "",
                 row.request_id,
-                row.source,
+                SOURCE_LABELS.get(row.source, row.source),
             ]
-            for row in rows.iterator(chunk_size=2000)
+            for row in described()
         ),
     )
     # Exporting the log is itself an event worth logging.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core.changes import describe_rows
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
 from zhaoshang.core.jobs import job_url
@@ -230,24 +231,15 @@ def tranche_edit(request, pk):
     )
 
 
+# The people and moments of the workflow show in the row itself (who, when); the lines
+# list what changed in the tranche.
 HIDDEN_HISTORY_FIELDS = {"version", "verified_by", "verified_at", "submitted_by", "submitted_at", "project"}
 
 
-def _history(tranche) -> list[dict]:
-    """The tranche's audit rows, newest first, with field names and statuses in Chinese."""
+def _history(tranche) -> list:
+    """The tranche's audit rows, newest first, described in Chinese (core.changes)."""
     rows = AuditLog.objects.filter(object_type="funds.fundstranche", object_id=str(tranche.pk)).order_by("-time")
-    shown = []
-    for row in rows[:50]:
-        changes = []
-        if row.action == AuditAction.UPDATE:
-            for name, (old, new) in row.changes.items():
-                if name in HIDDEN_HISTORY_FIELDS:
-                    continue
-                field = FundsTranche._meta.get_field(name)
-                choices = dict(field.choices or ())
-                changes.append((field.verbose_name, choices.get(old, old), choices.get(new, new)))
-        shown.append({"row": row, "changes": changes})
-    return shown
+    return describe_rows(rows[:50], hide=HIDDEN_HISTORY_FIELDS)
 
 
 @login_required

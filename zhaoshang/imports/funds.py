@@ -62,7 +62,7 @@ class FundsRow:
         return not self.errors
 
     def messages(self) -> list[str]:
-        return [f"第{self.number}行 {label}: {reason}" for label, reason in self.errors.items()]
+        return [f"第{self.number}行 {label}：{reason}" for label, reason in self.errors.items()]
 
 
 def parse_source(text: str) -> tuple[str, str]:

@@ -127,7 +127,7 @@ class LedgerRow:
         return Stage(stage).label if stage in Stage.values else ""
 
     def messages(self) -> list[str]:
-        return [f"第{self.number}行 {label}: {reason}" for label, reason in self.errors.items()]
+        return [f"第{self.number}行 {label}：{reason}" for label, reason in self.errors.items()]
 
 
 @dataclass

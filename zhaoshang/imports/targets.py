@@ -110,7 +110,7 @@ class TargetRow:
 
     def messages(self) -> list[str]:
         labels = LABELS | {"value": self.value_label}
-        return [f"第{self.number}行 {labels.get(name, name)}: {reason}" for name, reason in self.errors.items()]
+        return [f"第{self.number}行 {labels.get(name, name)}：{reason}" for name, reason in self.errors.items()]
 
 
 def _year(text) -> int | None:

@@ -69,7 +69,7 @@ def check_url(url: str, kind: str) -> None:
         shown = "、".join(allowed) or "（无）"
         raise ValidationError(
             f"出于安全考虑，群机器人只能发送到允许的主机：{shown}；「{host}」不在其中。"
-            "如确需使用，请运维人员在 ZHAOSHANG_WEBHOOK_ALLOWED_HOSTS 中添加。"
+            "如确需使用，请联系负责服务器的运维人员，把该主机加入服务器配置中的允许名单。"
         )
     query = urllib.parse.parse_qs(parts.query)
     if kind == WebhookKind.DINGTALK and not query.get("access_token"):

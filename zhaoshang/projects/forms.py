@@ -149,8 +149,14 @@ SUPPLEMENTARY = "supplementary"
 class StageClaimForm(OneTimeTokenFormMixin, StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label="推进到", choices=[])
     date = forms.DateField(label="日期", widget=DATE)
+    # Only a signing has an amount; the page shows the field for 签约 alone (stage_claim.js).
     amount = TypedDecimalField(
-        label="签约金额（万元）", required=False, max_digits=18, decimal_places=4, min_value=Decimal(0)
+        label="签约金额（万元）",
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+        min_value=Decimal(0),
+        help_text="仅签约时填写",
     )
     is_supplementary = forms.BooleanField(label="补充协议", required=False, help_text="补充协议不重复计入签约")
     note = forms.CharField(

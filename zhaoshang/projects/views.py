@@ -1,5 +1,8 @@
 """Project pages. Thin: reads through restrict(), writes through services."""
 
+import datetime
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,9 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.changes import describe_rows, format_local_date
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
-from zhaoshang.core.numbers import wan_to_yi
+from zhaoshang.core.numbers import format_exact, wan_to_yi
 from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.services import project_funds
@@ -194,11 +198,20 @@ def _timeline(project: Project) -> list[dict]:
         | Q(object_type="projects.stageevent", object_id__in=[str(event.pk) for event in events], action="verify")
         | Q(action="merge", object_id=str(project.pk))
     ).order_by("-time")[:200]
-    for row in history:
+    for row in describe_rows(history):
         if row.action in ("update", "create", "merge", "verify"):
             items.append({"when": row.time, "kind": row.action, "row": row})
     items.sort(key=lambda item: item["when"], reverse=True)
     return items
+
+
+def _as_written(value):
+    """A value of the stale-edit table as a clerk writes it: 3500, not 3500.0000."""
+    if isinstance(value, Decimal):
+        return format_exact(value)
+    if isinstance(value, datetime.date):
+        return format_local_date(value)
+    return value
 
 
 @login_required
@@ -339,7 +352,8 @@ def project_edit(request, pk):
             "remarks",
         ):
             mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-            stale_rows.append((Project._meta.get_field(name).verbose_name, getattr(stale, name), mine))
+            label = Project._meta.get_field(name).verbose_name
+            stale_rows.append((label, _as_written(getattr(stale, name)), _as_written(mine)))
     return render(
         request,
         "projects/project_form.html",

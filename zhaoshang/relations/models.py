@@ -47,6 +47,7 @@ class Company(VersionedModel, AuditedModel):
     search_text = models.TextField("检索文本", blank=True, editable=False)
 
     access = SharedRegistry("created_by_unit")
+    audit_choices = {"flags": CompanyFlag.choices}
 
     class Meta:
         verbose_name = "企业"

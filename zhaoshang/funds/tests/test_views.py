@@ -121,7 +121,7 @@ def test_an_officer_records_a_tranche_with_its_voucher_once_even_on_a_double_cli
         ({"date": "2050-01-01"}, "到位日期不能晚于今天。"),  # within the plausible range, yet tomorrow or later
         ({"kind": "foreign"}, "外资须填写外资金额（万美元）。"),
         ({"amount_usd": "5"}, "内资不填外资金额（万美元）。"),
-        ({"source": ""}, "这个字段是必填项。"),
+        ({"source": ""}, "请选择资金来源。"),
     ],
 )
 def test_bad_input_is_refused_in_chinese_and_saves_nothing(towns, client, overrides, message):

@@ -23,7 +23,7 @@ def test_a_ledger_with_errors_is_refused_whole(shifan_units, county_ledger, caps
     with pytest.raises(CommandError) as error:
         call_command("import_ledger", str(county_ledger), "--unit", "SFX")
     assert "未导入任何数据" in str(error.value)
-    assert "第42行 签约时间: 无法识别的日期「2024年13月5日」" in capsys.readouterr().out
+    assert "第42行 签约时间：无法识别的日期「2024年13月5日」" in capsys.readouterr().out
     assert Project.objects.count() == 0
 
 
@@ -62,7 +62,7 @@ def test_a_refused_import_exits_with_status_one(shifan_units, county_ledger, cap
 def test_the_summary_and_the_dry_run_say_what_would_happen(shifan_units, county_ledger, capsys):
     call_command("import_ledger", str(county_ledger), "--unit", "SFX", "--dry-run")
     out = capsys.readouterr().out
-    assert "新增 36" in out and "第42行 签约时间: 无法识别的日期「2024年13月5日」" in out and "未写入" in out
+    assert "新增 36" in out and "第42行 签约时间：无法识别的日期「2024年13月5日」" in out and "未写入" in out
     assert ImportBatch.objects.count() == 0  # a dry run stores nothing, not even the batch
 
 

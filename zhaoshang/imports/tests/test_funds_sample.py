@@ -69,7 +69,7 @@ def test_re_importing_the_funds_file_adds_nothing(county_projects):
 
 def test_a_tranche_for_an_unknown_project_refuses_the_file(shifan_units):
     preview = preview_funds(shifan_units.bureau, sample_bytes("funds-2024.xlsx"), "funds.xlsx", shifan_units.county)
-    assert "第3行 项目名称: 未找到项目「嘉禾冷链物流园项目」" in preview.messages()[0]
+    assert "第3行 项目名称：未找到项目「嘉禾冷链物流园项目」" in preview.messages()[0]
     with pytest.raises(ImportRefused):
         commit_funds(shifan_units.bureau, preview.batch)
     assert FundsTranche.objects.count() == 0

@@ -64,7 +64,7 @@ def test_the_county_ledger_refuses_six_rows_with_field_and_reason(shifan_units):
     assert [(number, label) for number, label, _ in errors] == [(row["row"], row["field"]) for row in want]
     for (_, _, reason), row in zip(errors, want, strict=True):
         assert row["reason"] in reason
-    assert "第42行 签约时间: 无法识别的日期「2024年13月5日」" in preview.messages()
+    assert "第42行 签约时间：无法识别的日期「2024年13月5日」" in preview.messages()
 
 
 def test_the_county_ledger_is_refused_whole_until_the_bad_rows_are_excluded(shifan_units):

@@ -93,7 +93,7 @@ def test_a_refused_commit_lists_every_reason_and_saves_nothing(shifan_units, cli
     response = client.post(reverse("imports:ledger_commit", args=[batch.pk]), {"exclude": ["41"]})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "未导入任何数据" in page and "第42行 签约时间: 无法识别的日期「2024年13月5日」" in page
+    assert "未导入任何数据" in page and "第42行 签约时间：无法识别的日期「2024年13月5日」" in page
     assert page.count("<li>第") == 5  # rows 42–46, each with its reason; row 41 was excluded
     assert Project.objects.count() == 0
     batch.refresh_from_db()

@@ -46,7 +46,7 @@ def test_nonsense_is_explained_in_chinese_and_nothing_is_saved(personas, client)
     content = response.content.decode()
     assert response.status_code == 200
     assert "统一社会信用代码应为 18 位" in content
-    assert "大于或等于" in content  # 协议总投资 cannot be negative
+    assert "协议总投资不能小于0万元。" in content
     assert Project.objects.count() == 0
 
 

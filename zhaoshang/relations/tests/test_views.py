@@ -119,7 +119,7 @@ def test_a_wrong_check_character_is_explained_and_nothing_is_saved(personas, cli
     short = client.post(reverse("relations:company_create"), company_data(uscc="91440300")).content.decode()
     assert "应为 18 位，填写的是 8 位" in short
     nameless = client.post(reverse("relations:company_create"), company_data(name=""))
-    assert nameless.status_code == 200 and "这个字段是必填项" in nameless.content.decode()
+    assert nameless.status_code == 200 and "请填写企业名称。" in nameless.content.decode()
     assert Company.objects.count() == 0
 
 

@@ -127,7 +127,7 @@ def test_a_double_clicked_save_raises_one_problem(towns, client):
         ("time_limit", "下个月", "无法识别的办理时限"),
         ("time_limit", "250 个工作日", "年的节假日安排尚未录入"),
         ("raised_on", "2050-01-01", "提出日期不能晚于今天"),
-        ("category", "", "这个字段是必填项"),
+        ("category", "", "请选择问题类别。"),
     ],
 )
 def test_bad_input_shows_a_chinese_message_and_saves_nothing(towns, client, field, value, message):
@@ -157,7 +157,7 @@ def test_notes_closing_and_reopening_through_the_pages(towns, client):
     client.post(reverse("supervision:note_add", args=[problem.pk]), {"date": "2025-10-09", "text": ""})
     assert list(problem.notes.values_list("text", flat=True)) == ["已召开协调会"]
     response = client.post(reverse("supervision:close", args=[problem.pk]), {"note": "已解决", "date": "2025-10-10"})
-    assert response.status_code == 400 and "这个字段是必填项" in response.content.decode()
+    assert response.status_code == 400 and "请选择企业满意度。" in response.content.decode()
     response = client.post(
         reverse("supervision:close", args=[problem.pk]),
         {"satisfaction": "satisfied", "note": "指标已调剂到位", "date": "2025-10-10"},

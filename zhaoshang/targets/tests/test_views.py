@@ -209,7 +209,7 @@ def test_a_targets_sheet_with_an_unknown_unit_imports_nothing(personas, client):
     client.post(reverse("targets:import"), {"file": SimpleUploadedFile("目标.csv", data), "year": YEAR})
     batch = ImportBatch.objects.get()
     page = client.get(reverse("targets:import_preview", args=[batch.pk])).content.decode()
-    assert "第3行 单位: 未知单位「火星镇」" in page and "50000" in page  # 5 亿元 → 50000 万元
+    assert "第3行 单位：未知单位「火星镇」" in page and "50000" in page  # 5 亿元 → 50000 万元
     response = client.post(reverse("targets:import_commit", args=[batch.pk]))
     assert response.status_code == 400 and "未导入任何数据" in response.content.decode()
     assert Target.objects.count() == 0
