@@ -8,11 +8,11 @@ from zhaoshang.accounts.choices import UnitType
 from zhaoshang.accounts.models import Unit
 from zhaoshang.assessment.choices import EntryKind, RuleKind, UnitSelection, period_keys
 from zhaoshang.assessment.models import AssessmentScheme, ManualEntry
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, date_picker
 from zhaoshang.relations.choices import CompanyFlag
 from zhaoshang.stats.choices import Indicator
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_picker()
 
 
 class SchemeForm(StyledFormMixin, forms.ModelForm):

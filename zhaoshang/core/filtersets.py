@@ -4,7 +4,7 @@ from django.apps import apps
 from django.db.models import Q
 
 from zhaoshang.core.choices import AuditAction
-from zhaoshang.core.forms import StyledFilterSet
+from zhaoshang.core.forms import StyledFilterSet, date_picker
 from zhaoshang.core.models import AuditLog
 
 
@@ -32,11 +32,9 @@ class AuditLogFilterSet(StyledFilterSet, django_filters.FilterSet):
     object_type = django_filters.ChoiceFilter(label="对象类型", choices=audited_types, empty_label="全部对象类型")
     object_id = django_filters.CharFilter(label="对象编号", lookup_expr="exact")
     start = django_filters.DateFilter(
-        label="开始日期", field_name="time", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+        label="开始日期", field_name="time", lookup_expr="date__gte", widget=date_picker()
     )
-    end = django_filters.DateFilter(
-        label="结束日期", field_name="time", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end = django_filters.DateFilter(label="结束日期", field_name="time", lookup_expr="date__lte", widget=date_picker())
     ip = django_filters.CharFilter(label="IP", lookup_expr="exact")
     request_id = django_filters.CharFilter(label="请求编号", lookup_expr="exact")
     text = django_filters.CharFilter(

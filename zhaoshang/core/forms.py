@@ -120,6 +120,13 @@ class FastNumberInput(FastInputMixin, forms.NumberInput):
     pass
 
 
+def date_picker() -> forms.DateInput:
+    """The browser's date picker. ``<input type="date">`` takes only ISO dates (2026-01-01):
+    rendered in the locale's format (2026/01/01) the browser drops the value and shows an
+    empty box, so every date input of the product is made here."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 FAST_WIDGETS = {
     forms.Select: FastSelect,
     forms.TextInput: FastTextInput,

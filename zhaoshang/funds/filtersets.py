@@ -6,13 +6,13 @@ from django import forms
 from django.db.models import Q
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.forms import StyledFilterSet
+from zhaoshang.core.forms import StyledFilterSet, date_picker
 from zhaoshang.core.search import search_terms
 from zhaoshang.funds.choices import FundsKind, FundsSource
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.projects.choices import Verification
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_picker()
 
 
 class FundsTrancheFilterSet(StyledFilterSet, django_filters.FilterSet):

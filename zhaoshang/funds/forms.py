@@ -1,12 +1,12 @@
 from django import forms
 
-from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField
+from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField, date_picker
 from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.funds.choices import FundsKind, FundsSource
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.imports.forms import LedgerUploadForm
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_picker()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

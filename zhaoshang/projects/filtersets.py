@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.forms import StyledFilterSet
+from zhaoshang.core.forms import StyledFilterSet, date_picker
 from zhaoshang.core.search import search_terms
 from zhaoshang.projects.choices import LIFECYCLE, PromotionMethod, Stage, Verification
 from zhaoshang.projects.models import Project, StageEvent
@@ -30,7 +30,7 @@ VERIFICATION_FILTERS = [
     ("unverified", "当前阶段未审核"),
     ("never", "从未审核通过"),
 ]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_picker()
 
 
 class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):

@@ -4,14 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField
+from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField, date_picker
 from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.core.validators import uscc_problem
 from zhaoshang.projects.choices import LIFECYCLE, FollowUpKind, Stage
 from zhaoshang.projects.models import FollowUp, Project
 from zhaoshang.reference.models import Industry
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_picker()
 # Amounts and areas typed as clerks write them (1,200; full-width digits).
 NUMBER_FIELDS = [
     "total_investment",

@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, date_picker
 from zhaoshang.reference.choices import HolidayKind
 from zhaoshang.reference.models import CalendarYear, Holiday
 
@@ -22,7 +22,7 @@ class CalendarYearForm(StyledFormMixin, forms.ModelForm):
 
 
 class HolidayForm(StyledFormMixin, forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=date_picker())
     kind = forms.ChoiceField(label="类型", choices=HolidayKind.choices)
     name = forms.CharField(label="名称", max_length=40, required=False)
 

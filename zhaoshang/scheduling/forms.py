@@ -6,13 +6,13 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, date_picker
 from zhaoshang.projects.choices import Stage
 from zhaoshang.scheduling.choices import Half, RoundKind
 from zhaoshang.scheduling.models import RoundItem, SchedulingRound
 from zhaoshang.scheduling.services import deadline_working_days
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_picker()
 STAGES = [(stage.value, stage.label) for stage in Stage if stage != Stage.DROPPED]
 
 

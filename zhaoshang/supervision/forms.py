@@ -2,12 +2,12 @@ from django import forms
 
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, date_picker
 from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.supervision.choices import ProblemStatus, Satisfaction
 from zhaoshang.supervision.models import Instruction, Problem
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_picker()
 TIME_LIMIT_HELP = "写「5 个工作日」（按节假日和调休安排计算，提出当天不计），或直接填写截止日期，如 2025-10-10。"
 
 

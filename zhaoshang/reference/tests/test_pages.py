@@ -74,3 +74,16 @@ def test_industries_show_sectors(personas, client, loaded):
     client.force_login(personas.officer_a)
     content = client.get(reverse("reference:industry_list")).content.decode()
     assert "计算机、通信和其他电子设备制造业" in content and "第三产业" in content
+
+
+def test_the_holiday_forms_date_is_prefilled_in_the_form_a_date_picker_accepts(personas, client, loaded):
+    """<input type="date"> takes only 2026-01-01; the locale's 2026/01/01 shows an empty box."""
+    client.force_login(personas.bureau)
+    content = client.get(reverse("reference:holiday_list") + "?year=2026").content.decode()
+    assert 'type="date" name="date" value="2026-01-01"' in content
+
+
+def test_every_date_input_of_the_product_renders_iso_dates():
+    from zhaoshang.core.forms import date_picker
+
+    assert date_picker().format_value(datetime.date(2026, 3, 7)) == "2026-03-07"
