@@ -13,9 +13,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from zhaoshang.accounts.choices import Role
 from zhaoshang.bulletins import documents
 from zhaoshang.bulletins.choices import BulletinKind, BulletinStatus
 from zhaoshang.bulletins.models import Bulletin, BulletinSnapshot
@@ -165,7 +167,33 @@ def publish(user, bulletin: Bulletin) -> Bulletin:
     bulletin.published_by = user
     bulletin.published_at = timezone.now()
     bulletin.save()
+    _announce(user, bulletin)
     return bulletin
+
+
+def _announce(publisher, bulletin: Bulletin) -> None:
+    """Tell those who read the published bulletin: the officers of the units it covers, the
+    leaders and the bureau's other staff (each by the channels they chose), and the covered
+    unit's group robots."""
+    from zhaoshang.accounts.models import User
+    from zhaoshang.notifications.choices import NotificationKind
+    from zhaoshang.notifications.services import notify
+
+    readers = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role=Role.OFFICER, unit__path__startswith=bulletin.scope.path) | Q(role__in=[Role.LEADER, Role.BUREAU])
+        )
+        .exclude(pk=publisher.pk)
+        .order_by("pk")
+    )
+    notify(
+        readers,
+        NotificationKind.BULLETIN,
+        f"已发布通报：{bulletin.title}",
+        url=reverse("bulletins:detail", args=[bulletin.pk]),
+        unit=bulletin.scope,
+    )
 
 
 def enqueue_publish(user, bulletin: Bulletin) -> Job:
