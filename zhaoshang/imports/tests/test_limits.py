@@ -34,7 +34,7 @@ def test_a_town_officers_row_of_ten_to_the_twentieth_wan_is_refused_with_the_lar
     result = preview(
         personas, ledger(["锂电池项目", "甲新能源有限公司", 10**20, "已签约", "2025-03-10", None, "城关镇"])
     )
-    assert result.messages() == ["第2行 协议总投资: 金额过大（最多 99,999,999,999,999万元）"]
+    assert result.messages() == ["第2行 协议总投资：金额过大（最多 99,999,999,999,999万元）"]
     assert Project.objects.count() == 0
 
 
@@ -61,7 +61,7 @@ def test_placeholder_and_epoch_dates_are_refused(personas, signed, started):
 
 def test_a_name_longer_than_the_field_is_refused_with_its_length(personas):
     result = preview(personas, ledger(["项" * 201, "甲新能源有限公司", 5000, "已签约", "2025-03-10", None, "城关镇"]))
-    assert result.messages() == ["第2行 项目名称: 过长（最多 200 个字符，现有 201 个）"]
+    assert result.messages() == ["第2行 项目名称：过长（最多 200 个字符，现有 201 个）"]
 
 
 def test_a_correct_amount_reimports_over_a_project_holding_an_extreme_one(personas):
