@@ -341,7 +341,27 @@ def plain_messages(field) -> dict:
     # Model validation run by model forms (unique fields, blank/null) uses these codes.
     messages["unique"] = f"已存在{name}相同的%(model_name)s，请核对后重新填写。"
     messages["blank"] = messages["null"] = messages["required"]
+    # Django fills these messages with %-formatting: a label's own "%" (完成率封顶（%）) must
+    # be doubled there, or formatting the error raises instead of showing it.
+    for code in FORMATTED_CODES & messages.keys():
+        messages[code] = _LONE_PERCENT.sub("%%", messages[code])
     return messages
+
+
+# Codes whose messages Django formats with params (validators, choice and file fields).
+FORMATTED_CODES = {
+    "invalid_choice",
+    "max_length",
+    "min_length",
+    "max_value",
+    "min_value",
+    "step_size",
+    "max_digits",
+    "max_decimal_places",
+    "max_whole_digits",
+    "unique",
+}
+_LONE_PERCENT = re.compile(r"%(?![(%])")
 
 
 # Messages that validators raise (the form field's, or the model field's in a model form).

@@ -106,3 +106,18 @@ def test_a_message_a_form_gives_its_own_validator_is_kept():
     assert _errors(AmountForm(data={"mine": "1", "plain": "123456"}))["plain"] == (
         "累计投资的数字太大：请填写以万元为单位的数字，整数部分最多4位。"
     )
+
+
+def test_a_label_with_a_percent_sign_still_formats_its_messages():
+    """「完成率封顶（%）」 put a lone % into Django's %-formatted messages: posting 150 raised
+    ValueError (a 500) instead of saying the limit."""
+    from django import forms as django_forms
+
+    from zhaoshang.core.forms import StyledFormMixin
+
+    class CapForm(StyledFormMixin, django_forms.Form):
+        cap = django_forms.DecimalField(label="完成率封顶（%）", max_value=120, decimal_places=1)
+
+    form = CapForm(data={"cap": "150"})
+    assert not form.is_valid()
+    assert form.errors["cap"] == ["完成率封顶不能大于120%。"]
