@@ -8,7 +8,7 @@ document.querySelectorAll("[data-stage-only]").forEach(function (wrapper) {
     return;
   }
   function update() {
-    var shown = select.value === wrapper.dataset.stageOnly;
+    var shown = wrapper.dataset.stageOnly.split(" ").indexOf(select.value) !== -1;
     wrapper.hidden = !shown;
     wrapper.querySelectorAll("input").forEach(function (input) {
       input.disabled = !shown; // a hidden amount is not sent

@@ -51,13 +51,16 @@ def browser():
 
 
 class PageProblems:
-    """Console errors, page errors and failed requests seen while a test ran."""
+    """Console errors, page errors and failed requests seen while a test ran.
+
+    A request the browser itself cancelled because the page navigated away (the bell's poll,
+    the favicon, while a form submits) is not a failure of the application."""
 
     def __init__(self, page):
         self.errors: list[str] = []
         page.on("console", lambda message: message.type == "error" and self.errors.append(f"console: {message.text}"))
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        page.on("requestfailed", lambda request: self.errors.append(f"failed: {request.url}"))
+        page.on("requestfailed", self._failed)
         page.on(
             "response",
             lambda response: (
@@ -66,6 +69,10 @@ class PageProblems:
                 and self.errors.append(f"{response.status}: {response.url}")
             ),
         )
+
+    def _failed(self, request) -> None:
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.errors.append(f"failed: {request.url}")
 
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -99,6 +106,27 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def open_page(browser, live_server, *, width=1366, height=900):
+    """A new browser window on the live server, with the checks every test page gets: problems
+    recorded, and axe-core run after each ``goto`` (see ``_audit``)."""
+    # bypass_csp lets axe be injected into pages served with a Content-Security-Policy.
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height}, bypass_csp=True)
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    page.base_url = live_server.url
+    page.audit_accessibility = True  # a test may turn it off for a page it leaves broken on purpose
+    page.audited_urls = set()
+    navigate = page.goto
+
+    def goto(url, **kwargs):
+        response = navigate(url, **kwargs)
+        _audit(page)
+        return response
+
+    page.goto = goto
+    return page
+
+
 def assert_accessible(page) -> None:
     """Fail on critical or serious axe-core violations on the page as it is now."""
     blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
@@ -107,7 +135,7 @@ def assert_accessible(page) -> None:
 
 def _audit(page) -> None:
     """Check the page once per test and URL; pages that are not HTML (downloads) are skipped."""
-    if not page.audit_accessibility or page.url in page.audited_urls:
+    if not getattr(page, "audit_accessibility", False) or page.url in page.audited_urls:
         return
     if page.evaluate("document.contentType") != "text/html":
         return
@@ -125,21 +153,8 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(browser, live_server, request):
-    # bypass_csp lets axe be injected into pages served with a Content-Security-Policy.
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.problems = PageProblems(page)
-    page.base_url = live_server.url
-    page.audit_accessibility = True  # a test may turn it off for a page it leaves broken on purpose
-    page.audited_urls = set()
-    navigate = page.goto
-
-    def goto(url, **kwargs):
-        response = navigate(url, **kwargs)
-        _audit(page)
-        return response
-
-    page.goto = goto
+    page = open_page(browser, live_server)
+    context = page.context
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.passed:

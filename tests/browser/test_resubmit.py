@@ -3,7 +3,7 @@ corrects and resubmits the same stage, the bureau verifies it and the project sh
 
 import pytest
 
-from tests.browser.conftest import PageProblems, sign_in
+from tests.browser.conftest import open_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,10 +11,7 @@ PDF = {"name": "施工许可证.pdf", "mimeType": "application/pdf", "buffer": b
 
 
 def signed_in(browser, live_server, username, password):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.problems = PageProblems(page)
-    page.base_url = live_server.url
+    page = open_page(browser, live_server)
     sign_in(page, username, password)
     return page
 

@@ -16,7 +16,7 @@ def test_advancing_to_production_does_not_ask_for_a_signing_amount(page, persona
     stage = page.locator("select[name=stage]")
     assert stage.input_value() == "production"
     assert not page.get_by_text("签约金额（万元）").is_visible()
-    stage.select_option("signed")  # 签约（补充协议）
+    stage.select_option("supplementary")  # 签约（补充协议）
     assert page.get_by_text("签约金额（万元）").is_visible()
     stage.select_option("production")
     assert not page.locator("input[name=amount]").is_visible()

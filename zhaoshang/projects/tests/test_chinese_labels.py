@@ -26,5 +26,5 @@ def test_the_stale_edit_table_shows_amounts_as_entered(personas, client):
 def test_the_stage_claim_form_marks_the_amount_as_the_signing_amount_only(personas, client_for):
     started = project(personas.officer_a, personas.town_a, stage="started")
     content = client_for(personas.officer_a).get(reverse("projects:detail", args=[started.pk])).content.decode()
-    assert 'data-stage-only="signed"' in content and "js/stage_claim.js" in content
+    assert 'data-stage-only="signed supplementary"' in content and "js/stage_claim.js" in content
     assert StageClaimForm(project=started).fields["stage"].choices[0][0] == "production"
