@@ -90,6 +90,10 @@ LIST_FIELDS = [
 
 
 def _project_or_404(user, pk, action=Action.VIEW) -> Project:
+    # Ids also come from posted fields (the merge form's duplicate): anything that is not an
+    # id is a project that does not exist, not a server error.
+    if not str(pk).isdigit() or len(str(pk)) > 18:
+        raise Http404
     return get_object_or_404(
         Project.objects.restrict(user, action).select_related(
             "investor", "responsible_unit", "landing_unit", "industry"

@@ -95,20 +95,51 @@ def _forms(html: str) -> list[tuple[str, str, list[str]]]:
     return found
 
 
+LINK = re.compile(r'href="(/[^"#?]*)"')
+# Links not to follow: leaving, files, exports (their answers are downloads, not forms).
+SKIP_LINKS = re.compile(r"/(logout|export|download|attachments|files?|docx|xlsx)\b|/static/|/accounts/sso/")
+LINKS_PER_PERSONA = 60
+
+
 @pytest.fixture
 def pages(personas, client):
-    """Each business persona's argument-free pages that answered 200, with their forms."""
-    project(personas.officer_a, personas.town_a, stage="signed")
+    """Each business persona's pages that answered 200, with their forms: every URL without
+    an argument, and the object pages linked from them (a project, its edit form, a company,
+    a tranche …), so forms that need an object are fuzzed too."""
+    import datetime
+    from decimal import Decimal
+
+    from zhaoshang.funds.models import FundsTranche
+    from zhaoshang.funds.services import record_tranche
+
+    signed = project(personas.officer_a, personas.town_a, stage="signed")
+    record_tranche(
+        personas.officer_a,
+        FundsTranche(project=signed, amount=Decimal("100"), date=datetime.date(2024, 6, 1), source="abroad"),
+    )
     found = {}
     for persona in ("officer_a", "county_officer", "bureau", "leader"):
         client.force_login(getattr(personas, persona))
-        for path in _argument_free_paths():
+        queue, seen, followed = list(_argument_free_paths()), set(), 0
+        while queue:
+            path = queue.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
             response = client.get(path)
-            if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-                forms = _forms(response.content.decode())
-                if forms:
-                    found[(persona, path)] = forms
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            html = response.content.decode()
+            forms = _forms(html)
+            if forms:
+                found[(persona, path)] = forms
+            for link in LINK.findall(html):
+                if followed < LINKS_PER_PERSONA and link not in seen and re.search(r"/\d+/", link):
+                    if not SKIP_LINKS.search(link) and not link.startswith(SKIP_PATHS):
+                        queue.append(link)
+                        followed += 1
     assert found, "no page with a form was found: the discovery is broken"
+    assert any(re.search(r"/\d+/", path) for _, path in found), "no object page was reached"
     return found
 
 
@@ -128,9 +159,10 @@ def test_every_filter_parameter_of_every_page_is_answered_without_a_server_error
     probe()
 
 
-def test_every_create_form_refuses_garbage_in_chinese_and_saves_nothing_half(personas, client, pages):
-    """POST forms of argument-free pages (new project, new problem …): whatever is posted, no
-    500; when nothing was created the answer says why in Chinese."""
+def test_every_form_refuses_garbage_in_chinese_and_saves_nothing_half(personas, client, pages):
+    """POST forms of those pages (new project, a stage claim, a follow-up, an edit form, a
+    tranche's return …): whatever is posted, no 500; when nothing was created the answer says
+    why in Chinese."""
     posts = []
     for (persona, path), forms in pages.items():
         for method, action, names in forms:
