@@ -388,3 +388,6 @@ JOB_STALE_SECONDS = env_int("ZHAOSHANG_JOB_STALE_SECONDS", 600, minimum=30)
 # Imports with more rows than this commit in the job worker, with a progress page; smaller
 # files commit in the request, which answers in well under a second.
 IMPORT_JOB_MIN_ROWS = env_int("ZHAOSHANG_IMPORT_JOB_MIN_ROWS", 300, minimum=0)
+# The worker also sends due e-mails and robot messages once a minute (send_notifications'
+# work), so a set-up without timers still retries them.
+WORKER_SENDS_NOTIFICATIONS = env_bool("ZHAOSHANG_WORKER_SENDS_NOTIFICATIONS", True)

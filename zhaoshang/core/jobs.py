@@ -213,8 +213,9 @@ def enqueue(
 
     Inside the caller's transaction the job and its queue row are written together, so a
     rolled-back request queues nothing. ``back_url`` is where a failed job's page leads
-    (the page the job was started from); a finished job leads to its result. Under the immediate backend (tests, and
-    ``ZHAOSHANG_JOBS_IMMEDIATE=1``) the job has run when this returns."""
+    (the page the job was started from); a finished job leads to its result. Under the
+    immediate backend (tests, and ``ZHAOSHANG_JOBS_IMMEDIATE=1``) the job has run when
+    this returns."""
     context = current_context()
     job = Job.objects.create(
         kind=kind,

@@ -36,7 +36,7 @@ from zhaoshang.funds.services import (
 )
 from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.funds import FundsPreview, commit_funds, parse_funds, preview_funds, resolve_funds
-from zhaoshang.imports.jobs import commits_as_job, enqueue_commit, funds_summary, pending_commit
+from zhaoshang.imports.jobs import background_context, commits_as_job, enqueue_commit, funds_summary, pending_commit
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.reading import read_workbook
 from zhaoshang.imports.services import ImportRefused
@@ -414,6 +414,7 @@ def _preview_context(request, preview: FundsPreview, label: dict, refused: list[
         "error_count": len(preview.error_rows),
         "error_numbers": ",".join(str(row.number) for row in preview.error_rows),
         "refused": refused or [],
+        **background_context(preview.batch),
     }
 
 

@@ -103,6 +103,13 @@ def pending_commit(batch: ImportBatch) -> Job | None:
     return pending(COMMITS[batch.kind].job_kind, batch_id=batch.pk)
 
 
+def background_context(batch: ImportBatch) -> dict:
+    """For the preview page: whether the commit will run in the background, and the commit
+    already queued or running, if any (imports/_background.html)."""
+    background = commits_as_job(batch)
+    return {"commits_in_background": background, "pending_job": pending_commit(batch) if background else None}
+
+
 def enqueue_commit(user, batch: ImportBatch, *, exclude_rows: list[int]) -> Job:
     spec = COMMITS[batch.kind]
     return enqueue(

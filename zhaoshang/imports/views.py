@@ -21,7 +21,7 @@ from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
 from zhaoshang.imports.errors import error_workbook
 from zhaoshang.imports.forms import LedgerUploadForm
-from zhaoshang.imports.jobs import commits_as_job, enqueue_commit, ledger_summary, pending_commit
+from zhaoshang.imports.jobs import background_context, commits_as_job, enqueue_commit, ledger_summary, pending_commit
 from zhaoshang.imports.ledger import LedgerNotFound, parse_ledger
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.reading import ReadError
@@ -157,6 +157,7 @@ def _preview_context(request, batch: ImportBatch, preview: LedgerPreview, refuse
         "error_count": len(preview.error_rows),
         "error_numbers": ",".join(str(row.number) for row in preview.error_rows),
         "refused": refused or [],
+        **background_context(batch),
     }
 
 

@@ -30,10 +30,15 @@ def test_a_large_ledger_commits_in_the_worker_and_its_page_links_the_result(
     client.force_login(shifan_units.bureau)
     upload(client, shifan_units.county)
     batch = ImportBatch.objects.get()
+    preview_url = reverse("imports:ledger_preview", args=[batch.pk])
+    assert "确认导入后将在后台处理" in client.get(preview_url).content.decode()
     response = client.post(reverse("imports:ledger_commit", args=[batch.pk]), {"exclude": BAD_ROWS})
     job = Job.objects.get()
     assert response["Location"] == job_url(job)
     assert (job.kind, job.status, job.unit) == (JobKind.LEDGER_IMPORT, JobStatus.QUEUED, shifan_units.county)
+    # Back on the preview, the commit under way is shown with its progress page.
+    preview = client.get(preview_url).content.decode()
+    assert "本文件正在后台导入（排队中）" in preview and job_url(job) in preview
     assert Project.objects.count() == 0  # nothing in the request
     page = client.get(job_url(job)).content.decode()
     assert "排队中" in page and "共 42 行" in page and "hx-get" in page
