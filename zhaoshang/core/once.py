@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
 
 from zhaoshang.core.models import CreateToken
 
@@ -72,3 +74,23 @@ def create_once(user, token: str, create: Callable[[], Any], url_of: Callable[[A
             spent.url = url
             spent.save(update_fields=["url"])
         return Once(created, url)
+
+
+def back_to_saved(request, token: str):
+    """The record an earlier POST of this very form made, opened instead of a copy (Back →
+    保存, a double click); None when the token has not been spent."""
+    url = saved_url(request.user, token)
+    if url is None:
+        return None
+    messages.info(request, ALREADY_SAVED)
+    return redirect(url)
+
+
+def saved_response(request, once: Once, success: Callable[[Any], str]):
+    """Open the record the form made, saying so with ``success(record)``; or, when another
+    POST of the same form made it, the one that was made, saying that."""
+    if once.created is None:
+        messages.info(request, ALREADY_SAVED)
+    else:
+        messages.success(request, success(once.created))
+    return redirect(once.url)

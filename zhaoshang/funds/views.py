@@ -20,7 +20,7 @@ from zhaoshang.core.export import write_xlsx, xlsx_response
 from zhaoshang.core.jobs import job_url
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
-from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
+from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.filtersets import FundsTrancheFilterSet
 from zhaoshang.funds.forms import FundsUploadForm, TrancheForm
@@ -167,9 +167,8 @@ def tranche_create(request, pk):
     )
     if request.method == "POST":
         token = posted_token(request)
-        if url := saved_url(request.user, token):
-            messages.info(request, ALREADY_SAVED)
-            return redirect(url)
+        if response := back_to_saved(request, token):  # Back → 保存, a double click
+            return response
         form = TrancheForm(request.POST, request.FILES)
         if form.is_valid():
 
@@ -187,12 +186,11 @@ def tranche_create(request, pk):
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                if once.created is None:
-                    messages.info(request, ALREADY_SAVED)
-                else:
-                    amount = once.created.amount.normalize()
-                    messages.success(request, f"已登记到位资金 {amount:f} 万元，等待招商局审核。")
-                return redirect(once.url)
+                return saved_response(
+                    request,
+                    once,
+                    lambda tranche: f"已登记到位资金 {tranche.amount.normalize():f} 万元，等待招商局审核。",
+                )
     else:
         form = TrancheForm(initial={"date": timezone.localdate()})
     return render(

@@ -19,7 +19,7 @@ from zhaoshang.core.changes import describe_rows, format_local_date
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import format_exact, wan_to_yi
-from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
+from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.services import project_funds
 from zhaoshang.projects.attachments import download_name, save_attachment
@@ -290,9 +290,8 @@ def project_create(request):
         raise Http404
     if request.method == "POST":
         token = posted_token(request)
-        if url := saved_url(request.user, token):
-            messages.info(request, ALREADY_SAVED)
-            return redirect(url)
+        if response := back_to_saved(request, token):  # Back → 保存, a double click
+            return response
         form = ProjectForm(request.POST, user=request.user)
         if form.is_valid():
 
@@ -308,11 +307,7 @@ def project_create(request):
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                if once.created is None:
-                    messages.info(request, ALREADY_SAVED)
-                else:
-                    messages.success(request, f"已创建项目「{once.created.name}」（{once.created.code}）。")
-                return redirect(once.url)
+                return saved_response(request, once, lambda made: f"已创建项目「{made.name}」（{made.code}）。")
     else:
         form = ProjectForm(
             user=request.user, initial={"responsible_unit": request.user.unit_id, "stage": Stage.NEGOTIATING}
@@ -370,9 +365,8 @@ def project_edit(request, pk):
 def project_advance(request, pk):
     project = _project_or_404(request.user, pk, Action.CHANGE)
     token = posted_token(request)
-    if url := saved_url(request.user, token):
-        messages.info(request, ALREADY_SAVED)
-        return redirect(url)
+    if response := back_to_saved(request, token):  # Back → 保存, a double click
+        return response
     form = StageClaimForm(request.POST, request.FILES, project=project)
     evidence = request.FILES.get("evidence")
     if form.is_valid():
@@ -411,11 +405,9 @@ def project_advance(request, pk):
             except ValidationError as error:
                 _apply_service_errors(form, error)
             else:
-                if once.created is None:
-                    messages.info(request, ALREADY_SAVED)
-                else:
-                    messages.success(request, f"已填报「{once.created.get_stage_display()}」，等待招商局审核。")
-                return redirect(once.url)
+                return saved_response(
+                    request, once, lambda event: f"已填报「{event.get_stage_display()}」，等待招商局审核。"
+                )
     # A browser never keeps a chosen file: say which one to choose again.
     form.lost_file = evidence.name if evidence is not None else ""
     return _detail_page(request, project, claim_form=form)
@@ -462,9 +454,8 @@ def event_return(request, pk):
 def follow_up_add(request, pk):
     project = _project_or_404(request.user, pk, Action.CHANGE)
     token = posted_token(request)
-    if url := saved_url(request.user, token):
-        messages.info(request, ALREADY_SAVED)
-        return redirect(url)
+    if response := back_to_saved(request, token):  # Back → 保存, a double click
+        return response
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
@@ -474,11 +465,7 @@ def follow_up_add(request, pk):
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            if once.created is None:
-                messages.info(request, ALREADY_SAVED)
-            else:
-                messages.success(request, "已添加跟踪洽谈记录。")
-            return redirect(once.url)
+            return saved_response(request, once, lambda _: "已添加跟踪洽谈记录。")
     return _detail_page(request, project, follow_up_form=form)
 
 

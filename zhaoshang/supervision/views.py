@@ -19,7 +19,7 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import StaleEditError
-from zhaoshang.core.once import ALREADY_SAVED, create_once, posted_token, saved_url
+from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
 from zhaoshang.core.parsing import ParseError, parse_date
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.projects.models import Project
@@ -73,6 +73,11 @@ def _messages_of(error) -> str:
 
 
 # --- Problems ---------------------------------------------------------------------------
+
+
+def _problem_listed(problem) -> str:
+    deadline = problem.deadline
+    return f"已列入问题清单，{deadline.year}年{deadline.month}月{deadline.day}日前办结。"
 
 
 @login_required
@@ -147,9 +152,8 @@ def problem_create(request, pk):
     )
     if request.method == "POST":
         token = posted_token(request)
-        if url := saved_url(request.user, token):  # Back → 保存, a double click: show the one it made
-            messages.info(request, ALREADY_SAVED)
-            return redirect(url)
+        if response := back_to_saved(request, token):  # Back → 保存, a double click
+            return response
         form = ProblemForm(request.POST, user=request.user, project=project)
         if form.is_valid():
             problem = form.save(commit=False)
@@ -166,14 +170,7 @@ def problem_create(request, pk):
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                if once.created is None:
-                    messages.info(request, ALREADY_SAVED)
-                else:
-                    deadline = once.created.deadline
-                    messages.success(
-                        request, f"已列入问题清单，{deadline.year}年{deadline.month}月{deadline.day}日前办结。"
-                    )
-                return redirect(once.url)
+                return saved_response(request, once, _problem_listed)
     else:
         form = ProblemForm(
             user=request.user,
@@ -335,9 +332,8 @@ def instruction_create(request, pk):
     if request.GET.get("problem", "").isdigit():
         initial["problem"] = int(request.GET["problem"])
     token = posted_token(request) if request.method == "POST" else ""
-    if url := saved_url(request.user, token):
-        messages.info(request, ALREADY_SAVED)
-        return redirect(url)
+    if response := back_to_saved(request, token):  # Back → 保存, a double click
+        return response
     form = InstructionForm(request.POST or None, user=request.user, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         instruction = form.save(commit=False)
@@ -351,11 +347,7 @@ def instruction_create(request, pk):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            if once.created is None:
-                messages.info(request, ALREADY_SAVED)
-            else:
-                messages.success(request, "批示已录入，责任单位将看到并回复落实情况。")
-            return redirect(once.url)
+            return saved_response(request, once, lambda _: "批示已录入，责任单位将看到并回复落实情况。")
     return render(request, "supervision/instruction_form.html", {"form": form, "project": project})
 
 
