@@ -117,6 +117,23 @@ def _ids_in_units(model, field_path: str, unit_ids: list[int]):
     return model._base_manager.filter(**{f"{field_path}__in": unit_ids}).values("pk")
 
 
+class OwnRows(AccessRule):
+    """Rows that belong to one person (their notifications, their preferences, the columns
+    they chose for a list): every signed-in user reads and changes their own and nobody
+    else's, whatever the role — not even the bureau reads another person's inbox."""
+
+    def __init__(self, user_field: str):
+        self.user_field = user_field
+
+    def allows(self, user, action):
+        return _role(user) is not None
+
+    def filter(self, queryset, user, action):
+        if not self.allows(user, action):
+            return queryset.none()
+        return queryset.filter(**{self.user_field: user})
+
+
 class OrganisationRule(AccessRule):
     """Units and users: the system admin manages them; leader and bureau read them all;
     an officer reads their own unit's subtree; the auditor reads none."""

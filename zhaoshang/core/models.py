@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from zhaoshang.core.access import AuditRule
+from zhaoshang.core.access import AuditRule, OwnRows
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
 
@@ -439,3 +439,29 @@ class CreateToken(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class ListColumns(models.Model):
+    """The columns one user chose for one list (core.generic.ObjectListView's chooser).
+
+    Kept in the database, not the session, so the choice follows the person to another
+    browser and survives signing out. Names are checked against the list's column
+    definition when read, so a column removed later simply drops out. Not audited: a
+    preference of how a page looks is nobody else's business.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    list_key = models.CharField("列表", max_length=100)
+    columns = models.JSONField("显示的列", default=list, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    access = OwnRows("user")
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = "列表显示的列"
+        verbose_name_plural = "列表显示的列"
+        constraints = [models.UniqueConstraint(fields=["user", "list_key"], name="list_columns_once_per_list")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.list_key}"

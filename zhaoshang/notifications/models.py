@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role
-from zhaoshang.core.access import AccessRule, _role
+from zhaoshang.core.access import AccessRule, OwnRows, _role
 from zhaoshang.core.choices import Action
 from zhaoshang.core.fields import EncryptedTextField
 from zhaoshang.core.models import AuditedModel, RestrictedManager
@@ -30,23 +30,6 @@ from zhaoshang.notifications.choices import (
     NotificationKind,
     WebhookKind,
 )
-
-
-class OwnRows(AccessRule):
-    """Rows that belong to one person (their notifications, their preferences): every
-    signed-in user reads and changes their own and nobody else's, whatever the role —
-    not even the bureau reads another person's inbox."""
-
-    def __init__(self, user_field: str):
-        self.user_field = user_field
-
-    def allows(self, user, action):
-        return _role(user) is not None
-
-    def filter(self, queryset, user, action):
-        if not self.allows(user, action):
-            return queryset.none()
-        return queryset.filter(**{self.user_field: user})
 
 
 class NotificationSettingsRule(AccessRule):
