@@ -112,6 +112,8 @@ class Column:
     - ``sort``: True (by the path), an ORM ordering expression, or False.
     - ``default``: shown until the user chooses; ``required``: always shown, not offered.
     - ``link``: the cell links to the row's page.
+    - ``takes_context``: ``html(obj, context)`` also gets the page's cell context (the CSRF
+      token for a button's form, today's date …; ``ObjectListView.cell_context``).
     """
 
     name: str
@@ -128,6 +130,7 @@ class Column:
     fields: tuple[str, ...] | None = None
     css: str = ""
     width: int | None = None
+    takes_context: bool = False
     # Filled by Columns from the model.
     _parts: list[str] = field(default_factory=list, repr=False)
     _display: bool = field(default=False, repr=False)
@@ -182,9 +185,9 @@ class Column:
         value = getattr(current, last)
         return value() if callable(value) and not isinstance(value, models.Model) else value
 
-    def cell_html(self, obj, url: str | None) -> str:
+    def cell_html(self, obj, url: str | None, context: dict | None = None) -> str:
         if self.html is not None:
-            inner = self.html(obj)
+            inner = self.html(obj, context or {}) if self.takes_context else self.html(obj)
         else:
             inner = escape(shown_text(self.read(obj), self.kind))
         if self.link and url:
@@ -297,11 +300,13 @@ class Columns:
             cells.append(f"<th{css}>{label}</th>")
         return mark_safe("".join(cells))  # noqa: S308 - every piece escaped above
 
-    def rows_html(self, objects, chosen: list[Column], url_of: Callable[[Any], str] | None = None) -> str:
+    def rows_html(
+        self, objects, chosen: list[Column], url_of: Callable[[Any], str] | None = None, context: dict | None = None
+    ) -> str:
         rows = []
         for obj in objects:
             url = url_of(obj) if url_of is not None else None
-            cells = "".join(column.cell_html(obj, url) for column in chosen)
+            cells = "".join(column.cell_html(obj, url, context) for column in chosen)
             attrs = ""
             if self.row_attrs is not None:
                 attrs = "".join(f' {name}="{escape(str(value))}"' for name, value in self.row_attrs(obj).items())

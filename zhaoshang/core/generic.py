@@ -26,6 +26,7 @@ from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -230,7 +231,7 @@ class ObjectListView(ObjectView):
             "chosen_names": {column.name for column in chosen},
             "optional_columns": self.columns.optional,
             "header": self.columns.header_html(chosen, sort, params.urlencode()),
-            "body": self.columns.rows_html(shown, chosen, self.row_url()),
+            "body": self.columns.rows_html(shown, chosen, self.row_url(), self.cell_context()),
             "column_count": len(chosen),
             "empty_title": self.empty_title,
             "empty_hint": self.empty_hint,
@@ -246,6 +247,10 @@ class ObjectListView(ObjectView):
 
     def get_extra_context(self) -> dict:
         return {}
+
+    def cell_context(self) -> dict:
+        """What cells with ``takes_context`` get: the CSRF token (a button's form in a row)."""
+        return {"csrf_token": get_token(self.request), "today": timezone.localdate()}
 
     # --- the export
 
@@ -380,10 +385,13 @@ class ObjectEditView(ObjectView):
 
     @property
     def creating(self) -> bool:
+        """Whether the page makes a new object; a create under a parent (a company's new
+        contact, whose URL carries the company's pk) sets ``creating = True``."""
         return "pk" not in self.kwargs
 
     def dispatch(self, request, *args, **kwargs):
-        self.action = Action.ADD if "pk" not in kwargs else Action.CHANGE
+        self.kwargs = kwargs
+        self.action = Action.ADD if self.creating else Action.CHANGE
         return super().dispatch(request, *args, **kwargs)
 
     def new_object(self):

@@ -2,11 +2,11 @@
 outbox. Thin: reads through restrict(), writes through services."""
 
 from functools import wraps
+from html import escape
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
+from zhaoshang.core.columns import Column, Columns
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.notifications.choices import Channel, DeliveryStatus
 from zhaoshang.notifications.filtersets import DeliveryFilterSet, NotificationFilterSet
@@ -150,59 +152,104 @@ def _require_settings(user, model=UnitWebhook):
         raise Http404
 
 
-def _webhook_or_404(user, pk) -> UnitWebhook:
+def _webhook_or_404(user, pk) -> UnitWebhook:  # the test button; the rest are generic pages
     _require_settings(user)
     return get_object_or_404(UnitWebhook.objects.restrict(user, Action.CHANGE).select_related("unit"), pk=pk)
 
 
-@login_required
-def webhook_list(request):
-    _require_settings(request.user)
-    webhooks = UnitWebhook.objects.restrict(request.user).select_related("unit")
-    return render(
-        request,
-        "notifications/webhook_list.html",
-        {"webhooks": webhooks, "allowed_hosts": settings.WEBHOOK_ALLOWED_HOSTS},
+def _masked(text: str) -> str:
+    return f'<span class="font-monospace small text-break">{escape(text)}</span>' if text else "—"
+
+
+def _webhook_actions(webhook, context) -> str:
+    token = escape(context["csrf_token"])
+    test = reverse("notifications:webhook_test", args=[webhook.pk])
+    edit = reverse("notifications:webhook_edit", args=[webhook.pk])
+    delete = reverse("notifications:webhook_delete", args=[webhook.pk])
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+    return (
+        '<div class="btn-list flex-nowrap">'
+        f'<form method="post" action="{test}">{csrf}'
+        '<button class="btn btn-sm btn-outline-primary" type="submit" data-submit-once>发送测试消息</button></form>'
+        f'<a class="btn btn-sm" href="{edit}">修改</a>'
+        f'<form method="post" action="{delete}" data-confirm="确定删除该群机器人？">{csrf}'
+        '<button class="btn btn-sm btn-ghost-danger" type="submit">删除</button></form></div>'
     )
 
 
-def _webhook_form(request, webhook: UnitWebhook | None):
-    form = UnitWebhookForm(request.POST or None, instance=webhook, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save_webhook(request.user, form.save(commit=False))
-        except ValidationError as error:
-            form.add_error(None, error)  # its keys are the form's fields
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"已保存群机器人「{saved.name}」。可点击「发送测试消息」检查是否接通。")
-            return redirect("notifications:webhook_list")
-    return render(
-        request,
-        "notifications/webhook_form.html",
-        {"form": form, "webhook": webhook, "allowed_hosts": settings.WEBHOOK_ALLOWED_HOSTS},
+WEBHOOK_COLUMNS = Columns(
+    UnitWebhook,
+    Column("unit__name", label="单位", required=True, sort="unit__path"),
+    Column("name", required=True),
+    Column("kind", css="text-nowrap"),
+    Column("masked_url", label="地址", html=lambda hook: _masked(hook.masked_url), value=lambda h: h.masked_url),
+    Column(
+        "masked_secret",
+        label="加签",
+        html=lambda hook: _masked(hook.masked_secret),
+        value=lambda h: h.masked_secret(),
+    ),
+    Column("kinds", label="推送", css="small", value=lambda hook: hook.kind_labels()),
+    Column(
+        "enabled",
+        label="状态",
+        html=lambda hook: (
+            '<span class="badge bg-green-lt">启用</span>'
+            if hook.enabled
+            else '<span class="badge bg-secondary-lt">停用</span>'
+        ),
+    ),
+    Column("actions", label="操作", html=_webhook_actions, takes_context=True, required=True, css="text-nowrap"),
+)
+
+
+class WebhookPages:
+    model = UnitWebhook
+    list_url, edit_url, delete_url, create_url = (
+        "notifications:webhook_list",
+        "notifications:webhook_edit",
+        "notifications:webhook_delete",
+        "notifications:webhook_create",
     )
 
 
-@login_required
-def webhook_create(request):
-    _require_settings(request.user)
-    return _webhook_form(request, None)
+class WebhookList(WebhookPages, generic.ObjectListView):
+    """群机器人: the bureau's robots per unit. Addresses and secrets are shown masked only."""
+
+    columns, ordering, template_name = WEBHOOK_COLUMNS, ("unit__path", "name", "id"), "notifications/webhook_list.html"
+    title, add_label, exportable = "群机器人", "添加群机器人", False
+    subtitle = (
+        "涉及某单位的消息（预警、交办、审核退回等）同时推送到该单位的钉钉或企业微信群。地址和密钥只保存、不回显。"
+    )
+    empty_title = "还没有设置群机器人"
+    empty_hint = "在钉钉群「设置 → 机器人 → 添加机器人 → 自定义」或企业微信群「添加群机器人」中取得 Webhook 地址，然后在这里添加。"
+
+    def get_extra_context(self):
+        return {"allowed_hosts": settings.WEBHOOK_ALLOWED_HOSTS}
 
 
-@login_required
-def webhook_edit(request, pk):
-    return _webhook_form(request, _webhook_or_404(request.user, pk))
+class WebhookEdit(WebhookPages, generic.ObjectEditView):
+    form_class, template_name, context_object_name = UnitWebhookForm, "notifications/webhook_form.html", "webhook"
+
+    def get_form_kwargs(self, webhook):
+        return {"instance": webhook, "user": self.request.user}
+
+    def save(self, form, webhook, expected_version):
+        return save_webhook(self.request.user, form.save(commit=False))
+
+    def success_message(self, webhook):
+        return f"已保存群机器人「{webhook.name}」。可点击「发送测试消息」检查是否接通。"
+
+    def get_extra_context(self, form, webhook):
+        return {"allowed_hosts": settings.WEBHOOK_ALLOWED_HOSTS}
 
 
-@login_required
-@require_POST
-def webhook_delete(request, pk):
-    webhook = _webhook_or_404(request.user, pk)
-    delete_webhook(request.user, webhook)
-    messages.success(request, f"已删除群机器人「{webhook.name}」。")
-    return redirect("notifications:webhook_list")
+class WebhookDelete(WebhookPages, generic.ObjectDeleteView):
+    def delete(self, webhook):
+        delete_webhook(self.request.user, webhook)
+
+    def success_message(self, name):
+        return f"已删除群机器人「{name}」。"
 
 
 @login_required

@@ -7,17 +7,18 @@ fetched one contact at a time by POST, only by someone who may change the compan
 each reveal is written to the audit log.
 """
 
-from django.contrib import messages
+from html import escape
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
-from zhaoshang.core.models import StaleEditError
-from zhaoshang.core.views import paginate, querystring_without_page
+from zhaoshang.core.columns import Column, Columns
 from zhaoshang.projects.models import Project
 from zhaoshang.relations.filtersets import CompanyFilterSet
 from zhaoshang.relations.forms import CompanyForm, ContactForm
@@ -38,132 +39,102 @@ def _company_or_404(user, pk, action=Action.VIEW) -> Company:
     )
 
 
-def _can(user, action, company=None) -> bool:
-    if not Company.access.allows(user, action):
-        return False
-    return company is None or Company.objects.restrict(user, action).filter(pk=company.pk).exists()
+def _flag_badges(company) -> str:
+    labels = company.flag_labels()
+    if not labels:
+        return '<span class="text-secondary">—</span>'
+    return "".join(f'<span class="badge bg-azure-lt me-1">{escape(label)}</span>' for label in labels)
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            for text in texts:
-                form.add_error(name if name in form.fields else None, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
+COMPANY_COLUMNS = Columns(
+    Company,
+    Column("name", label="企业名称", link=True, required=True),
+    Column("uscc", css="font-monospace small", width=22),
+    Column("nature"),
+    Column("flags", label="标签", html=_flag_badges, value=lambda company: company.flag_labels()),
+    Column("home_division__name", label="来源地"),
+    Column("created_by_unit__name", label="录入单位", css="small"),
+    Column("address", default=False),
+    Column("created_at", label="录入时间", default=False),
+)
 
 
-def _saved(form, save):
-    """What ``save()`` returns, or None with the service's refusal shown on the form."""
-    try:
-        return save()
-    except ValidationError as error:
-        _apply_service_errors(form, error)
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-    return None
-
-
-@login_required
-def company_list(request):
-    if not Company.access.allows(request.user, Action.VIEW):
-        raise Http404
-    filterset = CompanyFilterSet(request.GET or None, queryset=Company.objects.restrict(request.user), request=request)
-    rows = filterset.qs.select_related("home_division", "created_by_unit").order_by("name", "pk")
-    page = paginate(request, rows, 50)
-    context = {
-        "filterset": filterset,
-        "page": page,
-        "qs": querystring_without_page(request),
-        "can_add": Company.access.allows(request.user, Action.ADD),
-    }
-    template = "relations/company_list.html#company-table" if request.htmx else "relations/company_list.html"
-    return render(request, template, context)
-
-
-@login_required
-def company_detail(request, pk):
-    user = request.user
-    company = _company_or_404(user, pk)
-    can_change = _can(user, Action.CHANGE, company)
-    projects = (
-        Project.objects.restrict(user)
-        .filter(investor=company, merged_into__isnull=True)
-        .select_related("responsible_unit")
-        .order_by("-updated_at")
+class CompanyPages:
+    model = Company
+    list_url, detail_url, edit_url, create_url = (
+        "relations:company_list",
+        "relations:company_detail",
+        "relations:company_edit",
+        "relations:company_create",
     )
-    return render(
-        request,
-        "relations/company_detail.html",
-        {
-            "company": company,
+
+
+class CompanyList(CompanyPages, generic.ObjectListView):
+    columns, filterset_class, ordering = COMPANY_COLUMNS, CompanyFilterSet, ("name", "pk")
+    template_name = "relations/company_list.html"
+    title, subtitle = "投资方", "全市共用的企业库：同一家企业只建一条记录，各单位的项目都挂在它名下。"
+    empty_title, add_label = "没有符合条件的企业", "新增企业"
+    empty_hint = "换个关键词试试：名称、信用代码或拼音首字母都可以。"
+
+
+class CompanyDetail(CompanyPages, generic.ObjectDetailView):
+    select_related = ("home_division", "created_by_unit")
+    template_name, context_object_name = "relations/company_detail.html", "company"
+
+    def get_extra_context(self, company):
+        projects = (
+            Project.objects.restrict(self.request.user)
+            .filter(investor=company, merged_into__isnull=True)
+            .select_related("responsible_unit")
+            .order_by("-updated_at")
+        )
+        return {
             "projects": projects[:100],
             "project_count": projects.count(),
             "contacts": company.contacts.all(),
-            "can_change": can_change,
-            "can_reveal": can_change,  # the same rule: SharedRegistry reveals to those who may change
+            # SharedRegistry reveals a phone to those who may change the company.
+            "can_reveal": self.can(Action.CHANGE, company),
             "hints": find_similar_companies(company.name, company.uscc or "", exclude_pk=company.pk),
-        },
-    )
+        }
 
 
-def _duplicate_hints(form, exclude_pk=None):
-    if not form.is_valid():
-        return []
-    return find_similar_companies(form.cleaned_data["name"], form.cleaned_data.get("uscc") or "", exclude_pk=exclude_pk)
+class CompanyEdit(CompanyPages, generic.ObjectEditView):
+    """Create and edit; a name or credit code like another company's asks for confirmation."""
 
+    form_class, template_name, context_object_name = CompanyForm, "relations/company_form.html", "company"
+    stale_message = "该企业已被他人修改，您的修改未保存。请对照他人保存的内容重新编辑。"
+    hints = ()
 
-@login_required
-def company_create(request):
-    if not Company.access.allows(request.user, Action.ADD):
-        raise Http404
-    form = CompanyForm(request.POST or None, user=request.user)
-    hints = []
-    if request.method == "POST" and form.is_valid():
-        hints = _duplicate_hints(form)
-        if hints and not form.cleaned_data.get("confirm_duplicate"):
-            form.add_error(None, "已有名称相同的企业，请先核对下方列出的企业；确认不是同一家后勾选确认再保存。")
-        else:
-            company = _saved(form, lambda: create_company(request.user, form.save(commit=False)))
-            if company is not None:
-                messages.success(request, f"已新增企业「{company.name}」。")
-                return redirect("relations:company_detail", pk=company.pk)
-    return render(request, "relations/company_form.html", {"form": form, "creating": True, "hints": hints})
+    def get_form_kwargs(self, obj):
+        # Read before the form writes the posted values into the instance.
+        self.stored_key = (obj.normalised_name, obj.uscc)
+        return {"instance": obj, "user": self.request.user}
 
-
-@login_required
-def company_edit(request, pk):
-    company = _company_or_404(request.user, pk, Action.CHANGE)
-    stored_key = (company.normalised_name, company.uscc)
-    form = CompanyForm(request.POST or None, instance=company, user=request.user)
-    stale, hints = None, []
-    if request.method == "POST" and form.is_valid():
-        hints = _duplicate_hints(form, exclude_pk=company.pk)
+    def form_ready(self, form, company):
+        data = form.cleaned_data
+        self.hints = find_similar_companies(data["name"], data.get("uscc") or "", exclude_pk=company.pk)
         # Ask only when the name or code changed: an old look-alike needs no new confirmation.
-        changed = (normalise_company_name(form.cleaned_data["name"]), form.cleaned_data["uscc"]) != stored_key
-        if hints and changed and not form.cleaned_data.get("confirm_duplicate"):
+        changed = company.pk is None or (normalise_company_name(data["name"]), data["uscc"]) != self.stored_key
+        if self.hints and changed and not data.get("confirm_duplicate"):
             form.add_error(
-                None, "已有名称或信用代码相同的企业，请先核对下方列出的企业；确认不是同一家后勾选确认再保存。"
+                None,
+                "已有名称相同的企业，请先核对下方列出的企业；确认不是同一家后勾选确认再保存。"
+                if company.pk is None
+                else "已有名称或信用代码相同的企业，请先核对下方列出的企业；确认不是同一家后勾选确认再保存。",
             )
-        else:
-            try:
-                update_company(
-                    request.user, form.save(commit=False), expected_version=form.cleaned_data["version"] or 0
-                )
-            except StaleEditError as error:
-                stale = error.current
-                form.add_error(None, "该企业已被他人修改，您的修改未保存。请对照他人保存的内容重新编辑。")
-            except ValidationError as error:
-                _apply_service_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "已保存。")
-                return redirect("relations:company_detail", pk=company.pk)
-    return render(
-        request, "relations/company_form.html", {"form": form, "company": company, "stale": stale, "hints": hints}
-    )
+            return False
+        return True
+
+    def save(self, form, company, expected_version):
+        if company.pk is None:
+            return create_company(self.request.user, form.save(commit=False))
+        return update_company(self.request.user, form.save(commit=False), expected_version=expected_version)
+
+    def success_message(self, company):
+        return f"已新增企业「{company.name}」。" if self.creating else "已保存。"
+
+    def get_extra_context(self, form, company):
+        return {"hints": self.hints}
 
 
 @login_required
@@ -180,27 +151,41 @@ def company_duplicates(request):
     return render(request, "relations/_company_hints.html", {"hints": hints})
 
 
-def _contact_form_page(request, company, contact):
-    form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
+class ContactEdit(generic.ObjectEditView):
+    """A contact of a company the user may change; the number never goes back to the browser."""
+
+    model, form_class, select_related = Contact, ContactForm, ("company",)
+    template_name, context_object_name = "relations/contact_form.html", "contact"
+
+    def company(self, contact) -> Company:
+        return contact.company
+
+    def save(self, form, contact, expected_version):
         edited = form.save(commit=False)
-        edited.company = company
-        if _saved(form, lambda: save_contact(request.user, edited, new_phone=form.new_phone())) is not None:
-            messages.success(request, f"已保存联系人「{edited.name}」。")
-            return redirect("relations:company_detail", pk=company.pk)
-    return render(request, "relations/contact_form.html", {"form": form, "company": company, "contact": contact})
+        edited.company = self.company(contact)
+        return save_contact(self.request.user, edited, new_phone=form.new_phone())
+
+    def success_message(self, contact):
+        return f"已保存联系人「{contact.name}」。"
+
+    def success_url(self, contact):
+        return reverse("relations:company_detail", args=[contact.company_id])
+
+    def get_extra_context(self, form, contact):
+        return {"company": self.company(contact)}
 
 
-@login_required
-def contact_add(request, pk):
-    company = _company_or_404(request.user, pk, Action.CHANGE)
-    return _contact_form_page(request, company, Contact(company=company))
+class ContactAdd(ContactEdit):
+    """新增联系人: the URL's pk is the company's, which the user must be able to change."""
 
+    creating = True
 
-@login_required
-def contact_edit(request, pk):
-    contact = get_object_or_404(Contact.objects.restrict(request.user, Action.CHANGE).select_related("company"), pk=pk)
-    return _contact_form_page(request, contact.company, contact)
+    def new_object(self):
+        self.parent = _company_or_404(self.request.user, self.kwargs["pk"], Action.CHANGE)
+        return Contact(company=self.parent)
+
+    def company(self, contact):
+        return self.parent
 
 
 @never_cache
