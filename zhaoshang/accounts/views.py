@@ -1,3 +1,5 @@
+from html import escape
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -25,9 +27,10 @@ from zhaoshang.accounts.services import (
     reset_password,
     set_active,
 )
+from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
+from zhaoshang.core.columns import Column, Columns, shown_text
 from zhaoshang.core.models import StaleEditError
-from zhaoshang.core.views import paginate, querystring_without_page
 
 
 @sensitive_post_parameters()
@@ -166,19 +169,52 @@ def unit_edit(request, pk):
     return render(request, "accounts/unit_form.html", {"form": form, "unit": unit, "stale": stale})
 
 
-@login_required
-def user_list(request):
-    _allowed(User, request.user, Action.VIEW)
-    users = User.objects.restrict(request.user).select_related("unit").order_by("unit__path", "username")
-    filterset = UserFilterSet(request.GET, queryset=users, user=request.user)
-    context = {
-        "filterset": filterset,
-        "page": paginate(request, filterset.qs, 50),
-        "qs": querystring_without_page(request),
-        "can_add": User.access.allows(request.user, Action.ADD),
-    }
-    template = "accounts/user_list.html#user-table" if request.htmx else "accounts/user_list.html"
-    return render(request, template, context)
+def _username_cell(account) -> str:
+    demo = ' <span class="badge bg-orange-lt">演示</span>' if account.is_demo else ""
+    return f"{escape(account.username)}{demo}"
+
+
+def _account_state(account) -> str:
+    state = (
+        '<span class="badge bg-green-lt">正常</span>'
+        if account.is_active
+        else '<span class="badge bg-red-lt">已停用</span>'
+    )
+    return state + (' <span class="badge bg-yellow-lt">待改密</span>' if account.must_change_password else "")
+
+
+USER_COLUMNS = Columns(
+    User,
+    Column("username", html=_username_cell, link=True, required=True),
+    Column("name"),
+    Column("role", value=lambda account: account.role_label, sort="role"),
+    Column("unit__name", label="所属单位", sort="unit__path"),
+    Column("masked_phone", label="手机号", value=lambda account: account.masked_phone, css="font-monospace"),
+    Column(
+        "last_login",
+        label="最近登录",
+        css="text-secondary small",
+        html=lambda account: escape(shown_text(account.last_login)) if account.last_login else "从未登录",
+    ),
+    Column("is_active", label="状态", html=_account_state),
+    Column("title", default=False),
+)
+
+
+class UserList(generic.ObjectListView):
+    """用户: accounts the viewer may see (AccountRule: no business role sees the system
+    admin's or the auditor's). Not exported: a list of accounts is what an attacker inside
+    would look for first."""
+
+    model, columns, filterset_class = User, USER_COLUMNS, UserFilterSet
+    ordering, exportable = ("unit__path", "username"), False
+    list_url, detail_url, create_url = "accounts:user_list", "accounts:user_detail", "accounts:user_create"
+    template_name, title, add_label = "accounts/user_list.html", "用户", "新增用户"
+    subtitle = "每个账号只有一种角色；系统管理员、审计员与业务角色互相分离。"
+    empty_title, empty_hint = "没有符合条件的用户。", ""
+
+    def filterset_kwargs(self):
+        return {"user": self.request.user}
 
 
 @login_required

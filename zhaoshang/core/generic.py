@@ -179,6 +179,10 @@ class ObjectListView(ObjectView):
         match = self.request.resolver_match
         return match.view_name if match is not None else self.model._meta.label_lower
 
+    def chosen_columns(self) -> list:
+        """The columns shown (and exported); a page may drop one this user cannot use."""
+        return self.columns.chosen(self.chosen_names())
+
     def chosen_names(self) -> list[str] | None:
         stored = ListColumns.objects.restrict(self.request.user).filter(list_key=self.get_list_key()).first()
         return None if stored is None else self.columns.clean(stored.columns)
@@ -208,7 +212,7 @@ class ObjectListView(ObjectView):
         if request.GET.get("export") == "xlsx" and self.exportable:
             return self.export()
         filterset, rows, sort = self.filtered(Action.VIEW)
-        chosen = self.columns.chosen(self.chosen_names())
+        chosen = self.chosen_columns()
         page = paginate(request, self.columns.prepare(rows, chosen), self.per_page, count_cap=self.count_cap)
         shown = list(page.object_list)
         self.decorate(shown)
@@ -259,7 +263,7 @@ class ObjectListView(ObjectView):
         if not self.can(Action.EXPORT):
             raise Http404
         filterset, rows, _ = self.filtered(Action.EXPORT)
-        chosen = self.columns.chosen(self.chosen_names())
+        chosen = self.chosen_columns()
         rows = self.columns.prepare(rows, chosen)
         title = self.export_title or self.title or str(self.model._meta.verbose_name_plural)
         count = 0

@@ -5,10 +5,10 @@ from zhaoshang.reference import views
 app_name = "reference"
 
 urlpatterns = [
-    path("holidays/", views.holiday_list, name="holiday_list"),
+    path("holidays/", views.HolidayList.as_view(), name="holiday_list"),
     path("holidays/years/add/", views.calendar_year_add, name="calendar_year_add"),
     path("holidays/save/", views.holiday_save, name="holiday_save"),
-    path("holidays/<str:date>/delete/", views.holiday_delete, name="holiday_delete"),
+    path("holidays/<str:date>/delete/", views.HolidayDelete.as_view(), name="holiday_delete"),
     path("divisions/", views.division_list, name="division_list"),
     path("industries/", views.industry_list, name="industry_list"),
 ]

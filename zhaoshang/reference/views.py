@@ -1,14 +1,18 @@
 import datetime
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
+from zhaoshang.core.columns import Column, Columns
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.reference.forms import CalendarYearForm, HolidayForm, holiday_from
 from zhaoshang.reference.models import CalendarYear, Division, Holiday, Industry
@@ -19,35 +23,72 @@ def _require_view(model, user):
         raise Http404
 
 
-@login_required
-def holiday_list(request):
-    _require_view(Holiday, request.user)
-    counts = dict(
-        Holiday.objects.restrict(request.user)
-        .values_list("date__year")
-        .annotate(n=Count("pk"))
-        .values_list("date__year", "n")
+WEEKDAYS = "一二三四五六日"
+
+
+def _holiday_kind(day) -> str:
+    colour = "bg-red-lt" if day.kind == "holiday" else "bg-blue-lt"
+    return f'<span class="badge {colour}">{escape(day.get_kind_display())}</span>'
+
+
+def _holiday_delete_button(day, context) -> str:
+    iso = day.date.isoformat()
+    action = reverse("reference:holiday_delete", args=[iso])
+    return (
+        f'<form method="post" action="{action}" data-confirm="确定删除 {iso}？">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(context["csrf_token"])}">'
+        '<button class="btn btn-sm btn-ghost-danger" type="submit">删除</button></form>'
     )
-    years = [(entry, counts.get(entry.year, 0)) for entry in CalendarYear.objects.restrict(request.user)]
-    try:
-        year = int(request.GET.get("year") or datetime.date.today().year)
-    except ValueError:
-        year = datetime.date.today().year
-    days = Holiday.objects.restrict(request.user).filter(date__year=year)
-    can_change = Holiday.access.allows(request.user, Action.CHANGE)
-    return render(
-        request,
-        "reference/holiday_list.html",
-        {
-            "years": years,
+
+
+HOLIDAY_COLUMNS = Columns(
+    Holiday,
+    Column("date", required=True, html=lambda day: f"{day.date.year}年{day.date.month}月{day.date.day}日"),
+    Column("weekday", label="星期", value=lambda day: f"星期{WEEKDAYS[day.date.weekday()]}", required=True),
+    Column("kind", html=_holiday_kind, required=True),
+    Column("name", required=True),
+    Column("actions", label="操作", html=_holiday_delete_button, takes_context=True, required=True, css="text-end"),
+)
+
+
+class HolidayList(generic.ObjectListView):
+    """节假日与调休: one year's days (?year=, this year by default) beside the list of years."""
+
+    model, columns, ordering, per_page = Holiday, HOLIDAY_COLUMNS, ("date",), 400
+    template_name, title = "reference/holiday_list.html", "节假日与调休"
+    empty_title = "该年度尚未录入任何节假日或调休上班日。"
+    empty_hint = ""
+
+    @cached_property
+    def year(self) -> int:
+        try:
+            return int(self.request.GET.get("year") or datetime.date.today().year)
+        except ValueError:
+            return datetime.date.today().year
+
+    def filter_queryset(self, queryset):
+        return queryset.filter(date__year=self.year)
+
+    def chosen_columns(self):
+        chosen = super().chosen_columns()
+        return chosen if self.can(Action.CHANGE) else [column for column in chosen if column.name != "actions"]
+
+    def get_extra_context(self):
+        user, year = self.request.user, self.year
+        counts = dict(
+            Holiday.objects.restrict(user)
+            .values_list("date__year")
+            .annotate(n=Count("pk"))
+            .values_list("date__year", "n")
+        )
+        return {
+            "years": [(entry, counts.get(entry.year, 0)) for entry in CalendarYear.objects.restrict(user)],
             "year": year,
             "year_known": CalendarYear.objects.filter(year=year).exists(),
-            "days": days,
-            "can_change": can_change,
+            "can_change": self.can(Action.CHANGE),
             "holiday_form": HolidayForm(initial={"date": datetime.date(year, 1, 1)}),
             "year_form": CalendarYearForm(initial={"year": year + 1}),
-        },
-    )
+        }
 
 
 def _year_url(year: int) -> str:
@@ -86,20 +127,23 @@ def holiday_save(request):
     return redirect("reference:holiday_list")
 
 
-@login_required
-@require_POST
-def holiday_delete(request, date):
-    _require_change(request.user)
-    try:
-        day = datetime.date.fromisoformat(date)
-    except ValueError:
-        raise Http404 from None
-    holiday = Holiday.objects.restrict(request.user, Action.DELETE).filter(date=day).first()
-    if holiday is None:
-        raise Http404
-    holiday.delete()
-    messages.success(request, f"已删除 {day:%Y-%m-%d}。")
-    return redirect(_year_url(day.year))
+class HolidayDelete(generic.ObjectDeleteView):
+    """A day of the calendar, named in the URL by its date (2026-01-01)."""
+
+    model, list_url = Holiday, "reference:holiday_list"
+
+    def get_object(self, action=None):
+        try:
+            day = datetime.date.fromisoformat(self.kwargs["date"])
+        except ValueError:
+            raise Http404 from None
+        return get_object_or_404(self.get_queryset(action), date=day)
+
+    def success_message(self, name):
+        return f"已删除 {name[:10]}。"
+
+    def success_url(self, holiday):
+        return _year_url(holiday.date.year)
 
 
 @login_required
