@@ -5,7 +5,7 @@ from zhaoshang.bulletins import views
 app_name = "bulletins"
 
 urlpatterns = [
-    path("", views.bulletin_list, name="list"),
+    path("", views.BulletinList.as_view(), name="list"),
     path("new/", views.bulletin_create, name="create"),
     path("<int:pk>/", views.bulletin_detail, name="detail"),
     path("<int:pk>/publish/", views.bulletin_publish, name="publish"),

@@ -2,11 +2,14 @@
 bulletin (published), publishing, downloads, and what changed since publication. Thin:
 reads through restrict(), writes through services."""
 
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhaoshang.bulletins import documents, services
@@ -14,10 +17,12 @@ from zhaoshang.bulletins.choices import COMPARE
 from zhaoshang.bulletins.filtersets import BulletinFilterSet
 from zhaoshang.bulletins.forms import BulletinForm
 from zhaoshang.bulletins.models import Bulletin
+from zhaoshang.core import generic
 from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.columns import Column, Columns, shown_text
 from zhaoshang.core.export import XLSX_TYPE, attachment_response
 from zhaoshang.core.models import AuditLog
-from zhaoshang.core.views import paginate, querystring_without_page
+from zhaoshang.core.views import paginate
 from zhaoshang.core.views_jobs import follow_job
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,23 +38,48 @@ def _messages(error: ValidationError) -> str:
     return "；".join(error.messages)
 
 
-@login_required
-def bulletin_list(request):
-    if not Bulletin.access.allows(request.user, Action.VIEW):
-        raise Http404
-    base = Bulletin.objects.restrict(request.user).select_related("scope", "published_by")
-    filterset = BulletinFilterSet(request.GET or None, queryset=base)
-    rows = filterset.qs.order_by("-year", "-month", "-id")
-    return render(
-        request,
-        "bulletins/bulletin_list.html",
-        {
-            "filterset": filterset,
-            "page": paginate(request, rows, 50),
-            "qs": querystring_without_page(request),
-            "can_add": Bulletin.access.allows(request.user, Action.ADD),
-        },
+def _bulletin_title(bulletin) -> str:
+    return f'{escape(bulletin.title)}<div class="small text-secondary">{escape(bulletin.issuer)}</div>'
+
+
+def _bulletin_status(bulletin) -> str:
+    badge = f'<span class="badge bg-{bulletin.status_badge}-lt">{escape(bulletin.get_status_display())}</span>'
+    if bulletin.published_at:
+        badge += f'<div class="small text-secondary">{shown_text(bulletin.published_at)}</div>'
+    return badge
+
+
+def _bulletin_downloads(bulletin) -> str:
+    word = reverse("bulletins:download", args=[bulletin.pk, "docx"])
+    excel = reverse("bulletins:download", args=[bulletin.pk, "xlsx"])
+    return (
+        f'<a href="{word}"><i class="ti ti-file-word"></i> Word</a> · '
+        f'<a href="{excel}"><i class="ti ti-file-spreadsheet"></i> Excel</a>'
     )
+
+
+BULLETIN_COLUMNS = Columns(
+    Bulletin,
+    Column("title", html=_bulletin_title, link=True, required=True),
+    Column("kind", css="text-nowrap"),
+    Column("scope__name", label="范围", css="text-nowrap"),
+    Column("issue_date", label="印发日期", css="text-nowrap"),
+    Column("status", html=_bulletin_status),
+    Column("issuer", default=False),
+    Column("downloads", label="下载", html=_bulletin_downloads, css="text-nowrap", required=True),
+    select=("published_by",),
+)
+
+
+class BulletinList(generic.ObjectListView):
+    model, columns, filterset_class = Bulletin, BULLETIN_COLUMNS, BulletinFilterSet
+    ordering, template_name, title = ("-year", "-month", "-id"), "bulletins/bulletin_list.html", "通报"
+    list_url, detail_url, create_url, add_label = "bulletins:list", "bulletins:detail", "bulletins:create", "生成通报"
+
+    def get_extra_context(self):
+        if self.can(Action.ADD):
+            return {"empty_title": "还没有通报。", "empty_hint": "点击“生成通报”选择统计期，预览后发布。"}
+        return {"empty_title": "暂无已发布的通报。", "empty_hint": ""}
 
 
 @login_required

@@ -131,6 +131,9 @@ class Column:
     css: str = ""
     width: int | None = None
     takes_context: bool = False
+    # Written to the spreadsheet; by default every column that has a value to read (not a
+    # cell of buttons).
+    exported: bool | None = None
     # Filled by Columns from the model.
     _parts: list[str] = field(default_factory=list, repr=False)
     _display: bool = field(default=False, repr=False)
@@ -155,6 +158,10 @@ class Column:
             self.select = tuple(dict.fromkeys((*self.select, *related)))
             self._parts = path
             self._display = bool(getattr(model_field, "choices", None))
+        if self.exported is None:
+            self.exported = (
+                self.value is not None or self.export is not None or model_field is not None or hasattr(model, path[0])
+            )
         if self.label is None:
             first = _field_or_none(model, path[0])
             self.label = str(first.verbose_name) if first is not None else self.name
@@ -314,7 +321,8 @@ class Columns:
         return mark_safe("".join(rows))  # noqa: S308 - cells escape their text; html= hooks escape their own
 
     def xlsx(self, title: str, objects, chosen: list[Column]) -> bytes:
-        """The rows in a workbook with exactly ``chosen`` columns, typed cells."""
+        """The rows in a workbook with exactly ``chosen`` columns (those with values), typed cells."""
+        chosen = [column for column in chosen if column.exported]
         return write_xlsx(
             title,
             [(column.label, column.width) for column in chosen],

@@ -5,7 +5,7 @@ from zhaoshang.scheduling import views
 app_name = "scheduling"
 
 urlpatterns = [
-    path("", views.round_list, name="list"),
+    path("", views.RoundList.as_view(), name="list"),
     path("new/", views.round_create, name="create"),
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/edit/", views.round_edit, name="edit"),

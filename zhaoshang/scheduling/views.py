@@ -3,6 +3,9 @@ has reported, missing reports, adding and removing projects, reminding, closing)
 unit's reporting page (htmx save per project), the closed round's summary and its export.
 Thin: reads through restrict(), writes through services."""
 
+from dataclasses import replace
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +13,13 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import generic
 from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.columns import Column, Columns
 from zhaoshang.core.export import write_xlsx, xlsx_response
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.views import paginate, querystring_without_page
@@ -78,42 +84,109 @@ def _managed_item_or_404(user, pk) -> RoundItem:
 # --- Rounds -------------------------------------------------------------------------------------------
 
 
-@login_required
-def round_list(request):
-    user = request.user
-    if not SchedulingRound.access.allows(user, Action.VIEW):
-        raise Http404
-    filterset = SchedulingRoundFilterSet(request.GET or None, queryset=SchedulingRound.objects.restrict(user))
-    page = paginate(request, filterset.qs.order_by("status", "-period_start", "-half", "-id"), PAGE)
-    rounds = list(page)
-    # Reported / total per round, of the items the viewer may see (a unit: its own).
-    counts = {}
-    rows = (
-        RoundItem.objects.restrict(user)
-        .filter(round__in=[round_.pk for round_ in rounds])
-        .order_by()
-        .values_list("round_id", "status")
-        .annotate(n=Count("id"))
-    )
-    for round_id, status, n in rows:
-        total, submitted = counts.get(round_id, (0, 0))
-        counts[round_id] = (total + n, submitted + (n if status == ReportStatus.SUBMITTED else 0))
-    today = timezone.localdate()
-    for round_ in rounds:
-        round_.item_total, round_.item_submitted = counts.get(round_.pk, (0, 0))
-        round_.late = round_.is_open and round_.past_deadline(today) and round_.item_submitted < round_.item_total
-    return render(
-        request,
+def _round_link(round_, context) -> str:
+    name = "scheduling:detail" if context["oversees"] else "scheduling:report"
+    return f'<a href="{reverse(name, args=[round_.pk])}">{escape(round_.title)}</a>'
+
+
+def _round_period(round_) -> str:
+    return f"{round_.period_start.isoformat()} 至 {round_.period_end.isoformat()}"
+
+
+def _round_deadline(round_) -> str:
+    if round_.late:
+        return f'<span class="text-danger fw-bold">{round_.deadline.isoformat()}<div class="small">已过截止日期</div></span>'
+    return round_.deadline.isoformat()
+
+
+def _round_progress(round_) -> str:
+    late = ' class="text-danger fw-bold"' if round_.late else ""
+    return f'<span{late} data-testid="round-progress-{round_.pk}">{round_.item_submitted}/{round_.item_total}</span>'
+
+
+def _round_actions(round_, context) -> str:
+    if context["oversees"]:
+        if round_.is_open:
+            href, css, text = reverse("scheduling:detail", args=[round_.pk]), "btn-outline-primary", "查看报送"
+        else:
+            href, css, text = reverse("scheduling:summary", args=[round_.pk]), "btn-outline-secondary", "调度汇总"
+    else:
+        href = reverse("scheduling:report", args=[round_.pk])
+        css, text = ("btn-primary", "填报") if round_.is_open else ("btn-outline-secondary", "查看")
+    return f'<a class="btn btn-sm {css}" href="{href}">{text}</a>'
+
+
+ROUND_COLUMNS = Columns(
+    SchedulingRound,
+    Column("title", label="调度", html=_round_link, takes_context=True, required=True),
+    Column("kind"),
+    Column("period", label="调度期", value=_round_period, css="text-nowrap", sort="period_start"),
+    Column("deadline", label="报送截止", html=_round_deadline, css="text-nowrap"),
+    Column(
+        "status", html=lambda r: f'<span class="badge bg-{r.status_badge}-lt">{escape(r.get_status_display())}</span>'
+    ),
+    Column(
+        "progress",
+        label="已报送/项目数",
+        html=_round_progress,
+        value=lambda r: f"{r.item_submitted}/{r.item_total}",
+        required=True,
+    ),
+    Column("actions", label="操作", html=_round_actions, takes_context=True, required=True, css="text-end text-nowrap"),
+)
+
+
+class RoundList(generic.ObjectListView):
+    """项目调度: the bureau's rounds, or the rounds a unit reports to, with how many of the
+    items the viewer may see have been reported."""
+
+    model, columns, filterset_class, per_page = SchedulingRound, ROUND_COLUMNS, SchedulingRoundFilterSet, PAGE
+    ordering, template_name, title = (
+        ("status", "-period_start", "-half", "-id"),
         "scheduling/round_list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "rounds": rounds,
-            "qs": querystring_without_page(request),
-            "can_manage": SchedulingRound.access.allows(user, Action.CHANGE),
-            "oversees": SchedulingRound.access.oversees(user),
-        },
+        "项目调度",
     )
+    list_url, create_url, add_label = "scheduling:list", "scheduling:create", "发起调度"
+    empty_title = "还没有调度"
+
+    def oversees(self) -> bool:
+        return SchedulingRound.access.oversees(self.request.user)
+
+    def decorate(self, rounds):
+        # Reported / total per round, of the items the viewer may see (a unit: its own).
+        counts = {}
+        rows = (
+            RoundItem.objects.restrict(self.request.user)
+            .filter(round__in=[round_.pk for round_ in rounds])
+            .order_by()
+            .values_list("round_id", "status")
+            .annotate(n=Count("id"))
+        )
+        for round_id, status, n in rows:
+            total, submitted = counts.get(round_id, (0, 0))
+            counts[round_id] = (total + n, submitted + (n if status == ReportStatus.SUBMITTED else 0))
+        today = timezone.localdate()
+        for round_ in rounds:
+            round_.item_total, round_.item_submitted = counts.get(round_.pk, (0, 0))
+            round_.late = round_.is_open and round_.past_deadline(today) and round_.item_submitted < round_.item_total
+
+    def chosen_columns(self):
+        chosen = super().chosen_columns()
+        if self.oversees():
+            return chosen
+        return [replace(c, label="本单位已报送/项目数") if c.name == "progress" else c for c in chosen]
+
+    def cell_context(self):
+        return {**super().cell_context(), "oversees": self.oversees()}
+
+    def get_extra_context(self):
+        can_manage = SchedulingRound.access.allows(self.request.user, Action.CHANGE)
+        hint = (
+            "点击「发起调度」，默认纳入全部在库重点项目。"
+            if can_manage
+            else "招商局发起调度后，需要本单位报送的项目会出现在这里。"
+        )
+        return {"oversees": self.oversees(), "can_manage": can_manage, "empty_hint": hint}
 
 
 @login_required
