@@ -138,6 +138,7 @@ class ObjectListView(ObjectView):
     count_cap: int | None = None
     template_name = "core/generic/list.html"
     table_template = "core/generic/_table.html"
+    table_id = "object-table"  # what the filter bar's htmx replaces
     title: str | None = None
     subtitle = ""
     empty_title = "没有符合条件的记录"
@@ -240,6 +241,7 @@ class ObjectListView(ObjectView):
             "empty_title": self.empty_title,
             "empty_hint": self.empty_hint,
             "table_template": self.table_template,
+            "table_id": self.table_id,
             "can_add": self.create_url is not None and self.can(Action.ADD),
             "add_href": self.url(self.create_url),
             "add_label": self.add_label,

@@ -5,7 +5,7 @@ from zhaoshang.supervision import views
 app_name = "supervision"
 
 urlpatterns = [
-    path("", views.problem_list, name="list"),
+    path("", views.ProblemList.as_view(), name="list"),
     path("mine/", views.my_problems, name="mine"),
     path("closure/", views.closure_table, name="closure"),
     path("deadline/", views.deadline_preview, name="deadline_preview"),

@@ -4,6 +4,7 @@ replies; 问题办结率 by unit; "my problems". Thin: reads through restrict(),
 services."""
 
 import datetime
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,11 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
+from zhaoshang.core.columns import Column, Columns
 from zhaoshang.core.models import StaleEditError
 from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
 from zhaoshang.core.parsing import ParseError, parse_date
@@ -80,22 +84,70 @@ def _problem_listed(problem) -> str:
     return f"已列入问题清单，{deadline.year}年{deadline.month}月{deadline.day}日前办结。"
 
 
-@login_required
-def problem_list(request):
-    if not Problem.access.allows(request.user, Action.VIEW):
-        raise Http404
-    filterset = ProblemFilterSet(request.GET or None, queryset=Problem.objects.restrict(request.user), request=request)
-    rows = filterset.qs.select_related("project", "responsible_unit", "responsible_leader").order_by(
-        "status", "deadline", "id"
+def _problem_category(problem, context) -> str:
+    return f'<a href="{reverse("supervision:detail", args=[problem.pk])}">{escape(problem.get_category_display())}</a>'
+
+
+def _problem_text(problem) -> str:
+    detail = reverse("supervision:detail", args=[problem.pk])
+    project = reverse("projects:detail", args=[problem.project_id])
+    return (
+        f'<a href="{detail}">{escape(Truncator(problem.description).chars(50))}</a>'
+        f'<div class="small text-secondary"><a class="text-secondary" href="{project}">{escape(problem.project.name)}</a></div>'
     )
-    context = {
-        "filterset": filterset,
-        "page": paginate(request, rows, PAGE),
-        "qs": querystring_without_page(request),
-        "today": timezone.localdate(),
-    }
-    template = "supervision/problem_list.html#problem-table" if request.htmx else "supervision/problem_list.html"
-    return render(request, template, context)
+
+
+def _problem_owner(problem) -> str:
+    return f'{escape(problem.responsible_unit.name)}<div class="small text-secondary">{escape(problem.leader_display or "")}</div>'
+
+
+def _problem_deadline(problem, context) -> str:
+    days = problem.working_days
+    extra = f'<div class="small text-secondary fw-normal">{days} 个工作日</div>' if days else ""
+    css = " text-danger fw-bold" if problem.is_open and problem.deadline < context["today"] else ""
+    return f'<span class="text-nowrap{css}">{problem.deadline.isoformat()}{extra}</span>'
+
+
+def _problem_state(problem, context) -> str:
+    cell = f'<span class="badge bg-{problem.status_badge}-lt">{escape(problem.get_status_display())}</span>'
+    if problem.is_open and problem.escalated_on:
+        cell += f' <span class="badge bg-red text-white" title="{problem.escalated_on.isoformat()} 升级">已升级</span>'
+    elif problem.is_open and problem.deadline < context["today"]:
+        cell += ' <span class="badge bg-red-lt">逾期</span>'
+    if problem.satisfaction:
+        label = escape(problem.get_satisfaction_display())
+        cell += f'<div class="small"><span class="badge bg-{problem.satisfaction_badge}-lt">{label}</span></div>'
+    return cell
+
+
+def _problem_row(problem) -> dict:
+    attrs = {"data-testid": "problem-row"}
+    if problem.is_open and problem.escalated_on:
+        attrs["class"] = "table-danger"
+    return attrs
+
+
+PROBLEM_COLUMNS = Columns(
+    Problem,
+    Column("category", label="类别", html=_problem_category, takes_context=True, css="text-nowrap", required=True),
+    Column("description", label="问题 / 项目", html=_problem_text, required=True, select=("project",)),
+    Column("project__name", label="项目", default=False),
+    Column("responsible_unit__name", label="责任单位 / 领导", html=_problem_owner, select=("responsible_leader",)),
+    Column("deadline", html=_problem_deadline, takes_context=True),
+    Column("status", html=_problem_state, takes_context=True, css="text-nowrap"),
+    Column("raised_on", default=False),
+    Column("closed_on", default=False),
+    row_attrs=_problem_row,
+)
+
+
+class ProblemList(generic.ObjectListView):
+    """问题清单: every problem the user may see, open ones first by deadline."""
+
+    model, columns, filterset_class, per_page = Problem, PROBLEM_COLUMNS, ProblemFilterSet, PAGE
+    ordering, template_name, title = ("status", "deadline", "id"), "supervision/problem_list.html", "问题清单"
+    list_url, detail_url, table_id = "supervision:list", "supervision:detail", "problem-table"
+    empty_title, empty_hint = "没有符合条件的问题", "换个筛选条件；新问题在项目页面「提出问题」。"
 
 
 @login_required
