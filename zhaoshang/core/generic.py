@@ -561,7 +561,6 @@ class ObjectDeleteView(ObjectView):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        name = str(obj)
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
                 _lock(self.model, obj.pk)
@@ -573,7 +572,7 @@ class ObjectDeleteView(ObjectView):
         except (ValidationError, PermissionDenied) as error:
             text = str(error) if isinstance(error, PermissionDenied) else "；".join(error.messages)
             return self.render_confirm(obj, refused=text)
-        messages.success(request, self.success_message(name))
+        messages.success(request, self.success_message(obj))
         return redirect(self.success_url(obj))
 
     def delete(self, obj) -> None:
@@ -585,8 +584,9 @@ class ObjectDeleteView(ObjectView):
             AuditLog.record(AuditAction.DELETE, obj)
             obj.delete()
 
-    def success_message(self, name: str) -> str:
-        return f"已删除{self.model._meta.verbose_name}「{name}」。"
+    def success_message(self, obj) -> str:
+        """Said after the delete (the object keeps its fields, not its id)."""
+        return f"已删除{self.model._meta.verbose_name}「{obj}」。"
 
     def success_url(self, obj) -> str:
         return self.url(self.list_url)

@@ -248,8 +248,8 @@ class WebhookDelete(WebhookPages, generic.ObjectDeleteView):
     def delete(self, webhook):
         delete_webhook(self.request.user, webhook)
 
-    def success_message(self, name):
-        return f"已删除群机器人「{name}」。"
+    def success_message(self, webhook):
+        return f"已删除群机器人「{webhook.name}」。"
 
 
 @login_required

@@ -139,8 +139,8 @@ class HolidayDelete(generic.ObjectDeleteView):
             raise Http404 from None
         return get_object_or_404(self.get_queryset(action), date=day)
 
-    def success_message(self, name):
-        return f"已删除 {name[:10]}。"
+    def success_message(self, holiday):
+        return f"已删除 {holiday.date:%Y-%m-%d}。"
 
     def success_url(self, holiday):
         return _year_url(holiday.date.year)

@@ -26,3 +26,11 @@ def test_a_leader_still_sees_the_business_accounts(personas):
 def test_the_system_admin_still_manages_every_account(personas):
     visible = set(User.objects.restrict(personas.sysadmin).values_list("username", flat=True))
     assert {"sysadmin", "auditor", "leader", "officer_a"} <= visible
+
+
+def test_the_account_list_offers_no_export(personas, client_for):
+    client = client_for(personas.bureau)
+    page = client.get(reverse("accounts:user_list")).content.decode()
+    assert "export=xlsx" not in page
+    response = client.get(reverse("accounts:user_list"), {"export": "xlsx"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from zhaoshang.core.models import AuditLog
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.funds.services import record_tranche
 from zhaoshang.notifications.choices import DeliveryStatus
@@ -228,8 +229,13 @@ def test_the_test_button_reports_success_and_failure(personas, client_for, robot
 
 def test_the_bureau_deletes_a_robot(personas, client_for, robot, make_webhook):
     hook = make_webhook(personas.bureau, personas.town_a, robot.url())
-    client_for(personas.bureau).post(reverse("notifications:webhook_delete", args=[hook.pk]))
+    client = client_for(personas.bureau)
+    asked = client.get(reverse("notifications:webhook_delete", args=[hook.pk])).content.decode()
+    assert "确认删除" in asked and "城关镇招商工作群" in asked and UnitWebhook.objects.exists()  # GET never deletes
+    response = client.post(reverse("notifications:webhook_delete", args=[hook.pk]), follow=True)
+    assert "已删除群机器人「城关镇招商工作群」" in response.content.decode()
     assert not UnitWebhook.objects.exists()
+    assert AuditLog.objects.filter(action="delete", object_type="notifications.unitwebhook").exists()
 
 
 # --- Returned verifications -------------------------------------------------------------------------

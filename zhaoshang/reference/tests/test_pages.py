@@ -87,3 +87,27 @@ def test_every_date_input_of_the_product_renders_iso_dates():
     from zhaoshang.core.forms import date_picker
 
     assert date_picker().format_value(datetime.date(2026, 3, 7)) == "2026-03-07"
+
+
+def test_deleting_a_day_asks_first_and_goes_back_to_its_year(personas, client, loaded):
+    client.force_login(personas.bureau)
+    url = reverse("reference:holiday_delete", args=["2026-10-01"])
+    asked = client.get(url).content.decode()
+    assert "确认删除" in asked and "2026-10-01" in asked
+    assert Holiday.objects.filter(date=datetime.date(2026, 10, 1)).exists()
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"].endswith("?year=2026")
+    assert not Holiday.objects.filter(date=datetime.date(2026, 10, 1)).exists()
+    assert client.get(reverse("reference:holiday_delete", args=["2026-13-01"])).status_code == 404
+
+
+def test_the_year_exports_as_dates(personas, client, loaded):
+    import io
+
+    import openpyxl
+
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("reference:holiday_list"), {"year": "2026", "export": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("日期", "星期", "类型", "名称")
+    assert all(isinstance(row[0], datetime.datetime) and row[0].year == 2026 for row in rows[1:])

@@ -73,6 +73,23 @@ def test_the_list_pages_and_takes_few_queries(personas, client, django_assert_ma
     assert "测试企业59" in client.get(reverse("relations:company_list"), {"page": 2}).content.decode()
 
 
+def test_the_chosen_columns_are_kept_and_exported_exactly(personas, client):
+    import io
+
+    import openpyxl
+
+    company(name="深圳安泰电子元件有限公司", uscc=VALID_USCC, unit=personas.town_a)
+    client.force_login(personas.officer_b)
+    url = reverse("relations:company_list")
+    client.post(url, {"columns": ["uscc", "created_at"]})
+    page = client.get(url).content.decode()
+    assert "录入时间" in page and "来源地</a>" not in page
+    rows = list(openpyxl.load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content)).active.values)
+    assert rows[0] == ("企业名称", "统一社会信用代码", "录入时间")
+    assert rows[1][:2] == ("深圳安泰电子元件有限公司", VALID_USCC)
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT, user=personas.officer_b).exists()
+
+
 def test_system_admin_and_auditor_see_no_companies(personas, client):
     for user in (personas.sysadmin, personas.auditor):
         client.force_login(user)

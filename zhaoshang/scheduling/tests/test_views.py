@@ -210,6 +210,25 @@ def test_the_list_shows_each_viewer_their_own_progress(city, client_for):
     assert client_for(city.auditor).get(reverse("scheduling:list")).status_code == 404
 
 
+def test_the_bureau_exports_the_rounds_with_their_progress_and_an_officer_cannot(city, client_for):
+    import io
+
+    import openpyxl
+
+    round_ = open_october(city)
+    item = item_of(round_, city.extra["b1"])
+    item.progress, item.investment_this_period = "进展", Decimal(0)
+    save_report(city.officer_b, item, expected_version=1, submit=True)
+    response = client_for(city.bureau).get(reverse("scheduling:list"), {"export": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("调度", "调度类型", "调度期", "报送截止", "状态", "已报送/项目数")  # no button column
+    assert rows[1][0] == round_.title and rows[1][5] == "1/3"
+    assert isinstance(rows[1][3], datetime.datetime)  # a date cell, not text
+    officer = client_for(city.officer_a)
+    assert officer.get(reverse("scheduling:list"), {"export": "xlsx"}).status_code == 404
+    assert "本单位已报送/项目数" in officer.get(reverse("scheduling:list")).content.decode()
+
+
 def test_submitting_a_report_refreshes_the_counters_above_the_cards(city, client_for):
     """GIVEN a unit's report page showing 已提交 0/n WHEN one report is submitted through htmx
     THEN the response also carries the counters, out of band, with one more submitted."""
