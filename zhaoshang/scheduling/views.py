@@ -47,16 +47,6 @@ PAGE = 50
 REPORT_PAGE = 100
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, reasons in error.message_dict.items():
-            for reason in reasons:
-                form.add_error(name if name in form.fields else None, reason)
-    else:
-        for reason in error.messages:
-            form.add_error(None, reason)
-
-
 def _round_or_404(user, pk, action=Action.VIEW) -> SchedulingRound:
     return get_object_or_404(SchedulingRound.objects.restrict(user, action), pk=pk)
 
@@ -211,7 +201,7 @@ def round_create(request):
                 projects=select_projects(user, **form.selection()),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            generic.apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -236,7 +226,7 @@ def round_edit(request, pk):
         except StaleEditError:
             form.add_error(None, "本轮调度已被他人修改，您的修改未保存。请刷新后重新编辑。")
         except ValidationError as error:
-            _apply_errors(form, error)
+            generic.apply_errors(form, error)
         else:
             messages.success(request, "已保存。")
             return redirect("scheduling:detail", pk=pk)
@@ -471,7 +461,7 @@ def item_save(request, pk):
         except StaleEditError:
             form.add_error(None, "该报告已被他人修改或退回，您的修改未保存。请刷新页面查看最新内容后重新填写。")
         except ValidationError as error:
-            _apply_errors(form, error)
+            generic.apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

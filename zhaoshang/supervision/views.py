@@ -62,16 +62,6 @@ def _can(model, user, action, pk) -> bool:
     return model.access.allows(user, action) and model.objects.restrict(user, action).filter(pk=pk).exists()
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, reasons in error.message_dict.items():
-            for reason in reasons:
-                form.add_error(field if field in form.fields else None, reason)
-    else:
-        for reason in error.messages:
-            form.add_error(None, reason)
-
-
 def _messages_of(error) -> str:
     return "；".join(getattr(error, "messages", [str(error)]))
 
@@ -218,7 +208,7 @@ def problem_create(request, pk):
                     lambda made: reverse("supervision:detail", args=[made.pk]),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                generic.apply_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -255,7 +245,7 @@ def problem_edit(request, pk):
         except StaleEditError:
             form.add_error(None, "该问题已被他人修改或办结，您的修改未保存。请返回详情页查看最新内容后重新编辑。")
         except ValidationError as error:
-            _apply_errors(form, error)
+            generic.apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -314,7 +304,7 @@ def problem_close(request, pk):
                 day=form.cleaned_data["date"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            generic.apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -395,7 +385,7 @@ def instruction_create(request, pk):
                 request.user, token, lambda: write_instruction(request.user, instruction), _instruction_shown_at
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            generic.apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -418,7 +408,7 @@ def instruction_reply(request, pk):
                 request.user, instruction, form.cleaned_data["reply_text"], form.cleaned_data["replied_on"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            generic.apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
