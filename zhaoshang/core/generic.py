@@ -25,7 +25,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -197,8 +197,10 @@ class ObjectListView(ObjectView):
             ListColumns.objects.update_or_create(
                 user=request.user, list_key=self.get_list_key(), defaults={"columns": names}
             )
-        query = request.POST.get("query", "")
-        return redirect(f"{request.path}?{query}" if query and "://" not in query else request.path)
+        # Back to the list as it was filtered; the query is re-encoded, so nothing posted can
+        # add a header or leave this page.
+        query = QueryDict(request.POST.get("query", "")).urlencode()
+        return redirect(f"{request.path}?{query}" if query else request.path)
 
     # --- the page
 

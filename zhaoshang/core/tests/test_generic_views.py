@@ -115,7 +115,8 @@ def test_the_column_chooser_persists_per_user_and_list(personas, client_for, cli
     county = client_for(personas.county_officer).get(url("target_list")).content.decode()
     assert "全年任务" not in county
     # 恢复默认
-    client_for(personas.officer_a).post(url("target_list"), {"reset": "1"})
+    junk = client_for(personas.officer_a).post(url("target_list"), {"reset": "1", "query": "a=1\r\nSet-Cookie: x"})
+    assert junk.status_code == 302 and "\n" not in junk["Location"] and junk["Location"].startswith(url("target_list"))
     assert not ListColumns.objects.filter(user=personas.officer_a).exists()
 
 
