@@ -32,7 +32,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from zhaoshang.core.changes import format_local_date, format_local_datetime
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.columns import Columns, shown_text
 from zhaoshang.core.export import xlsx_response
@@ -504,38 +503,26 @@ class ObjectEditView(ObjectView):
         return {}
 
 
-def _stored_text(obj, name: str) -> str:
-    value = getattr(obj, name, None)
-    display = getattr(obj, f"get_{name}_display", None)
-    if display is not None and value not in (None, ""):
-        return str(display())
-    if hasattr(value, "isoformat") and hasattr(value, "hour"):
-        return format_local_datetime(value)
-    if hasattr(value, "isoformat"):
-        return format_local_date(value)
-    return shown_text(value)
-
-
 def stale_lines(form, current) -> list[tuple[str, str, str]]:
     """(label, what the other person saved, what this user entered) for each field of the
-    form where they differ: what a stale form shows, so nothing is re-typed blind."""
+    form where they differ: what a stale form shows, so nothing is re-typed blind. Both
+    sides are shown alike (choice labels, 是/否, exact numbers, ISO dates)."""
     lines = []
     for name, field in form.fields.items():
         if name in ("version", "token") or field.widget.is_hidden or not hasattr(current, name):
             continue
-        stored = _stored_text(current, name)
-        entered = form.data.get(name, "") if hasattr(form.data, "get") else ""
+        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
         try:
-            entered_value = field.clean(field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name)))
+            entered = field.clean(raw)
         except ValidationError:
-            entered_value = entered
-        shown_entered = _entered_text(field, entered_value)
-        if shown_entered != stored:
-            lines.append((str(field.label), stored, shown_entered))
+            entered = raw
+        stored, typed = _field_text(field, getattr(current, name)), _field_text(field, entered)
+        if stored != typed:
+            lines.append((str(field.label), stored, typed))
     return lines
 
 
-def _entered_text(field, value) -> str:
+def _field_text(field, value) -> str:
     choices = getattr(field, "choices", None)
     if choices is not None and not hasattr(value, "pk"):
         labels = {str(key): str(label) for key, label in choices if not isinstance(label, (list, tuple))}

@@ -183,15 +183,16 @@ def test_a_stale_edit_is_refused_and_shows_the_other_change(personas, client_for
     assert 'name="version"' in form
     # Someone else saves first.
     other = Company.objects.get(pk=firm.pk)
-    other.address = "城关镇工业园区8号"
+    other.address, other.nature = "城关镇工业园区8号", "private"
     other.save_versioned(other.version)
     response = client.post(
-        url("company_edit", firm), {"name": "我改的名称有限公司", "nature": "", "address": "", "version": 1}
+        url("company_edit", firm), {"name": "我改的名称有限公司", "nature": "private", "address": "", "version": 1}
     )
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="stale-warning"' in page
     assert "城关镇工业园区8号" in page and "我改的名称有限公司" in page
+    assert "<td>企业性质</td>" not in page  # unchanged fields are not listed
     firm.refresh_from_db()
     assert firm.name == "城关镇录入的企业有限公司" and firm.address == "城关镇工业园区8号"
 

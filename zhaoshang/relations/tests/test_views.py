@@ -174,8 +174,13 @@ def test_the_entering_unit_edits_and_a_stale_edit_is_refused(personas, client):
     assert response.status_code == 302
     firm.refresh_from_db()
     assert firm.address == "城关镇工业园1号" and firm.version == 2
-    stale = client.post(url, company_data(name=firm.name, address="别处", version=1))
-    assert 'data-testid="stale-warning"' in stale.content.decode()
+    firm.flags = ["listed"]
+    firm.save_versioned(2)  # someone else tags it meanwhile
+    stale = client.post(url, company_data(name=firm.name, address="别处", version=2)).content.decode()
+    assert 'data-testid="stale-warning"' in stale
+    # What the other person saved, in words beside what this user typed: no stored codes.
+    assert "<td>城关镇工业园1号</td><td>别处</td>" in stale and "<td>上市公司</td>" in stale
+    assert "listed" not in stale.split('data-testid="stale-warning"')[1].split("</table>")[0]
     firm.refresh_from_db()
     assert firm.address == "城关镇工业园1号"
 
