@@ -407,8 +407,12 @@ class ObjectEditView(ObjectView):
     def get_form_kwargs(self, obj) -> dict:
         return {"instance": obj}
 
+    def get_form_class(self):
+        """The form; a page whose create asks more than its edit returns another."""
+        return self.form_class
+
     def get_form(self, obj, data=None, files=None):
-        form = self.form_class(data, files, **self.get_form_kwargs(obj))
+        form = self.get_form_class()(data, files, **self.get_form_kwargs(obj))
         if isinstance(obj, VersionedModel) and "version" not in form.fields:
             from django import forms
 
@@ -432,7 +436,7 @@ class ObjectEditView(ObjectView):
         if form.is_valid() and self.form_ready(form, obj):
             try:
                 if creating:
-                    once = create_once(request.user, token, lambda: self.save(form, obj, None), self.success_url)
+                    once = create_once(request.user, token, lambda: self.create(form, obj), self.success_url)
                     return saved_response(request, once, self.success_message)
                 saved = self.save_in_scope(form, obj)
             except StaleEditError as error:
@@ -448,6 +452,15 @@ class ObjectEditView(ObjectView):
     def form_ready(self, form, obj) -> bool:
         """A last look before saving (a duplicate to confirm); False shows the form again."""
         return True
+
+    def create(self, form, obj):
+        """Save a new object, then check, in the same transaction, that the user can see
+        it: a form that names a unit cannot make a row in another town (PermissionDenied
+        rolls it back)."""
+        created = self.save(form, obj, None)
+        if not self.model.objects.restrict(self.request.user, Action.VIEW).filter(pk=created.pk).exists():
+            raise PermissionDenied(f"新增的{self.model._meta.verbose_name}不在您的管理范围内，未保存。")
+        return created
 
     def save_in_scope(self, form, obj):
         """Save inside one transaction that first locks the row and checks that the user

@@ -35,6 +35,11 @@ TARGET_COLUMNS = Columns(
 )
 
 
+class NewTargetForm(TargetForm):
+    class Meta(TargetForm.Meta):
+        fields = ["unit", *TargetForm.Meta.fields]
+
+
 class TargetPages:
     model = Target
     list_url, detail_url = "generic_test:target_list", "generic_test:target_detail"
@@ -52,6 +57,9 @@ class TargetDetail(TargetPages, generic.ObjectDetailView):
 
 class TargetEdit(TargetPages, generic.ObjectEditView):
     form_class = TargetForm
+
+    def get_form_class(self):
+        return NewTargetForm if self.creating else TargetForm
 
 
 class TargetDelete(TargetPages, generic.ObjectDeleteView):
@@ -75,6 +83,7 @@ class CompanyDelete(generic.ObjectDeleteView):
 test_patterns = (
     [
         path("targets/", TargetList.as_view(), name="target_list"),
+        path("targets/new/", TargetEdit.as_view(), name="target_create"),
         path("targets/<int:pk>/", TargetDetail.as_view(), name="target_detail"),
         path("targets/<int:pk>/edit/", TargetEdit.as_view(), name="target_edit"),
         path("targets/<int:pk>/delete/", TargetDelete.as_view(), name="target_delete"),

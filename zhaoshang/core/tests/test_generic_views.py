@@ -214,6 +214,18 @@ def test_an_object_moved_out_of_scope_between_opening_and_saving_is_not_saved(pe
     assert mine.value == Decimal("10") and mine.unit == personas.town_b
 
 
+def test_a_create_cannot_make_a_row_in_another_town(personas, client_for):
+    client = client_for(personas.officer_a)
+    data = {"year": 2026, "indicator": "signed_count", "value": "3"}
+    refused = client.post(url("target_create"), {**data, "unit": personas.town_b.pk})
+    assert refused.status_code == 200 and "不在您的管理范围内" in refused.content.decode()
+    assert not Target.objects.exists()
+    saved = client.post(url("target_create"), {**data, "unit": personas.town_a.pk})
+    created = Target.objects.get()
+    assert saved.status_code == 302 and saved["Location"] == url("target_detail", created)
+    assert created.unit == personas.town_a
+
+
 def test_a_versioned_edit_raises_the_version_and_audits(personas, client_for):
     firm = company(name="城关镇录入的企业有限公司", unit=personas.town_a)
     client = client_for(personas.officer_a)
