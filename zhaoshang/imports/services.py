@@ -5,9 +5,9 @@ A row that matches an existing project updates it; a row with nothing new change
 nothing, so importing the same file twice is harmless.
 """
 
-import copy
 import logging
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connection, transaction
@@ -218,13 +218,26 @@ def resolve(user, scope_unit: Unit, parsed: Parsed) -> None:
 
 def _check_required(row: LedgerRow, stored: Project | None, label) -> None:
     """What the stage asks of a project (a signed one needs its date and amount …), in the
-    preview: the bulk create refuses it anyway, but then only as one message for the file."""
-    candidate = copy.copy(stored) if stored is not None else Project()
-    _apply(candidate, row.values, creating=stored is None)
-    problems = required_fields_problems(candidate)
-    if row.values.get("investor") or (stored is not None and stored.investor_id):
-        problems.pop("investor", None)  # the commit links or creates the named company
-    for name, reason in problems.items():
+    preview: the bulk create refuses it anyway, but then only as one message for the file.
+
+    Checked on the fields the rule reads, as the commit will leave them (a blank cell keeps
+    the stored value; a named investor is linked or created by the commit), not on a
+    Project built per row: that cost 0.3–0.7 s for 10,000 rows, in the preview and again in
+    the commit."""
+    values = row.values
+
+    def after(name):
+        new = values.get(name)
+        return getattr(stored, name) if stored is not None and new in (None, "") else new
+
+    candidate = SimpleNamespace(
+        stage=after("stage"),
+        investor_id=values.get("investor") or (stored.investor_id if stored is not None else None),
+        signed_on=after("signed_on"),
+        total_investment=after("total_investment"),
+        started_on=after("started_on"),
+    )
+    for name, reason in required_fields_problems(candidate).items():
         row.errors.setdefault(label(name), reason.rstrip("。"))
     if row.errors:
         row.action = RowAction.ERROR

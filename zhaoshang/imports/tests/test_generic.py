@@ -264,3 +264,18 @@ def test_a_large_ledger_commits_as_a_job_through_the_generic_commit(personas, cl
     assert response["Location"] == job_url(job) and job.kind == JobKind.LEDGER_IMPORT
     assert job.status == JobStatus.DONE and job.result_url == reverse("imports:ledger_result", args=[batch.pk])
     assert Project.objects.count() == 2
+
+
+def test_a_signed_row_without_its_date_is_an_error_of_the_preview_not_a_refusal_at_commit(personas, client):
+    client.force_login(personas.officer_a)
+    data = "项目名称,投资方,总投资（万元）,项目进展,签约时间,责任单位\n已签约的项目,某某有限公司,100,已签约,,城关镇\n"
+    client.post(
+        reverse("imports:ledger_upload"),
+        {"file": SimpleUploadedFile("台账.csv", data.encode()), "unit": personas.town_a.pk},
+    )
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("imports:ledger_preview", args=[batch.pk])).content.decode()
+    assert 'data-testid="count-error">1<' in page and "已签约项目须填写签约日期" in page
+    response = client.post(reverse("imports:ledger_commit", args=[batch.pk]))
+    assert response.status_code == 400 and "第2行 签约时间：已签约项目须填写签约日期" in response.content.decode()
+    assert not Project.objects.exists()
