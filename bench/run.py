@@ -138,7 +138,8 @@ class Rollback(Exception):
 
 
 def bench_import(rows):
-    from zhaoshang.imports.services import collector_paused, commit_ledger, preview_ledger
+    from zhaoshang.imports.pipeline import collector_paused
+    from zhaoshang.imports.services import commit_ledger, preview_ledger
 
     user = User.objects.get(username="bench_bureau")
     county = Unit.objects.filter(type="county").order_by("path").first()

@@ -48,6 +48,7 @@ class JobKind(models.TextChoices):
     LEDGER_IMPORT = "ledger_import", "项目台账导入"
     FUNDS_IMPORT = "funds_import", "到位资金导入"
     TARGETS_IMPORT = "targets_import", "目标任务导入"
+    IMPORT = "import", "数据导入"  # the commit of any other import spec (imports.spec)
     WARNING_SCAN = "warning_scan", "预警扫描"
     BULLETIN = "bulletin", "通报生成"
     REBUILD_STATS = "rebuild_stats", "统计重算"

@@ -47,6 +47,16 @@ def normalise_text(value) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_NOISE = re.compile(r"[\s:：*＊]")
+
+
+def header_key(text) -> str:
+    """How a header (or a unit, an industry) is compared: without spaces, line breaks and
+    bracketed units. 总投资（亿元） → 总投资; ' 项目\\n名称 ' → 项目名称."""
+    return _NOISE.sub("", _BRACKETED.sub("", normalise_text(text)))
+
+
 def _normalise_number_text(value) -> str:
     # For numbers every full-width form goes: １．５ → 1.5, １２，５００ → 12,500.
     return unicodedata.normalize("NFKC", normalise_text(value))

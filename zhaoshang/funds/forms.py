@@ -4,7 +4,7 @@ from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField, date_picker
 from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.funds.choices import FundsKind, FundsSource
 from zhaoshang.funds.models import FundsTranche
-from zhaoshang.imports.forms import LedgerUploadForm
+from zhaoshang.imports.forms import UploadForm
 
 DATE = date_picker()
 
@@ -67,7 +67,7 @@ class TrancheForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
         return data
 
 
-class FundsUploadForm(LedgerUploadForm):
+class FundsUploadForm(UploadForm):
     """The funds ledger upload: the same choices as the project ledger's."""
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from zhaoshang.funds import views
+from zhaoshang.imports import generic
 
 app_name = "funds"
 
@@ -14,8 +15,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.tranche_edit, name="edit"),
     path("<int:pk>/verify/", views.tranche_verify, name="verify"),
     path("<int:pk>/return/", views.tranche_return, name="return"),
-    path("import/", views.import_upload, name="import"),
-    path("import/<int:pk>/", views.import_preview, name="import_preview"),
-    path("import/<int:pk>/commit/", views.import_commit, name="import_commit"),
-    path("import/<int:pk>/result/", views.import_result, name="import_result"),
+    # The funds ledger import: the generic pages over the funds spec (funds/import_specs.py).
+    path("import/", include(generic.own_urls("funds"))),
 ]

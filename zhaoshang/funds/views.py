@@ -1,6 +1,6 @@
 """Funds-in-place pages: the list with its totals and export, a tranche entered on a
-project, corrected by its unit, verified or returned by the bureau, and the funds ledger
-import (upload → preview → commit → result). Thin: reads through restrict(), writes
+project, corrected by its unit, verified or returned by the bureau, and (the funds ledger
+import is the generic import pages over funds/import_specs.py). Thin: reads through restrict(), writes
 through services."""
 
 from django.contrib import messages
@@ -17,13 +17,12 @@ from django.views.decorators.http import require_POST
 from zhaoshang.core.changes import describe_rows
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
-from zhaoshang.core.jobs import job_url
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
 from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.funds.filtersets import FundsTrancheFilterSet
-from zhaoshang.funds.forms import FundsUploadForm, TrancheForm
+from zhaoshang.funds.forms import TrancheForm
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.funds.services import (
     add_evidence,
@@ -34,13 +33,6 @@ from zhaoshang.funds.services import (
     update_tranche,
     verify_tranche,
 )
-from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
-from zhaoshang.imports.funds import FundsPreview, commit_funds, parse_funds, preview_funds, resolve_funds
-from zhaoshang.imports.jobs import background_context, commits_as_job, enqueue_commit, funds_summary, pending_commit
-from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.reading import read_workbook
-from zhaoshang.imports.services import ImportRefused
-from zhaoshang.imports.views import PREVIEW_PAGE, BatchUnreadable, _excluded_rows
 from zhaoshang.projects.choices import Verification
 from zhaoshang.projects.forms import ReturnForm
 from zhaoshang.projects.models import Project
@@ -327,152 +319,3 @@ def tranche_verify_selected(request):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect("funds:pending")
-
-
-# --- The funds ledger import --------------------------------------------------------------------
-
-
-def _batch_or_404(user, pk, action=Action.VIEW) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.restrict(user, action).filter(kind=ImportKind.FUNDS), pk=pk)
-
-
-def _reparse(user, batch: ImportBatch) -> tuple[FundsPreview, dict]:
-    try:
-        with batch.file.open("rb") as handle:
-            data = handle.read()
-        rows, label = parse_funds(read_workbook(data, batch.original_name))
-    except (OSError, ValueError) as error:  # ReadError and a missing header are ValueErrors
-        raise BatchUnreadable(f"无法重新读取该批次的文件「{batch.original_name}」：{error}。请重新上传。") from None
-    resolve_funds(user, batch.unit, rows, label)
-    return FundsPreview(batch, rows), label
-
-
-def _unreadable(request, error: BatchUnreadable):
-    messages.error(request, str(error))
-    return redirect("funds:import")
-
-
-@login_required
-def import_upload(request):
-    if not FundsTranche.access.allows(request.user, Action.ADD):
-        raise Http404
-    form = FundsUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            preview = preview_funds(
-                request.user,
-                upload.read(),
-                upload.name,
-                form.cleaned_data["unit"],
-                mark_verified=form.cleaned_data.get("mark_verified", False),
-            )
-        except (ValueError, ValidationError) as error:  # ReadError, no header, too large
-            form.add_error("file", "；".join(getattr(error, "messages", [str(error)])))
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("funds:import_preview", pk=preview.batch.pk)
-    batches = (
-        ImportBatch.objects.restrict(request.user)
-        .filter(kind=ImportKind.FUNDS)
-        .select_related("unit", "created_by")[:10]
-    )
-    return render(request, "funds/import_upload.html", {"form": form, "batches": batches})
-
-
-# Columns of the preview table; an error in one of them is shown in its cell.
-PREVIEW_CELLS = ("name", "investor", "date", "amount", "amount_usd", "kind", "source", "voucher_no")
-FALLBACK_LABELS = {"项目名称": "name", "资金来源": "source"}
-
-
-def _decorate(rows, label: dict) -> list:
-    """The rows of one page with their matched project and their per-cell errors."""
-    cell_of = FALLBACK_LABELS | {label[name]: name for name in PREVIEW_CELLS if name in label}
-    projects = Project.objects.in_bulk([row.project_id for row in rows if row.project_id])
-    for row in rows:
-        row.project = projects.get(row.project_id)
-        row.cell_errors = {cell_of[key]: reason for key, reason in row.errors.items() if key in cell_of}
-        row.other_errors = [(key, reason) for key, reason in row.errors.items() if key not in cell_of]
-    return rows
-
-
-def _preview_context(request, preview: FundsPreview, label: dict, refused: list[str] | None = None) -> dict:
-    only_errors = request.GET.get("errors") == "1"
-    page = paginate(request, preview.error_rows if only_errors else preview.rows, PREVIEW_PAGE)
-    _decorate(page.object_list, label)
-    return {
-        "batch": preview.batch,
-        "preview": preview,
-        "page": page,
-        "qs": querystring_without_page(request),
-        "only_errors": only_errors,
-        "counts": {action: preview.count(action) for action in RowAction.values},
-        "create_amount": preview.create_amount(),
-        "error_count": len(preview.error_rows),
-        "error_numbers": ",".join(str(row.number) for row in preview.error_rows),
-        "refused": refused or [],
-        **background_context(preview.batch),
-    }
-
-
-@login_required
-def import_preview(request, pk):
-    batch = _batch_or_404(request.user, pk)
-    try:
-        preview, label = _reparse(request.user, batch)
-    except BatchUnreadable as error:
-        return _unreadable(request, error)
-    return render(request, "funds/import_preview.html", _preview_context(request, preview, label))
-
-
-@login_required
-@require_POST
-def import_commit(request, pk):
-    batch = _batch_or_404(request.user, pk, Action.CHANGE)
-    exclude = _excluded_rows(request)
-    if commits_as_job(batch):
-        # A large file commits in the job worker; its page shows progress, then the result.
-        job = pending_commit(batch) or enqueue_commit(request.user, batch, exclude_rows=exclude)
-        return redirect(job_url(job))
-    try:
-        result = commit_funds(request.user, batch, exclude_rows=exclude)
-    except ImportRefused as refused:
-        # Nothing was saved; every reason is shown, not only the first.
-        try:
-            preview, label = _reparse(request.user, batch)
-        except BatchUnreadable as error:
-            return _unreadable(request, error)
-        context = _preview_context(request, preview, label, refused=refused.messages)
-        return render(request, "funds/import_preview.html", context, status=400)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
-        return redirect("funds:import_preview", pk=pk)
-    except (OSError, ValueError) as error:
-        return _unreadable(
-            request, BatchUnreadable(f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。")
-        )
-    messages.success(request, funds_summary(result, len(exclude)))
-    return redirect("funds:import_result", pk=pk)
-
-
-RESULT_LIMIT = 500
-
-
-@login_required
-def import_result(request, pk):
-    batch = _batch_or_404(request.user, pk)
-    if batch.status != ImportStatus.COMMITTED:
-        return redirect("funds:import_preview", pk=pk)
-    created_ids = batch.summary.get("created_ids", [])
-    tranches = list(
-        FundsTranche.objects.restrict(request.user)
-        .filter(pk__in=created_ids[:RESULT_LIMIT])
-        .select_related("project", "project__responsible_unit")
-        .order_by("date", "id")
-    )
-    return render(
-        request,
-        "funds/import_result.html",
-        {"batch": batch, "tranches": tranches, "more": max(0, len(created_ids) - len(tranches))},
-    )

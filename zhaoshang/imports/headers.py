@@ -9,7 +9,8 @@ twenty that names the most known columns; cells merged down from the row above (
 import re
 from dataclasses import dataclass, field
 
-from zhaoshang.core.parsing import normalise_text, unit_from_header
+# header_key lives with the other text normalisation in core, where every app may use it.
+from zhaoshang.core.parsing import header_key, normalise_text, unit_from_header
 
 # Field → the words clerks use for it, most specific first. Matching is on the header
 # text without spaces, line breaks and bracketed units.
@@ -73,14 +74,6 @@ LEDGER_SYNONYMS: dict[str, list[str]] = {
     "description": ["建设内容", "项目内容", "项目简介"],
     "remarks": ["备注", "说明"],
 }
-
-_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
-_NOISE = re.compile(r"[\s:：*＊]")
-
-
-def header_key(text) -> str:
-    """总投资（亿元） → 总投资; ' 项目\\n名称 ' → 项目名称."""
-    return _NOISE.sub("", _BRACKETED.sub("", normalise_text(text)))
 
 
 def match_field(text, synonyms: dict[str, list[str]]) -> str | None:

@@ -12,8 +12,9 @@ from decimal import Decimal
 from zhaoshang.core.limits import field_limit_problems
 from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan, parse_date
 from zhaoshang.core.validators import uscc_problem
-from zhaoshang.imports.headers import LEDGER_SYNONYMS, HeaderMatch, header_key, locate_header
+from zhaoshang.imports.headers import LEDGER_SYNONYMS, HeaderMatch, locate_header
 from zhaoshang.imports.reading import Sheet
+from zhaoshang.imports.spec import Parsed
 from zhaoshang.projects.choices import ConstructionNature, PromotionMethod, Stage
 from zhaoshang.projects.models import Project
 from zhaoshang.relations.models import Company, Contact
@@ -130,15 +131,8 @@ class LedgerRow:
         return [f"第{self.number}行 {label}：{reason}" for label, reason in self.errors.items()]
 
 
-@dataclass
-class ParsedLedger:
-    sheet_name: str
-    header: HeaderMatch
-    rows: list[LedgerRow]
-
-    def column_label(self, field_name: str) -> str:
-        column = self.header.columns.get(field_name)
-        return header_key(column.header) if column else field_name
+# The ledger parsed: its sheet, header and rows (the generic shape of a parsed sheet).
+ParsedLedger = Parsed
 
 
 class LedgerNotFound(ValueError):

@@ -7,7 +7,7 @@ from django.db import models
 
 from zhaoshang.core.access import UnitScoped
 from zhaoshang.core.models import AuditedModel
-from zhaoshang.imports.choices import ImportKind, ImportStatus
+from zhaoshang.imports.choices import ImportStatus
 
 
 def import_path(instance, filename):
@@ -16,7 +16,8 @@ def import_path(instance, filename):
 
 
 class ImportBatch(AuditedModel):
-    kind = models.CharField("类型", max_length=20, choices=ImportKind.choices)
+    # The spec's kind (imports.spec): no fixed choices, so a new spec needs no migration.
+    kind = models.CharField("类型", max_length=20)
     unit = models.ForeignKey("accounts.Unit", verbose_name="导入单位", on_delete=models.PROTECT, related_name="+")
     file = models.FileField("文件", upload_to=import_path, max_length=200)
     original_name = models.CharField("文件名", max_length=200)
@@ -38,6 +39,12 @@ class ImportBatch(AuditedModel):
         verbose_name = "导入批次"
         verbose_name_plural = "导入批次"
         ordering = ["-created_at"]
+
+    def get_kind_display(self) -> str:
+        from zhaoshang.imports.spec import spec_for
+
+        spec = spec_for(self.kind)
+        return spec.title if spec else self.kind
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.original_name}"

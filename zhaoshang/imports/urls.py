@@ -1,15 +1,18 @@
-from django.urls import path
+from django.urls import include, path
 
-from zhaoshang.imports import views
+from zhaoshang.imports import generic, views
 
 app_name = "imports"
 
 urlpatterns = [
-    path("ledger/", views.ledger_upload, name="ledger_upload"),
+    # The project ledger keeps its own addresses and names; the pages are the generic ones.
     path("ledger/export/", views.ledger_export, name="ledger_export"),
+    path("ledger/", include(generic.own_urls("ledger"))),
     path("batches/", views.batch_list, name="batch_list"),
-    path("ledger/<int:pk>/", views.ledger_preview, name="ledger_preview"),
-    path("ledger/<int:pk>/commit/", views.ledger_commit, name="ledger_commit"),
-    path("ledger/<int:pk>/result/", views.ledger_result, name="ledger_result"),
-    path("ledger/<int:pk>/errors.xlsx", views.ledger_errors, name="ledger_errors"),
+    # Every registered spec (imports.spec.register) has its pages here without a line of its own.
+    path("<slug:kind>/", generic.upload, name="upload"),
+    path("<slug:kind>/<int:pk>/", generic.preview, name="preview"),
+    path("<slug:kind>/<int:pk>/commit/", generic.commit, name="commit"),
+    path("<slug:kind>/<int:pk>/result/", generic.result, name="result"),
+    path("<slug:kind>/<int:pk>/errors.xlsx", generic.errors, name="errors"),
 ]

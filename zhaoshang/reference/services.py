@@ -82,7 +82,7 @@ def industry_lookup() -> dict[str, int]:
     import csv
     from pathlib import Path
 
-    from zhaoshang.imports.headers import header_key
+    from zhaoshang.core.parsing import header_key
     from zhaoshang.reference.models import Industry
 
     divisions = dict(Industry.objects.filter(level=2).values_list("code", "pk"))

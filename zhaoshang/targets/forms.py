@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.imports.forms import UploadForm
 from zhaoshang.stats.choices import Indicator
 
 
@@ -37,12 +38,9 @@ class DistributeForm(StyledFormMixin, forms.Form):
         self.fields["year"].choices = year_choices(years)
 
 
-class TargetsUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label="目标任务表",
-        help_text="Excel（.xlsx、.xls）或 CSV：每行「单位、年度、指标、目标值」，"
-        "或从本页导出的格式（每行一个单位、每列一个指标）。单位按名称、简称、编码或别名匹配。",
-    )
+class TargetsUploadForm(UploadForm):
+    """The targets sheet: the bureau's, for every unit it sees; the year when the sheet has none."""
+
     year = forms.TypedChoiceField(
         label="年度",
         coerce=int,
@@ -52,5 +50,10 @@ class TargetsUploadForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].label = "目标任务表"
+        self.fields["file"].help_text = (
+            "Excel（.xlsx、.xls）或 CSV：每行「单位、年度、指标、目标值」，"
+            "或从本页导出的格式（每行一个单位、每列一个指标）。单位按名称、简称、编码或别名匹配。"
+        )
         self.fields["year"].choices = year_choices()
         self.fields["year"].initial = timezone.localdate().year

@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from zhaoshang.imports import generic
 from zhaoshang.targets import views
 
 app_name = "targets"
@@ -8,7 +9,6 @@ urlpatterns = [
     path("", views.grid, name="grid"),
     path("export/", views.grid_export, name="export"),
     path("distribute/<int:pk>/", views.distribute_view, name="distribute"),
-    path("import/", views.import_upload, name="import"),
-    path("import/<int:pk>/", views.import_preview, name="import_preview"),
-    path("import/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    # The targets import: the generic pages over the targets spec (targets/import_specs.py).
+    path("import/", include(generic.own_urls("targets"))),
 ]

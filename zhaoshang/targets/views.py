@@ -1,7 +1,7 @@
 """Target pages: the grid of a year (units × indicators) with its completion and the
-parents whose children do not add up, distribution from a parent to its children, the
-targets import (upload → preview → commit) and the grid's export. Thin: reads through
-restrict(), writes through targets.services."""
+parents whose children do not add up, distribution from a parent to its children, and
+the grid's export (the targets import is the generic import pages over
+targets/import_specs.py). Thin: reads through restrict(), writes through targets.services."""
 
 from decimal import Decimal
 
@@ -13,24 +13,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
-from zhaoshang.core.jobs import job_url
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.numbers import format_percent
 from zhaoshang.core.parsing import ParseError, parse_amount_wan
-from zhaoshang.core.views import paginate, querystring_without_page
-from zhaoshang.imports.choices import ImportKind, RowAction
-from zhaoshang.imports.jobs import commits_as_job, enqueue_commit, pending_commit, targets_result_url, targets_summary
-from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.services import ImportRefused
-from zhaoshang.imports.targets import commit_targets, preview_targets, reparse_targets
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.services import CountingRules, Period, direct_values, ratio, rollup
-from zhaoshang.targets.forms import DistributeForm, GridForm, TargetsUploadForm
+from zhaoshang.targets.forms import DistributeForm, GridForm
 from zhaoshang.targets.models import Target
 from zhaoshang.targets.services import all_distribution_gaps, clean_value, distribute, may_distribute, set_target
 
@@ -316,86 +308,3 @@ def distribute_view(request, pk):
         },
         status=400 if error else 200,
     )
-
-
-# --- Import ------------------------------------------------------------------------------------
-
-
-def _require_bureau(user) -> None:
-    if not Target.access.allows(user, Action.VERIFY):
-        raise Http404
-
-
-def _batch_or_404(user, pk) -> ImportBatch:
-    _require_bureau(user)
-    return get_object_or_404(ImportBatch.objects.restrict(user).filter(kind=ImportKind.TARGETS), pk=pk)
-
-
-@login_required
-def import_upload(request):
-    _require_bureau(request.user)
-    form = TargetsUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            preview = preview_targets(request.user, upload.read(), upload.name, default_year=form.cleaned_data["year"])
-        except (ValueError, ValidationError) as error:  # unreadable, no header, too large
-            form.add_error("file", "；".join(getattr(error, "messages", [str(error)])))
-        else:
-            return redirect("targets:import_preview", pk=preview.batch.pk)
-    batches = ImportBatch.objects.restrict(request.user).filter(kind=ImportKind.TARGETS).select_related("created_by")
-    return render(request, "targets/import_upload.html", {"form": form, "batches": batches[:10]})
-
-
-def _preview_page(request, batch, refused=None, status=200):
-    try:
-        preview = reparse_targets(request.user, batch)
-    except (OSError, ValueError, ValidationError) as error:
-        messages.error(
-            request,
-            f"无法重新读取该批次的文件「{batch.original_name}」：{'；'.join(getattr(error, 'messages', [str(error)]))}",
-        )
-        return redirect("targets:import")
-    page = paginate(request, preview.rows, 200)
-    return render(
-        request,
-        "targets/import_preview.html",
-        {
-            "batch": batch,
-            "preview": preview,
-            "page": page,
-            "qs": querystring_without_page(request),
-            "counts": {action: preview.count(action) for action in RowAction.values},
-            "error_count": len(preview.error_rows),
-            "messages_list": preview.messages(),
-            "refused": refused or [],
-        },
-        status=status,
-    )
-
-
-@login_required
-def import_preview(request, pk):
-    return _preview_page(request, _batch_or_404(request.user, pk))
-
-
-@login_required
-@require_POST
-def import_commit(request, pk):
-    batch = _batch_or_404(request.user, pk)
-    if commits_as_job(batch):
-        # A large file commits in the job worker; its page shows progress, then the grid.
-        job = pending_commit(batch) or enqueue_commit(request.user, batch, exclude_rows=[])
-        return redirect(job_url(job))
-    try:
-        result = commit_targets(request.user, batch)
-    except ImportRefused as refused:
-        return _preview_page(request, batch, refused=refused.messages, status=400)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
-        return redirect("targets:import_preview", pk=pk)
-    except (OSError, ValueError) as error:
-        messages.error(request, f"无法读取该批次的文件「{batch.original_name}」：{error}。请重新上传。")
-        return redirect("targets:import")
-    messages.success(request, targets_summary(result, 0))
-    return redirect(targets_result_url(batch, result))

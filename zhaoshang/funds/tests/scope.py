@@ -25,7 +25,7 @@ def town_b_tranche(personas):
 
 
 def town_b_batch(personas):
-    from zhaoshang.imports.funds import preview_funds
+    from zhaoshang.funds.import_specs import preview_funds
 
     town_b_project(personas)
     return {"pk": preview_funds(personas.officer_b, TOWN_B_FUNDS, "河口镇到位资金.csv", personas.town_b).batch.pk}
@@ -37,6 +37,7 @@ SCOPE_CHECKS = [
     ScopeCheck("funds:create", lambda p: {"pk": town_b_project(p).pk}),
     ScopeCheck("funds:import_preview", town_b_batch),
     ScopeCheck("funds:import_result", town_b_batch),
+    ScopeCheck("funds:import_errors", town_b_batch),
     # POST only: town A's officer gets 404; town B's own officer commits (a redirect).
     ScopeCheck("funds:import_commit", town_b_batch, method="post"),
 ]

@@ -17,4 +17,9 @@ SCOPE_CHECKS = [
     ScopeCheck("imports:ledger_result", town_b_batch),
     # POST only: town A's officer gets 404; town B's own officer commits (a redirect).
     ScopeCheck("imports:ledger_commit", town_b_batch, method="post"),
+    # The generic addresses of every spec (here the ledger's), the same pages.
+    ScopeCheck("imports:preview", lambda p: {"kind": "ledger", **town_b_batch(p)}),
+    ScopeCheck("imports:errors", lambda p: {"kind": "ledger", **town_b_batch(p)}),
+    ScopeCheck("imports:result", lambda p: {"kind": "ledger", **town_b_batch(p)}),
+    ScopeCheck("imports:commit", lambda p: {"kind": "ledger", **town_b_batch(p)}, method="post"),
 ]

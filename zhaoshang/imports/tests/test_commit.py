@@ -102,7 +102,7 @@ def test_the_project_index_holds_only_the_projects_the_ledger_can_match(personas
 def test_a_commit_leaves_the_garbage_collector_on_whether_it_succeeds_or_is_refused(personas):
     import gc
 
-    from zhaoshang.imports.services import ImportRefused
+    from zhaoshang.imports.spec import ImportRefused
 
     commit(personas, ledger([None, "锂电池项目", "甲新能源有限公司", None, "20000", "洽谈中", None, None, "城关镇"]))
     assert gc.isenabled()

@@ -19,7 +19,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from zhaoshang.core.context import acting_as
 from zhaoshang.imports.ledger import LedgerNotFound
 from zhaoshang.imports.reading import ReadError
-from zhaoshang.imports.services import ImportRefused, commit_ledger, preview_ledger
+from zhaoshang.imports.services import commit_ledger, preview_ledger
+from zhaoshang.imports.spec import ImportRefused
 from zhaoshang.projects.models import Project
 
 pytestmark = pytest.mark.django_db

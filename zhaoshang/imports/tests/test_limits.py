@@ -1,16 +1,12 @@
 """An import keeps the limits the forms keep: an amount beyond its column, a date from
-before 1949 or after the next thirty years, a name longer than the field, a tranche
-dated tomorrow — each is refused in the preview with the row and the column named, and
+before 1949 or after the next thirty years, a name longer than the field — each is refused in the preview with the row and the column named, and
 nothing is written."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 
 from zhaoshang.core.context import acting_as
-from zhaoshang.funds.models import FundsTranche
-from zhaoshang.imports.funds import preview_funds
 from zhaoshang.imports.services import commit_ledger, preview_ledger
 from zhaoshang.imports.tests.test_formats import xlsx
 from zhaoshang.projects.models import Project
@@ -80,27 +76,6 @@ def test_a_correct_amount_reimports_over_a_project_holding_an_extreme_one(person
     commit_ledger(personas.officer_a, result.batch)
     stored.refresh_from_db()
     assert stored.total_investment == Decimal(5000)
-
-
-def test_a_tranche_dated_tomorrow_or_too_large_is_refused_in_the_funds_preview(personas):
-    project(personas.officer_a, personas.town_a, name="锂电池项目", stage="signed")
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
-    data = xlsx(
-        (
-            "到位资金",
-            [
-                ["项目名称", "到位时间", "到位金额（万元）", "资金来源"],
-                ["锂电池项目", tomorrow, 100, "省外"],
-                ["锂电池项目", "2025-05-01", 10**20, "省外"],
-            ],
-        )
-    )
-    with acting_as(personas.officer_a, source="web"):
-        result = preview_funds(personas.officer_a, data, "到位.xlsx", personas.town_a)
-    messages = result.messages()
-    assert any(m.startswith("第2行") and "晚于今天" in m for m in messages), messages
-    assert any(m.startswith("第3行") and "金额过大" in m for m in messages), messages
-    assert FundsTranche.objects.count() == 0
 
 
 def test_the_bulk_create_service_refuses_an_amount_beyond_the_column(personas):

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from zhaoshang.imports.choices import RowAction
-from zhaoshang.imports.services import ImportRefused, commit_ledger, preview_ledger
+from zhaoshang.imports.services import commit_ledger, preview_ledger
+from zhaoshang.imports.spec import ImportRefused
 from zhaoshang.imports.tests.conftest import SAMPLES, sample_bytes
 from zhaoshang.projects.models import Project
 

@@ -8,4 +8,9 @@ SCOPE_CHECKS = [
 ]
 
 # The targets import is the bureau's: no officer reaches a batch, for any town.
-ADMIN_ONLY_URLS = ["targets:import_preview", "targets:import_commit"]
+ADMIN_ONLY_URLS = [
+    "targets:import_preview",
+    "targets:import_commit",
+    "targets:import_result",
+    "targets:import_errors",
+]

@@ -9,8 +9,10 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.context import acting_as
 from zhaoshang.imports.ledger import LedgerNotFound
+from zhaoshang.imports.pipeline import collector_paused
 from zhaoshang.imports.reading import ReadError
-from zhaoshang.imports.services import ImportRefused, collector_paused, commit_ledger, preview_ledger
+from zhaoshang.imports.services import commit_ledger, preview_ledger
+from zhaoshang.imports.spec import ImportRefused
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import User
 from zhaoshang.core.context import acting_as
 from zhaoshang.imports.reading import ReadError
-from zhaoshang.imports.services import ImportRefused
-from zhaoshang.imports.targets import commit_targets, preview_targets
+from zhaoshang.imports.spec import ImportRefused
+from zhaoshang.targets.import_specs import commit_targets, preview_targets
 
 
 class Command(BaseCommand):

@@ -8,31 +8,31 @@ Two layouts are read:
 - one indicator — 单位 and 年度目标（万元） only, the indicator (and often the year) named
   in the sheet's title: 「2026年各乡镇协议引资额目标任务分解表」, as bureaus send them out.
 
-Units are matched by name, short name, code or alias. The same shape as the ledger and
-funds pipelines: ``preview_targets`` parses and stores the file, ``commit_targets``
-parses the stored file again in one transaction and refuses it if any row has an error.
+Units are matched by name, short name, code or alias. The spec (``TargetsImport``) runs on
+the generic pipeline (imports.pipeline): any row with an error refuses the whole file.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.choices import Action, AuditAction
-from zhaoshang.core.models import AuditLog
-from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan
-from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
-from zhaoshang.imports.headers import header_key, locate_header
+from zhaoshang.core.choices import Action
+from zhaoshang.core.jobs import JobKind
+from zhaoshang.core.parsing import ParseError, header_key, normalise_text, parse_amount_wan
+from zhaoshang.imports.choices import ImportKind, RowAction
+from zhaoshang.imports.headers import locate_header
 from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.reading import Sheet, read_workbook
-from zhaoshang.imports.services import ImportRefused, check_upload_size, unit_index
+from zhaoshang.imports.pipeline import commit_import, preview_import
+from zhaoshang.imports.reading import Sheet
+from zhaoshang.imports.services import unit_index
+from zhaoshang.imports.spec import Cell, ImportSpec, Parsed, Preview, own_url_names, register, shown
 from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
+from zhaoshang.targets.forms import TargetsUploadForm
 from zhaoshang.targets.models import Target
 from zhaoshang.targets.services import clean_value, set_target
 
@@ -141,16 +141,16 @@ def _fill(row: TargetRow, indicator: str | None, indicator_text: str, cell, mone
         row.errors["value"] = "；".join(error.messages).rstrip("。")
 
 
-def parse_targets(sheets: list[Sheet], units: dict[str, Unit], default_year: int | None = None) -> list[TargetRow]:
+def parse_targets(sheets: list[Sheet], units: dict[str, Unit], default_year: int | None = None) -> Parsed:
     """Every target of the sheet, each with its unit, year, indicator, value or its errors."""
     for sheet in sheets:
         header = locate_header(sheet.rows, TARGET_SYNONYMS, required=("unit", "indicator", "value"))
         if header is not None:
-            return _parse_long(sheet, header, units, default_year)
+            return Parsed(sheet.name, header, _parse_long(sheet, header, units, default_year), by_field=True)
     for sheet in sheets:
         header = locate_header(sheet.rows, WIDE_SYNONYMS, required=("unit",))
         if header is not None and any(name in Indicator.values for name in header.columns):
-            return _parse_wide(sheet, header, units, default_year)
+            return Parsed(sheet.name, header, _parse_wide(sheet, header, units, default_year), by_field=True)
     for sheet in sheets:
         header = locate_header(sheet.rows, TARGET_SYNONYMS, required=("unit", "value"))
         if header is not None:
@@ -162,7 +162,7 @@ def parse_targets(sheets: list[Sheet], units: dict[str, Unit], default_year: int
                     "或在表格标题中写明指标（如「2026年协议引资额目标任务分解表」）。"
                 )
             year = default_year if "year" in header.columns else (default_year or year_in_title(title))
-            return _parse_single(sheet, header, units, year, indicator)
+            return Parsed(sheet.name, header, _parse_single(sheet, header, units, year, indicator), by_field=True)
     raise TargetsNotFound(
         "未找到目标任务表头：需要「单位」「年度」「指标」「目标值」四列，"
         "或「单位」列加各指标列（如「签约项目数」「协议引资额（万元）」），"
@@ -288,27 +288,6 @@ def resolve_targets(rows: list[TargetRow]) -> None:
             row.action = RowAction.UNCHANGED
 
 
-@dataclass
-class TargetsPreview:
-    batch: ImportBatch
-    rows: list[TargetRow]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def error_rows(self) -> list[TargetRow]:
-        return [row for row in self.rows if row.errors]
-
-    def messages(self) -> list[str]:
-        return [message for row in self.error_rows for message in row.messages()]
-
-
-def _check(user) -> None:
-    if not Target.access.allows(user, Action.VERIFY):
-        raise PermissionDenied("目标任务由招商局下达，您没有导入目标任务的权限。")
-
-
 def _units(user) -> dict[str, Unit]:
     index: dict[str, Unit] = {}
     for root in Unit.objects.restrict(user).filter(parent__isnull=True):
@@ -316,78 +295,77 @@ def _units(user) -> dict[str, Unit]:
     return index
 
 
-def _parse(user, data: bytes, filename: str, default_year: int | None) -> list[TargetRow]:
-    rows = parse_targets(read_workbook(data, filename), _units(user), default_year)
-    resolve_targets(rows)
-    return rows
+class TargetsImport(ImportSpec):
+    """The bureau's sheet of targets for every unit it sees: any error refuses the whole file."""
+
+    kind = ImportKind.TARGETS
+    title = "目标任务"
+    noun = "条"
+    model = Target
+    action = Action.VERIFY
+    refused_message = "目标任务由招商局下达，您没有导入目标任务的权限。"
+    form_class = TargetsUploadForm
+    per_unit = False
+    exclusions = False
+    option_names = ("default_year",)
+    job_kind = JobKind.TARGETS_IMPORT
+    intro = (
+        "上传年度目标任务表。系统逐行校验并预览，确认无误后一次性全部导入；有任何错误则不导入，"
+        "修正后重新上传。已有的目标按表中数值更新。"
+    )
+    preview_note = "下表是每项目标将要保存的内容。金额已换算为万元。"
+    columns = (("unit", "单位"), ("year", "年度"), ("indicator", "指标"), ("old", "原目标"), ("value", "新目标"))
+    result_template = "targets/_import_result.html"
+    url_names = own_url_names("targets:import", "targets:import")
+
+    def check(self, user, unit, *, mark_verified=False):
+        if not self.allows(user):
+            raise PermissionDenied(self.refused_message)
+
+    def parse(self, user, sheets, unit, options):
+        parsed = parse_targets(sheets, _units(user), options.get("default_year"))
+        resolve_targets(parsed.rows)
+        return parsed
+
+    def cell(self, row, name):
+        if name == "unit":
+            return row.unit.name if row.unit else row.unit_text
+        if name == "year":
+            return str(row.year or "")
+        if name == "indicator":
+            return row.indicator_label
+        value = getattr(row, name)
+        return Cell(shown(value) if value is not None else ("—" if name == "old" else ""), number=True)
+
+    def save(self, user, batch, todo):
+        for row in todo:
+            set_target(user, row.year, row.unit, row.indicator, row.value)
+        return {"years": sorted({row.year for row in todo})}
+
+    def describe(self, batch, excluded):
+        return f"已导入目标任务：{self.counts_text(batch.summary, excluded)}。"
+
+    def grid_url(self, batch) -> str:
+        years = batch.summary.get("years") or [timezone.localdate().year]
+        return f"{reverse('targets:grid')}?year={years[0]}"
+
+    def result_url(self, batch):
+        # A committed targets sheet is looked at where targets live: the grid of its year.
+        return self.grid_url(batch)
+
+    def result_context(self, request, batch):
+        return {"grid_url": self.grid_url(batch)}
 
 
-def _summary(preview: TargetsPreview) -> dict:
-    return {
-        "rows": len(preview.rows),
-        "create": preview.count(RowAction.CREATE),
-        "update": preview.count(RowAction.UPDATE),
-        "unchanged": preview.count(RowAction.UNCHANGED),
-        "errors": len(preview.error_rows),
-        "messages": preview.messages()[:200],
-    }
+TARGETS = register(TargetsImport())
 
 
 def preview_targets(
     user, data: bytes, filename: str, *, default_year: int | None = None, store: bool = True
-) -> TargetsPreview:
-    _check(user)
-    check_upload_size(data)
-    rows = _parse(user, data, filename, default_year)
-    scope = Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path").first() or user.unit
-    batch = ImportBatch(
-        kind=ImportKind.TARGETS,
-        unit=scope,
-        original_name=filename[:200],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        created_by=user,
-        created_at=timezone.now(),
-    )
-    preview = TargetsPreview(batch, rows)
-    batch.summary = _summary(preview) | {"default_year": default_year}
-    batch.status = ImportStatus.REFUSED if preview.error_rows else ImportStatus.PREVIEWED
-    if store:
-        batch.file.save(batch.sha256, ContentFile(data), save=False)
-        batch.save()
-    return preview
+) -> Preview:
+    return preview_import(TARGETS, user, data, filename, options={"default_year": default_year}, store=store)
 
 
-def reparse_targets(user, batch: ImportBatch) -> TargetsPreview:
-    """The stored file parsed again under today's data (raises OSError/ValueError if unreadable)."""
-    with batch.file.open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != batch.sha256:
-        raise ValidationError("导入文件已损坏或被替换，请重新上传。")
-    return TargetsPreview(batch, _parse(user, data, batch.original_name, batch.summary.get("default_year")))
-
-
-@transaction.atomic
-def commit_targets(user, batch: ImportBatch) -> TargetsPreview:
+def commit_targets(user, batch: ImportBatch) -> Preview:
     """All targets of the file or none: any error refuses the whole file."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == ImportStatus.COMMITTED:
-        raise ValidationError("该批次已导入，不能重复提交。")
-    _check(user)
-    preview = reparse_targets(user, batch)
-    if preview.error_rows:
-        raise ImportRefused(preview.messages())
-    for row in preview.rows:
-        if row.action in (RowAction.CREATE, RowAction.UPDATE):
-            set_target(user, row.year, row.unit, row.indicator, row.value)
-    batch.status = ImportStatus.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.summary = _summary(preview) | {"default_year": batch.summary.get("default_year")}
-    batch.save()
-    AuditLog.record(
-        AuditAction.IMPORT,
-        batch,
-        detail=f"导入目标任务「{batch.original_name}」：新增 {batch.summary['create']} 条，"
-        f"更新 {batch.summary['update']} 条，无变化 {batch.summary['unchanged']} 条",
-    )
-    return preview
+    return commit_import(TARGETS, user, batch)

@@ -1,28 +1,25 @@
-"""The funds-in-place ledger (到位资金明细): parse, match each tranche to its project,
-preview, commit all-or-nothing. Same shape as the project ledger pipeline."""
+"""The funds-in-place ledger (到位资金明细) import: parse, match each tranche to its project
+and to the tranches already stored; the spec (``FundsImport``) saves them on the generic
+pipeline (imports.pipeline), whose pages are imports.generic."""
 
-import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
-
-from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.choices import Action
+from zhaoshang.core.jobs import JobKind
 from zhaoshang.core.limits import field_limit_problems
-from zhaoshang.core.models import AuditLog
-from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan, parse_date
+from zhaoshang.core.parsing import ParseError, header_key, normalise_text, parse_amount_wan, parse_date
 from zhaoshang.funds.choices import FundsKind, FundsSource
+from zhaoshang.funds.forms import FundsUploadForm
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.funds.services import validate_tranche, verify_tranche
-from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
-from zhaoshang.imports.headers import header_key, locate_header
+from zhaoshang.imports.choices import ImportKind, RowAction
+from zhaoshang.imports.headers import locate_header
 from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.reading import Sheet, read_workbook
-from zhaoshang.imports.services import ImportRefused, check_upload_size
+from zhaoshang.imports.pipeline import commit_import, preview_import
+from zhaoshang.imports.reading import Sheet
+from zhaoshang.imports.spec import Cell, ImportSpec, Parsed, Preview, Row, own_url_names, register
 from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project
 from zhaoshang.relations.normalise import normalise_company_name
@@ -50,19 +47,8 @@ _SKIP = re.compile(r"^(合计|总计|小计|填报人|审核人|制表)")
 
 
 @dataclass
-class FundsRow:
-    number: int
-    values: dict = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    action: str = ""
+class FundsRow(Row):
     project_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(self) -> list[str]:
-        return [f"第{self.number}行 {label}：{reason}" for label, reason in self.errors.items()]
 
 
 def parse_source(text: str) -> tuple[str, str]:
@@ -75,7 +61,7 @@ def parse_source(text: str) -> tuple[str, str]:
     raise ParseError(f"无法识别的资金来源「{text}」，应为市外、省外或境外")
 
 
-def parse_funds(sheets: list[Sheet]) -> tuple[list[FundsRow], dict]:
+def parse_funds(sheets: list[Sheet]) -> Parsed:
     best = None
     for sheet in sheets:
         match = locate_header(sheet.rows, FUNDS_SYNONYMS, required=("name", "date", "amount"))
@@ -137,7 +123,7 @@ def parse_funds(sheets: list[Sheet]) -> tuple[list[FundsRow], dict]:
         for name, reason in field_limit_problems(FundsTranche, values, past=("date",)).items():
             row.errors.setdefault(label.get(name) or str(FundsTranche._meta.get_field(name).verbose_name), reason)
         rows.append(row)
-    return rows, label
+    return Parsed(sheet.name, header, rows, fallback_labels={"name": "项目名称", "source": "资金来源"})
 
 
 def resolve_funds(user, scope_unit, rows: list[FundsRow], label: dict) -> None:
@@ -193,124 +179,117 @@ def resolve_funds(user, scope_unit, rows: list[FundsRow], label: dict) -> None:
         row.action = RowAction.UNCHANGED if existing.get(identity) else RowAction.CREATE
 
 
-@dataclass
-class FundsPreview:
-    batch: ImportBatch
-    rows: list[FundsRow]
+class FundsImport(ImportSpec):
+    kind = ImportKind.FUNDS
+    title = "到位资金"
+    noun = "笔"
+    model = FundsTranche
+    form_class = FundsUploadForm
+    verify_on_import = True
+    job_kind = JobKind.FUNDS_IMPORT
+    intro = (
+        "上传到位资金明细表（Excel/WPS/CSV）。系统按项目编号、或项目名称加投资方找到每笔资金所属的项目，"
+        "逐行校验并预览；确认无误后一次性全部导入，有错误的行须修正或明确排除，不会只导入一部分。"
+        "同一文件重复导入不会重复登记。"
+    )
+    columns = (
+        ("name", "项目"),
+        ("investor", "投资方"),
+        ("date", "到位日期"),
+        ("amount", "金额（万元）"),
+        ("kind", "类型"),
+        ("amount_usd", "外资（万美元）"),
+        ("source", "来源"),
+        ("voucher_no", "凭证编号"),
+        ("note", "说明"),
+    )
+    count_cards = ((RowAction.CREATE, "新增"), (RowAction.UNCHANGED, "已登记过（无变化）"))
+    result_template = "funds/_import_result.html"
+    url_names = own_url_names("funds:import", "funds:import")
 
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+    def parse(self, user, sheets, unit, options):
+        parsed = parse_funds(sheets)
+        label = {name: header_key(column.header) for name, column in parsed.header.columns.items()}
+        resolve_funds(user, unit, parsed.rows, label)
+        return parsed
 
-    @property
-    def error_rows(self) -> list[FundsRow]:
-        return [row for row in self.rows if row.errors]
+    def decorate(self, rows):
+        projects = Project.objects.in_bulk([row.project_id for row in rows if row.project_id])
+        for row in rows:
+            row.project = projects.get(row.project_id)
 
-    def messages(self) -> list[str]:
-        return [message for row in self.error_rows for message in row.messages()]
+    def cell(self, row, name):
+        values = row.values
+        if name == "name":
+            project = getattr(row, "project", None)
+            if project:
+                return Cell(project.name, sub=project.code)
+            return values.get("name") or values.get("code") or "—"
+        if name == "kind":
+            return FundsKind(values["kind"]).label if values.get("kind") else ""
+        if name == "source":
+            label = FundsSource(values["source"]).label if values.get("source") else ""
+            return Cell(label, sub=values.get("source_region", ""))
+        return super().cell(row, name)
 
-    def create_amount(self) -> Decimal:
-        """Σ 到位金额 (万元) of the rows that a commit adds."""
-        return sum((row.values["amount"] for row in self.rows if row.action == RowAction.CREATE), Decimal(0))
+    def summary(self, preview):
+        # Exact, as text: the money the committed rows bring (万元), for the result page.
+        amount = sum((row.values["amount"] for row in preview.rows if row.action == RowAction.CREATE), Decimal(0))
+        return {"create_amount": f"{amount.normalize():f}"}
+
+    def figures(self, summary) -> list[tuple[str, str, str]]:
+        return [("新增金额（万元）", summary.get("create_amount", "0"), "amount")]
+
+    def describe(self, batch, excluded):
+        summary = batch.summary
+        return (
+            f"导入完成：新增 {summary['create']} 笔，合计 {summary['create_amount']} 万元；"
+            f"无变化 {summary['unchanged']} 笔，排除 {excluded} 行。"
+        )
+
+    def save(self, user, batch, todo):
+        created_ids = []
+        for row in todo:
+            values = row.values
+            tranche = FundsTranche(
+                project_id=row.project_id,
+                date=values["date"],
+                amount=values["amount"],
+                kind=values["kind"],
+                amount_usd=values.get("amount_usd"),
+                source=values["source"],
+                source_region=values.get("source_region", ""),
+                voucher_no=values.get("voucher_no", ""),
+                note=values.get("note", ""),
+                submitted_by=user,
+            )
+            validate_tranche(tranche)
+            tranche.save()
+            created_ids.append(tranche.pk)
+            if batch.mark_verified:
+                verify_tranche(user, tranche, by_import=True)
+        return {"created_ids": created_ids}
+
+    def result_context(self, request, batch):
+        created_ids = batch.summary.get("created_ids", [])
+        tranches = list(
+            FundsTranche.objects.restrict(request.user)
+            .filter(pk__in=created_ids[:RESULT_LIMIT])
+            .select_related("project", "project__responsible_unit")
+            .order_by("date", "id")
+        )
+        return {"tranches": tranches, "more": max(0, len(created_ids) - len(tranches))}
 
 
-def _check(user, scope_unit, mark_verified: bool) -> None:
-    if not FundsTranche.access.allows(user, Action.ADD):
-        raise PermissionDenied("您没有导入到位资金的权限。")
-    if user.role == "officer" and not scope_unit.is_within(user.unit):
-        raise PermissionDenied("只能为本单位或下级单位导入。")
-    if mark_verified and not FundsTranche.access.allows(user, Action.VERIFY):
-        raise PermissionDenied("只有招商局可以在导入时确认审核通过。")
+FUNDS = register(FundsImport())
+RESULT_LIMIT = 500
 
 
 def preview_funds(
     user, data: bytes, filename: str, scope_unit, *, mark_verified: bool = False, store: bool = True
-) -> FundsPreview:
-    _check(user, scope_unit, mark_verified)
-    check_upload_size(data)
-    rows, label = parse_funds(read_workbook(data, filename))
-    resolve_funds(user, scope_unit, rows, label)
-    batch = ImportBatch(
-        kind=ImportKind.FUNDS,
-        unit=scope_unit,
-        original_name=filename[:200],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        mark_verified=mark_verified,
-        created_by=user,
-        created_at=timezone.now(),
-    )
-    preview = FundsPreview(batch, rows)
-    batch.summary = _summary(preview)
-    batch.status = ImportStatus.REFUSED if preview.error_rows else ImportStatus.PREVIEWED
-    if store:
-        batch.file.save(batch.sha256, ContentFile(data), save=False)
-        batch.save()
-    return preview
+) -> Preview:
+    return preview_import(FUNDS, user, data, filename, scope_unit, mark_verified=mark_verified, store=store)
 
 
-def _summary(preview: FundsPreview) -> dict:
-    return {
-        "rows": len(preview.rows),
-        "create": preview.count(RowAction.CREATE),
-        "unchanged": preview.count(RowAction.UNCHANGED),
-        "errors": len(preview.error_rows),
-        "messages": preview.messages()[:200],
-        # Exact, as text: the money the committed rows bring (万元), for the result page.
-        "create_amount": str(preview.create_amount()),
-    }
-
-
-@transaction.atomic
-def commit_funds(user, batch: ImportBatch, *, exclude_rows=()) -> FundsPreview:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == ImportStatus.COMMITTED:
-        raise ValidationError("该批次已导入，不能重复提交。")
-    _check(user, batch.unit, batch.mark_verified)
-    with batch.file.open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != batch.sha256:
-        raise ValidationError("导入文件已损坏或被替换，请重新上传。")
-    rows, label = parse_funds(read_workbook(data, batch.original_name))
-    resolve_funds(user, batch.unit, rows, label)
-    excluded = {int(number) for number in exclude_rows}
-    blocking = [row for row in rows if row.errors and row.number not in excluded]
-    if blocking:
-        raise ImportRefused([message for row in blocking for message in row.messages()])
-    created_ids = []
-    for row in rows:
-        if row.number in excluded:
-            row.action = RowAction.EXCLUDED
-            continue
-        if row.action != RowAction.CREATE:
-            continue
-        values = row.values
-        tranche = FundsTranche(
-            project_id=row.project_id,
-            date=values["date"],
-            amount=values["amount"],
-            kind=values["kind"],
-            amount_usd=values.get("amount_usd"),
-            source=values["source"],
-            source_region=values.get("source_region", ""),
-            voucher_no=values.get("voucher_no", ""),
-            note=values.get("note", ""),
-            submitted_by=user,
-        )
-        validate_tranche(tranche)
-        tranche.save()
-        created_ids.append(tranche.pk)
-        if batch.mark_verified:
-            verify_tranche(user, tranche, by_import=True)
-    preview = FundsPreview(batch, rows)
-    batch.status = ImportStatus.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.excluded_rows = sorted(excluded)
-    batch.summary = _summary(preview) | {"created_ids": created_ids}
-    batch.save()
-    AuditLog.record(
-        AuditAction.IMPORT,
-        batch,
-        detail=f"导入到位资金「{batch.original_name}」：新增 {batch.summary['create']} 笔，无变化 {batch.summary['unchanged']} 笔"
-        + ("；导入时确认审核通过" if batch.mark_verified else ""),
-    )
-    return preview
+def commit_funds(user, batch: ImportBatch, *, exclude_rows=()) -> Preview:
+    return commit_import(FUNDS, user, batch, exclude_rows=exclude_rows)

@@ -1,16 +1,22 @@
-"""The funds sample imports to exactly the expected tranches, matched to their projects."""
+"""The funds sample imports to exactly the expected tranches, matched to their projects;
+a tranche the tranche form would refuse is refused in the preview too."""
 
+import datetime
 import json
 from decimal import Decimal
 
 import pytest
 
+from zhaoshang.core.context import acting_as
+from zhaoshang.funds.import_specs import commit_funds, parse_source, preview_funds
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.imports.choices import RowAction
-from zhaoshang.imports.funds import commit_funds, parse_source, preview_funds
-from zhaoshang.imports.services import ImportRefused, commit_ledger, preview_ledger
+from zhaoshang.imports.services import commit_ledger, preview_ledger
+from zhaoshang.imports.spec import ImportRefused
 from zhaoshang.imports.tests.conftest import SAMPLES, sample_bytes
+from zhaoshang.imports.tests.test_formats import xlsx
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.tests.factories import project
 
 pytestmark = pytest.mark.django_db
 KINDS = {"domestic": "内资", "foreign": "外资"}
@@ -98,3 +104,24 @@ def test_the_bureau_may_mark_imported_tranches_verified(county_projects):
 )
 def test_the_source_cell_gives_source_and_region(text, source, region):
     assert parse_source(text) == (source, region)
+
+
+def test_a_tranche_dated_tomorrow_or_too_large_is_refused_in_the_funds_preview(personas):
+    project(personas.officer_a, personas.town_a, name="锂电池项目", stage="signed")
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    data = xlsx(
+        (
+            "到位资金",
+            [
+                ["项目名称", "到位时间", "到位金额（万元）", "资金来源"],
+                ["锂电池项目", tomorrow, 100, "省外"],
+                ["锂电池项目", "2025-05-01", 10**20, "省外"],
+            ],
+        )
+    )
+    with acting_as(personas.officer_a, source="web"):
+        result = preview_funds(personas.officer_a, data, "到位.xlsx", personas.town_a)
+    messages = result.messages()
+    assert any(m.startswith("第2行") and "晚于今天" in m for m in messages), messages
+    assert any(m.startswith("第3行") and "金额过大" in m for m in messages), messages
+    assert FundsTranche.objects.count() == 0

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.context import acting_as
-from zhaoshang.imports.funds import commit_funds, preview_funds
+from zhaoshang.funds.import_specs import commit_funds, preview_funds
 from zhaoshang.imports.reading import ReadError
-from zhaoshang.imports.services import ImportRefused
+from zhaoshang.imports.spec import ImportRefused
 
 
 class Command(BaseCommand):
