@@ -53,3 +53,11 @@ class TokenForm(OneTimeTokenFormMixin, StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = scope_choices(user)
+
+    def clean_allowed_networks(self):
+        from zhaoshang.api.services import network_problems
+
+        value = self.cleaned_data["allowed_networks"]
+        if problem := network_problems(value):
+            raise forms.ValidationError(problem)
+        return value
