@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Status
+from ninja import Header, NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
@@ -145,6 +145,7 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
     "list_type": "应为列表",
+    "literal_error": "不是可选的值",
 }
 
 
@@ -154,7 +155,13 @@ def _invalid(request, exc: NinjaValidationError):
     for item in exc.errors:
         location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "payload")]
         name = ".".join(location) or "请求"
-        fields.setdefault(name, []).append(PYDANTIC_MESSAGES.get(item.get("type", ""), "格式不正确"))
+        message = PYDANTIC_MESSAGES.get(item.get("type", ""), "格式不正确")
+        if item.get("type") == "string_too_short" and item.get("ctx", {}).get("min_length") == 1:
+            message = "不能为空"
+        if item.get("type") == "literal_error":
+            expected = str(item.get("ctx", {}).get("expected", "")).replace("'", "")
+            message += f"（可选：{expected.replace(' or ', '、').replace(', ', '、')}）"
+        fields.setdefault(name, []).append(message)
     message = "；".join(f"{name}：{'、'.join(messages)}" for name, messages in fields.items())
     return error(request, 422, "invalid", f"请求内容有误：{message}。", fields=fields)
 
@@ -512,8 +519,17 @@ def project_detail(request, project_id: int, response: HttpResponse):
     return project_detail_out(request.user, project)
 
 
-def _if_match(request) -> int:
-    header = request.headers.get("If-Match", "").strip()
+IF_MATCH = Header(None, alias="If-Match", description='读取项目时应答的 ETag，例如 "3"；必填')
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    max_length=100,
+    description="重试同一请求时带同一个键：只创建一条记录，返回第一次的应答",
+)
+
+
+def _if_match(header: str | None) -> int:
+    header = (header or "").strip()
     if not header:
         raise ApiError(
             428,
@@ -542,7 +558,9 @@ def _stale(project) -> ApiError:
     tags=["项目"],
     summary="修改项目（须带 If-Match）",
 )
-def project_patch(request, project_id: int, payload: schemas.ProjectPatch, response: HttpResponse):
+def project_patch(
+    request, project_id: int, payload: schemas.ProjectPatch, response: HttpResponse, if_match: str | None = IF_MATCH
+):
     """The edit page's form and service: the same checks and messages; only the fields sent
     change. If-Match must carry the ETag the project was read with."""
     from zhaoshang.projects.forms import ProjectForm
@@ -550,7 +568,7 @@ def project_patch(request, project_id: int, payload: schemas.ProjectPatch, respo
 
     require_scope(request.auth, "projects", "write")
     project = _project(request.user, project_id, Action.CHANGE)
-    expected = _if_match(request)
+    expected = _if_match(if_match)
     if expected != project.version:
         raise _stale(project)
     changes = payload.model_dump(exclude_unset=True)
@@ -584,7 +602,13 @@ def _replayed(response: HttpResponse, replayed: bool) -> None:
     tags=["项目"],
     summary="添加跟踪洽谈记录（可带 Idempotency-Key）",
 )
-def follow_up_create(request, project_id: int, payload: schemas.FollowUpIn, response: HttpResponse):
+def follow_up_create(
+    request,
+    project_id: int,
+    payload: schemas.FollowUpIn,
+    response: HttpResponse,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+):
     from zhaoshang.projects.forms import FollowUpForm
     from zhaoshang.projects.services import add_follow_up
 
@@ -602,7 +626,7 @@ def follow_up_create(request, project_id: int, payload: schemas.FollowUpIn, resp
             raise service_invalid(exc, labels) from None
         return 201, follow_up_out(follow_up)
 
-    status, body, replayed = idempotent(request, request.auth, create)
+    status, body, replayed = idempotent(request, request.auth, idempotency_key, create)
     _replayed(response, replayed)
     return Status(status, body)
 
@@ -613,7 +637,13 @@ def follow_up_create(request, project_id: int, payload: schemas.FollowUpIn, resp
     tags=["项目"],
     summary="阶段填报（等待招商局审核；可带 Idempotency-Key）",
 )
-def stage_claim_create(request, project_id: int, payload: schemas.StageClaimIn, response: HttpResponse):
+def stage_claim_create(
+    request,
+    project_id: int,
+    payload: schemas.StageClaimIn,
+    response: HttpResponse,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+):
     """As 「推进阶段」 on the project page. 开工 and 投产 need evidence files, which are
     uploaded on the page; the API refuses them with ``evidence_required``."""
     from zhaoshang.projects.choices import Stage
@@ -647,7 +677,7 @@ def stage_claim_create(request, project_id: int, payload: schemas.StageClaimIn, 
             raise service_invalid(exc, {name: str(field.label) for name, field in form.fields.items()}) from None
         return 201, event_out(event)
 
-    status, body, replayed = idempotent(request, request.auth, create)
+    status, body, replayed = idempotent(request, request.auth, idempotency_key, create)
     _replayed(response, replayed)
     return Status(status, body)
 

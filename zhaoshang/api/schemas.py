@@ -3,9 +3,18 @@
 ISO times with their offset (Asia/Shanghai)."""
 
 import datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
+
+from zhaoshang.projects.choices import LIFECYCLE, FollowUpKind, Stage
+
+# The codes the pages' forms accept, as enums in the document (the forms still decide).
+FOLLOW_UP_KINDS = Literal[tuple(FollowUpKind.values)]
+CLAIM_STAGES = Literal[
+    (*(stage.value for stage in LIFECYCLE[1:]), "supplementary", Stage.ON_HOLD.value, Stage.DROPPED.value)
+]
 
 
 class ErrorOut(Schema):
@@ -174,10 +183,10 @@ class FollowUpIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     date: datetime.date
-    kind: str = Field(
+    kind: FOLLOW_UP_KINDS = Field(
         description="visit 外出拜访、hosted 接待来访、call 电话沟通、meeting 会谈/视频会、site 实地考察、other 其他"
     )
-    content: str = Field(max_length=5000)
+    content: str = Field(min_length=1, max_length=5000)
     participants: str = Field("", max_length=300)
     investor_requests: str = Field("", max_length=5000)
     next_step: str = Field("", max_length=5000)
@@ -187,7 +196,10 @@ class FollowUpIn(Schema):
 class StageClaimIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    stage: str = Field(description="signed 签约、registered 注册、… supplementary 补充协议、on_hold 暂缓、dropped 退库")
+    stage: CLAIM_STAGES = Field(
+        description="negotiating 在谈、signed 签约、registered 注册、started 开工、production 投产（开工、投产须在页面上传"
+        "证明材料）、supplementary 签约（补充协议）、on_hold 暂缓、dropped 退库"
+    )
     date: datetime.date
     amount: str | None = Field(None, max_length=40, description="签约金额（万元），仅签约时填写")
     note: str = Field("", max_length=2000)

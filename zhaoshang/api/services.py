@@ -169,7 +169,7 @@ def check_rate(token: ApiToken) -> None:
     limit = settings.API_RATE_LIMIT_PER_MINUTE
     now = time.time()
     window = int(now // 60)
-    key = f"api-rate:{token.pk}:{window}"
+    key = f"api-rate:{token.prefix}:{window}"  # the prefix: unique, and never reused as an id may be
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
@@ -193,7 +193,7 @@ def request_hash(request) -> str:
     return hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), request.body)).hexdigest()
 
 
-def idempotent(request, token: ApiToken, create) -> tuple[int, dict, bool]:
+def idempotent(request, token: ApiToken, key: str | None, create) -> tuple[int, dict, bool]:
     """Run ``create() -> (status, body)`` once per (token, Idempotency-Key); the answer and
     whether it is a replay of the first.
 
@@ -202,7 +202,7 @@ def idempotent(request, token: ApiToken, create) -> tuple[int, dict, bool]:
     nothing. The same key with another body is refused (422). A refused request (ApiError,
     bad input) stores nothing, so its corrected retry may use the same key.
     """
-    key = request.headers.get("Idempotency-Key", "").strip()
+    key = (key or "").strip()
     if not key:
         return (*create(), False)
     if len(key) > 100:
