@@ -143,7 +143,7 @@ def touch(token: ApiToken, ip: str | None) -> None:
     """Record the use at most once a minute: a write on every call would make each read a
     write transaction (on SQLite the one writer's lock)."""
     now = timezone.now()
-    if token.last_used_at and (now - token.last_used_at).total_seconds() < TOUCH_SECONDS and token.last_used_ip == ip:
+    if token.last_used_at and (now - token.last_used_at).total_seconds() < TOUCH_SECONDS:
         return
     # The base manager's plain UPDATE: no audit row (see ApiToken.audit_ignored_fields).
     ApiToken._base_manager.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
