@@ -278,6 +278,15 @@ def filtered(filterset):
     return filterset.qs
 
 
+def listed(request, app: str, filterset_class, base, keyset, sort: str, cursor, limit: int, row, related=()) -> dict:
+    """One cursor page of ``base`` (already restricted) under the list page's FilterSet."""
+    require_scope(request.auth, app)
+    require_business(request.user)
+    rows = filtered(filterset_class(request.GET, queryset=base, request=request)).select_related(*related)
+    page, next_url = keyset.page(request, rows, sort, cursor, limit)
+    return {"results": [row(item) for item in page], "next": next_url}
+
+
 # --- Me and units ------------------------------------------------------------------------------
 
 
@@ -396,17 +405,24 @@ def projects(
     from zhaoshang.projects.filtersets import ProjectFilterSet
     from zhaoshang.projects.models import Project
 
-    require_scope(request.auth, "projects")
-    require_business(request.user)
     if sort not in PROJECT_SORTS:
         raise ApiError(422, "invalid", f"不支持的排序方式「{sort}」，可用：{'、'.join(PROJECT_SORTS)}。")
-    base = Project.objects.restrict(request.user).filter(merged_into__isnull=True)
-    filterset = ProjectFilterSet(request.GET, queryset=base, request=request)
     # Only the columns a row shows: fifty instances each converting every column (the
     # description, the remarks …) they never send.
-    rows = filtered(filterset).select_related("investor", "responsible_unit").only(*PROJECT_ROW_FIELDS)
-    page, next_url = PROJECT_SORTS[sort].page(request, rows, sort, cursor, limit)
-    return {"results": [project_row(project) for project in page], "next": next_url}
+    base = Project.objects.restrict(request.user).filter(merged_into__isnull=True).only(*PROJECT_ROW_FIELDS)
+    keyset = PROJECT_SORTS[sort]
+    return listed(
+        request,
+        "projects",
+        ProjectFilterSet,
+        base,
+        keyset,
+        sort,
+        cursor,
+        limit,
+        project_row,
+        ("investor", "responsible_unit"),
+    )
 
 
 def _project(user, project_id: int, action=Action.VIEW):
@@ -463,6 +479,7 @@ def follow_up_out(follow_up) -> dict:
 
 
 def project_detail_out(user, project) -> dict:
+    from zhaoshang.projects.forms import NUMBER_FIELDS
     from zhaoshang.projects.models import Attachment, FollowUp, ProjectCredit, StageEvent
 
     events = StageEvent.objects.restrict(user).filter(project=project).order_by("date", "id")
@@ -479,17 +496,7 @@ def project_detail_out(user, project) -> dict:
         "leading_industry": project.leading_industry,
         "chain_tag": project.chain_tag,
         "promotion_method": project.promotion_method,
-        **{
-            name: exact(getattr(project, name))
-            for name in (
-                "fixed_asset_investment",
-                "phase_one_investment",
-                "foreign_investment_usd",
-                "land_mu",
-                "expected_output",
-                "expected_tax",
-            )
-        },
+        **{name: exact(getattr(project, name)) for name in NUMBER_FIELDS if name != "total_investment"},
         "expected_jobs": project.expected_jobs,
         "site": project.site,
         "landing_unit_id": project.landing_unit_id,
@@ -704,6 +711,23 @@ def stage_claim_create(
 # --- Funds, targets, statistics, warnings ------------------------------------------------------
 
 
+def tranche_out(row) -> dict:
+    return {
+        "id": row.pk,
+        "project_id": row.project_id,
+        "project": row.project.name,
+        "date": row.date,
+        "amount": exact(row.amount),
+        "kind": row.kind,
+        "amount_usd": exact(row.amount_usd),
+        "source": row.source,
+        "source_region": row.source_region,
+        "voucher_no": row.voucher_no,
+        "status": row.status,
+        "status_label": row.get_status_display(),
+    }
+
+
 @api.get(
     "/tranches",
     response={200: schemas.TranchePage, ERRORS: schemas.ErrorOut},
@@ -726,33 +750,11 @@ def tranches(
     from zhaoshang.funds.filtersets import FundsTrancheFilterSet
     from zhaoshang.funds.models import FundsTranche
 
-    require_scope(request.auth, "funds")
-    require_business(request.user)
-    filterset = FundsTrancheFilterSet(
-        request.GET, queryset=FundsTranche.objects.restrict(request.user), request=request
+    base = FundsTranche.objects.restrict(request.user)
+    keyset = Keyset("date", True, _date)
+    return listed(
+        request, "funds", FundsTrancheFilterSet, base, keyset, "-date", cursor, limit, tranche_out, ("project",)
     )
-    rows = filtered(filterset).select_related("project")
-    page, next_url = Keyset("date", True, _date).page(request, rows, "-date", cursor, limit)
-    return {
-        "results": [
-            {
-                "id": row.pk,
-                "project_id": row.project_id,
-                "project": row.project.name,
-                "date": row.date,
-                "amount": exact(row.amount),
-                "kind": row.kind,
-                "amount_usd": exact(row.amount_usd),
-                "source": row.source,
-                "source_region": row.source_region,
-                "voucher_no": row.voucher_no,
-                "status": row.status,
-                "status_label": row.get_status_display(),
-            }
-            for row in page
-        ],
-        "next": next_url,
-    }
 
 
 @api.get(
@@ -803,27 +805,32 @@ def stats_table(
     """Each indicator's value, target, completion, schedule gap and year-on-year change as
     exact decimal strings, with the counting rules (口径) the table used."""
     from zhaoshang.stats import tables
-    from zhaoshang.stats.forms import TableForm
+    from zhaoshang.stats.views import _answer
 
     require_scope(request.auth, "stats")
     require_business(request.user)
-    form = TableForm(request.GET, user=request.user)
-    if not form.is_valid():
-        raise ApiError(422, "invalid", "；".join(form.error_messages()))
-    data = form.cleaned_data
-    try:
-        result = tables.build(
-            request.user,
-            year=data["year"],
-            first=data["first"],
-            last=data["last"],
-            parent=data["unit"],
-            indicators=data["indicators"],
-            ratios=data["ratios"],
-        )
-    except (PermissionDenied, ValueError) as exc:
-        raise ApiError(422, "invalid", str(exc)) from None
+    _, result, errors = _answer(request)  # the page's own question and answer (TableForm, tables.build)
+    if result is None:
+        raise ApiError(422, "invalid", "；".join(errors))
     return tables.as_data(result)
+
+
+def warning_out(row) -> dict:
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "kind_label": row.kind_label,
+        "level": row.level,
+        "level_label": row.get_level_display(),
+        "status": row.status,
+        "project_id": row.project_id,
+        "unit_id": row.unit_id,
+        "unit": row.unit.name,
+        "message": row.message,
+        "since": row.since,
+        "created_at": local(row.created_at),
+        "cleared_at": local(row.cleared_at),
+    }
 
 
 @api.get(
@@ -845,32 +852,9 @@ def warnings(
     from zhaoshang.alerts.filtersets import WarningFilterSet
     from zhaoshang.alerts.models import Warning
 
-    require_scope(request.auth, "alerts")
-    require_business(request.user)
-    filterset = WarningFilterSet(request.GET, queryset=Warning.objects.restrict(request.user), request=request)
-    rows = filtered(filterset).select_related("unit")
-    page, next_url = Keyset("created_at", True, _datetime).page(request, rows, "-created", cursor, limit)
-    return {
-        "results": [
-            {
-                "id": row.pk,
-                "kind": row.kind,
-                "kind_label": row.kind_label,
-                "level": row.level,
-                "level_label": row.get_level_display(),
-                "status": row.status,
-                "project_id": row.project_id,
-                "unit_id": row.unit_id,
-                "unit": row.unit.name,
-                "message": row.message,
-                "since": row.since,
-                "created_at": local(row.created_at),
-                "cleared_at": local(row.cleared_at),
-            }
-            for row in page
-        ],
-        "next": next_url,
-    }
+    base = Warning.objects.restrict(request.user)
+    keyset = Keyset("created_at", True, _datetime)
+    return listed(request, "alerts", WarningFilterSet, base, keyset, "-created", cursor, limit, warning_out, ("unit",))
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
