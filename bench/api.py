@@ -71,7 +71,9 @@ def main():
         if url:
             cases["page 11 (cursor)"] = url
         for case, path in cases.items():
-            results[f"{label}: {case}"] = timed(lambda path=path: client.get(path, headers=headers), args.repeat)
+            results[f"{label}: {case}"] = timed(
+                lambda path=path, headers=headers: client.get(path, headers=headers), args.repeat
+            )
         # The same list as a page, timed alongside: on a shared machine the ratio says more
         # than either figure.
         page = Client()
