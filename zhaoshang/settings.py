@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja (the API in zhaoshang/api) as an app: its bundled Swagger UI files are
+    # then served from our own static files (no CDN on an intranet).
+    "ninja",
     "zhaoshang.core",
     "zhaoshang.accounts",
     "zhaoshang.reference",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
     "zhaoshang.notifications",
     "zhaoshang.bulletins",
     "zhaoshang.review",
+    "zhaoshang.api",
 ]
 
 MIDDLEWARE = [
@@ -391,3 +395,24 @@ IMPORT_JOB_MIN_ROWS = env_int("ZHAOSHANG_IMPORT_JOB_MIN_ROWS", 300, minimum=0)
 # The worker also sends due e-mails and robot messages once a minute (send_notifications'
 # work), so a set-up without timers still retries them.
 WORKER_SENDS_NOTIFICATIONS = env_bool("ZHAOSHANG_WORKER_SENDS_NOTIFICATIONS", True)
+
+# --- The API (/api/v1, zhaoshang/api; docs/api.md) ------------------------------------------------
+# Requests per token per minute; beyond it 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env_int("ZHAOSHANG_API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
+# The longest a token may live, and how long a POST's Idempotency-Key is remembered.
+API_TOKEN_MAX_DAYS = env_int("ZHAOSHANG_API_TOKEN_MAX_DAYS", 365, minimum=1)
+API_IDEMPOTENCY_HOURS = env_int("ZHAOSHANG_API_IDEMPOTENCY_HOURS", 24, minimum=1)
+
+# Django's cache holds the API's rate-limit counters. One process (the embedded set-up):
+# its memory. Several application servers must share one counter per token, so they set
+# ZHAOSHANG_CACHE=database and run `manage.py createcachetable` once (docs/deploy.md).
+_cache = env_str("ZHAOSHANG_CACHE", "local")
+if _cache not in ("local", "database"):
+    raise ImproperlyConfigured("ZHAOSHANG_CACHE must be 'local' or 'database'.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "zhaoshang_cache"}
+        if _cache == "database"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhaoshang"}
+    )
+}

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from zhaoshang.api.urls import api_v1_urls
+
 urlpatterns = [
     path("", include("zhaoshang.core.urls")),
     path("accounts/", include("zhaoshang.accounts.urls")),
@@ -18,6 +20,8 @@ urlpatterns = [
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("bulletins/", include("zhaoshang.bulletins.urls")),
     path("review/", include("zhaoshang.review.urls")),
+    path("api/v1/", api_v1_urls()),
+    path("api/", include("zhaoshang.api.urls")),
 ]
 
 # Error pages in Chinese and in the product's look (core/views_errors.py).

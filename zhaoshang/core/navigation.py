@@ -62,6 +62,8 @@ NAV_ITEMS = [
     NavItem("发送状况", "notifications:delivery_health", "activity", frozenset({Role.SYSADMIN}), "通知"),
     NavItem("审计日志", "core:audit_list", "shield-check", frozenset({Role.AUDITOR}), "安全"),
     NavItem("安全事件", "core:security_events", "shield-x", frozenset({Role.AUDITOR}), "安全"),
+    # Personal tokens for other systems (zhaoshang/api); the system admin also revokes anyone's.
+    NavItem("API 令牌", "api:token_list", "key", ALL, "账号"),
 ]
 
 

@@ -1,0 +1,33 @@
+import pytest
+
+from zhaoshang.api.choices import ALL_SCOPES
+
+
+@pytest.fixture
+def token_for(db):
+    """``token_for(user, scopes=…)`` → the raw token (all scopes by default)."""
+    from zhaoshang.api.services import create_token
+
+    def make(user, scopes=None, days=30, allowed_networks=""):
+        return create_token(
+            user, name="测试令牌", scopes=scopes or ALL_SCOPES, days=days, allowed_networks=allowed_networks
+        ).secret
+
+    return make
+
+
+@pytest.fixture
+def call(client):
+    """``call(token, "get", "/api/v1/projects", data=…, headers=…)``: a JSON request with the token."""
+    import json
+
+    def send(token, method, path, data=None, headers=None, **extra):
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if method in ("post", "patch", "put") and data is not None and not isinstance(data, (str, bytes)):
+            data = json.dumps(data)
+        kwargs = {"content_type": "application/json"} if method in ("post", "patch", "put") else {}
+        return getattr(client, method)(path, data=data, headers=headers, **kwargs, **extra)
+
+    return send

@@ -1,0 +1,19 @@
+"""Object URLs of the api app's pages, for the generic scope check (core/testing.py).
+
+The API's own endpoints take ``project_id`` and answer tokens, not sessions; that another
+town's project is 404 through every one of them is proven in test_personas.py."""
+
+from zhaoshang.core.testing import ScopeCheck
+
+
+def town_b_token(personas):
+    from zhaoshang.api.services import create_token
+
+    new = create_token(personas.officer_b, name="河口镇看板", scopes=["projects:read"], days=30)
+    return {"pk": new.token.pk}
+
+
+SCOPE_CHECKS = [
+    # Revoking: only the token's owner (and the system admin) reaches another's token.
+    ScopeCheck("api:token_revoke", town_b_token, method="post"),
+]
