@@ -75,7 +75,7 @@ class JobRule(AccessRule):
     def filter(self, queryset, user, action):
         if not self.allows(user, action):
             return queryset.none()
-        from zhaoshang.accounts.choices import Role
+        from zhaoshang.core.roles import Role
 
         visible = Q(started_by=user)
         if user.role == Role.BUREAU:

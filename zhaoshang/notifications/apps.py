@@ -5,3 +5,10 @@ class NotificationsConfig(AppConfig):
     name = "zhaoshang.notifications"
     label = "notifications"
     verbose_name = "消息通知"
+
+    def ready(self):
+        from zhaoshang.core.verification import verification_decided
+        from zhaoshang.notifications.services import on_verification_decided
+
+        # Core decides claims without importing this app; it hears of them through the signal.
+        verification_decided.connect(on_verification_decided, dispatch_uid="notifications.verification_decided")
