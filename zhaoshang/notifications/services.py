@@ -184,6 +184,13 @@ def notify_verified(actor, record, *, what: str, url: str, unit) -> list[Notific
     )
 
 
+def worker_upkeep() -> None:
+    """The worker's once-a-minute round (registered in apps.py): send what is due, unless
+    a ``send_notifications`` timer does it (``ZHAOSHANG_WORKER_SENDS_NOTIFICATIONS=0``)."""
+    if settings.WORKER_SENDS_NOTIFICATIONS:
+        send_due()
+
+
 def on_verification_decided(sender, *, user, record, decision, by_import, **kwargs) -> None:
     """Receiver of ``core.verification.verification_decided`` (connected in apps.py): the
     submitter hears of a verification (not of ledgers the bureau confirms while importing
