@@ -12,14 +12,14 @@ from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.changes import describe_rows
 from zhaoshang.core.choices import AuditAction, Verification
 from zhaoshang.core.models import AuditLog
-from zhaoshang.core.panels import home_panels
+from zhaoshang.core.panels import panels_for
 from zhaoshang.core.verification import verifiable_models
 from zhaoshang.projects.choices import LIFECYCLE, Stage
 from zhaoshang.projects.models import FollowUp, Project
 
 
 def home_context(user) -> dict:
-    context: dict = {"role": user.role, "today": timezone.localdate(), "panels": home_panels(user)}
+    context: dict = {"role": user.role, "today": timezone.localdate(), "panels": panels_for("home", user)}
     if user.role == Role.SYSADMIN:
         users = User.objects.restrict(user)
         context.update(

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
-from zhaoshang.core.panels import home_panels
+from zhaoshang.core.panels import panels_for
 from zhaoshang.core.roles import Role
 from zhaoshang.dashboard.forms import PeriodForm
 from zhaoshang.dashboard.home import home_context
@@ -49,6 +49,8 @@ def home(request):
     if request.user.role == Role.LEADER:
         # A leader's home is the dashboard (驾驶舱) for this year to date.
         return render(
-            request, HOME_TEMPLATES[Role.LEADER], dashboard_context(request) | {"panels": home_panels(request.user)}
+            request,
+            HOME_TEMPLATES[Role.LEADER],
+            dashboard_context(request) | {"panels": panels_for("home", request.user)},
         )
     return render(request, HOME_TEMPLATES[request.user.role], home_context(request.user))

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import StaleEditError
+from zhaoshang.core.panels import panels_for
 from zhaoshang.core.views import paginate, querystring_without_page
-from zhaoshang.projects.models import Project
 from zhaoshang.relations.filtersets import CompanyFilterSet
 from zhaoshang.relations.forms import CompanyForm, ContactForm
 from zhaoshang.relations.models import Company, Contact
@@ -87,19 +87,13 @@ def company_detail(request, pk):
     user = request.user
     company = _company_or_404(user, pk)
     can_change = _can(user, Action.CHANGE, company)
-    projects = (
-        Project.objects.restrict(user)
-        .filter(investor=company, merged_into__isnull=True)
-        .select_related("responsible_unit")
-        .order_by("-updated_at")
-    )
     return render(
         request,
         "relations/company_detail.html",
         {
             "company": company,
-            "projects": projects[:100],
-            "project_count": projects.count(),
+            # The company's projects come from the projects app's panel (core.panels).
+            "panels": panels_for("company", user, company),
             "contacts": company.contacts.all(),
             "can_change": can_change,
             "can_reveal": can_change,  # the same rule: SharedRegistry reveals to those who may change
