@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["zhaoshang.core.testing"]
+pytest_plugins = ["zhaoshang.testing"]
 
 
 def pytest_configure(config):

@@ -1,9 +1,16 @@
 from django.urls import include, path
 
 from zhaoshang.api.urls import api_v1_urls
+from zhaoshang.core import urls as core_urls
+from zhaoshang.dashboard.views import home
+
+# The home page belongs to the dashboard app (it shows every app's figures) but keeps its
+# name ``core:home``, which redirects and links everywhere use: the project's URLconf, above
+# every app, joins it to core's URLs here so core itself needs no import of the dashboard.
+core_patterns = ([path("", home, name="home"), *core_urls.urlpatterns], core_urls.app_name)
 
 urlpatterns = [
-    path("", include("zhaoshang.core.urls")),
+    path("", include(core_patterns)),
     path("accounts/", include("zhaoshang.accounts.urls")),
     path("reference/", include("zhaoshang.reference.urls")),
     path("projects/", include("zhaoshang.projects.urls")),

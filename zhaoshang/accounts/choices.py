@@ -1,19 +1,7 @@
 from django.db import models
 
-
-class Role(models.TextChoices):
-    """One role per account. System admin and auditor are exclusive by construction
-    (三权分立): a user holds exactly one role, so no account can be both."""
-
-    LEADER = "leader", "领导"
-    BUREAU = "bureau", "招商局"
-    OFFICER = "officer", "单位填报员"
-    SYSADMIN = "sysadmin", "系统管理员"
-    AUDITOR = "auditor", "审计员"
-
-
-# Roles that work with business data (projects, funds, targets …).
-BUSINESS_ROLES = {Role.LEADER, Role.BUREAU, Role.OFFICER}
+# Roles live in core (the ground floor); re-exported here for the apps that import them from accounts.
+from zhaoshang.core.roles import BUSINESS_ROLES, Role  # noqa: F401
 
 
 class UnitType(models.TextChoices):

@@ -63,3 +63,11 @@ def build_warnings(bureau) -> int:
     if fresh:
         services.run_scan(scan_row)
     return Warning.objects.filter(status=WarningStatus.OPEN).count()
+
+
+# core.demo.build_city runs this after the demo modules of these apps: the scan reads the projects, money, problems and rounds.
+DEMO_AFTER = ("projects", "funds", "supervision", "scheduling")
+
+
+def build(city) -> int:
+    return build_warnings(city.bureau)

@@ -645,3 +645,10 @@ def publish(user, scheme: AssessmentScheme, period_key: str, *, today: datetime.
             )
     except IntegrityError:  # a double-clicked publish: the first one stands
         raise ValidationError(f"{period.label}的考核结果已发布。") from None
+
+
+def withdrawal_refusal(project) -> str:
+    """A project an entry scores stays (registered with projects in apps.py)."""
+    if ManualEntry.objects.filter(project=project).exists():
+        return "该项目已用于考核加减分，不能撤回。"
+    return ""

@@ -35,3 +35,11 @@ def build_bulletins(bureau) -> int:
     )
     publish(bureau, draft)
     return 1
+
+
+# core.demo.build_city runs this after the demo modules of these apps: they report on the money and targets and quote problems and rounds.
+DEMO_AFTER = ("funds", "targets", "supervision", "scheduling")
+
+
+def build(city) -> int:
+    return build_bulletins(city.bureau)

@@ -10,8 +10,8 @@ the rule does not name.
 
 from django.db.models import QuerySet
 
-from zhaoshang.accounts.choices import Role
 from zhaoshang.core.choices import Action
+from zhaoshang.core.roles import Role
 
 READ_ACTIONS = {Action.VIEW, Action.EXPORT}
 
@@ -87,7 +87,9 @@ def scope_unit_ids(user) -> list[int]:
     path, so moving the officer's unit within the request reads it again; a long-lived user
     object (a job, a management command) should be fetched afresh per run.
     """
-    from zhaoshang.accounts.models import Unit
+    # The unit model is whatever the user's ``unit`` field points to: core knows the unit
+    # tree only through that field and the unit's ``path`` (docs/architecture.md, "Layers").
+    Unit = user._meta.get_field("unit").related_model
 
     path = user.unit.path
     cached = getattr(user, "_scope_unit_ids", None)

@@ -1,143 +1,62 @@
-"""The demo city: a fictional 示范市 with 市本级 and five counties, demo accounts for every
-role, and (through each app's demo module) projects, money and targets.
+"""The demo city (``manage.py seed_demo``), put together from every app's demo module.
 
-Idempotent: units and accounts are found by code and user name; a second run changes
-nothing. Every save goes through the models, so the audit log shows how it was built.
+Core knows no app: it finds the modules by discovery. An installed app that has a
+``demo`` module takes part; the module declares
+
+* ``DEMO_AFTER``: the labels of the apps whose demo data it builds on (the warnings scan
+  the projects, money and problems; the bulletins report on the money and targets), and
+* ``build(city) -> int``: adds its part, idempotently (a second run adds nothing), and
+  returns how many of its main objects it created.
+
+The builders run in dependency order, ties broken by the order of INSTALLED_APPS, so the
+city comes out the same each time. ``city`` carries what one builder leaves for the next:
+the accounts app's builder, which has no ``DEMO_AFTER``, leaves the units, the demo
+accounts, the bureau and the working units; the projects app's builder the demo projects.
 """
 
-import csv
-import os
-from dataclasses import dataclass
-from pathlib import Path
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
 
-from django.db import transaction
-
-from zhaoshang.accounts.choices import Role, UnitType
-from zhaoshang.accounts.models import Unit, User
-
-DEMO_PASSWORD_DEFAULT = "Demo@2026zs"  # noqa: S105 - the documented demo password
-DATA = Path(__file__).parent / "demo_data"
-
-CITY_LEVEL_UNITS = [
-    ("SFS-TCJ", "市投资促进局", UnitType.DEPARTMENT, ["市投促局", "市招商局"]),
-    ("SFS-FGW", "市发展和改革委员会", UnitType.DEPARTMENT, ["市发改委"]),
-    ("SFS-GXJ", "市工业和信息化局", UnitType.DEPARTMENT, ["市工信局"]),
-    ("SFS-SWJ", "市商务局", UnitType.DEPARTMENT, []),
-    ("SFS-ZRJ", "市自然资源和规划局", UnitType.DEPARTMENT, ["市自规局"]),
-    ("SFS-JKQ", "示范市经济技术开发区", UnitType.ZONE, ["市经开区", "经济技术开发区"]),
-    ("SFS-GXQ", "示范市高新技术产业开发区", UnitType.ZONE, ["市高新区"]),
-    ("SFS-ZBQ", "示范综合保税区", UnitType.ZONE, ["综保区"]),
-    ("SFS-XNYQC", "新能源汽车产业专班", UnitType.INDUSTRY_TEAM, ["新能源汽车专班"]),
-    ("SFS-SWYY", "市生物医药产业专班", UnitType.INDUSTRY_TEAM, []),
-]
-COUNTIES = [
-    ("DHQ", "东湖区", ["东湖街道", "湖滨街道", "青云街道", "望江街道"], "东湖区产业园"),
-    ("XSQ", "西山区", ["西山街道", "石门镇", "枫林镇", "桃源镇"], "西山工业园"),
-    ("NJX", "南江县", ["南江镇", "白沙镇", "龙潭镇", "金桥乡", "新安镇"], "南江县经济开发区"),
-    ("BCX", "北川县", ["北川镇", "马坪镇", "双河镇", "清泉乡"], "北川县工业集中区"),
-]
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    role: str
-    unit_code: str | None
-    name: str
+@dataclass
+class DemoCity:
+    reset_passwords: bool = False
+    # What each app's builder returned (how many it created), by app label, in run order.
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        # A builder asking for what no earlier builder left names a missing DEMO_AFTER.
+        raise AttributeError(f"演示数据：{name} 尚未生成（检查各应用 demo 模块的 DEMO_AFTER）")
 
 
-DEMO_ACCOUNTS = [
-    DemoAccount("demo_leader", Role.LEADER, "SFS", "王市长"),
-    DemoAccount("demo_bureau", Role.BUREAU, "SFS-TCJ", "李科长"),
-    DemoAccount("demo_town_a", Role.OFFICER, "SFX-CG", "城关镇招商办 张敏"),
-    DemoAccount("demo_town_b", Role.OFFICER, "SFX-HK", "河口镇招商办 刘洋"),
-    DemoAccount("demo_county", Role.OFFICER, "SFX", "示范县投促局 陈静"),
-    DemoAccount("demo_zone", Role.OFFICER, "SFS-JKQ", "经开区招商局 赵磊"),
-    DemoAccount("demo_sysadmin", Role.SYSADMIN, None, "系统管理员"),
-    DemoAccount("demo_auditor", Role.AUDITOR, None, "审计员"),
-]
+def demo_modules() -> dict[str, ModuleType]:
+    """``{app label: its demo module}`` for every installed app that has one, in run order."""
+    found = {}
+    for config in apps.get_app_configs():
+        if config.name != __package__ and module_has_submodule(config.module, "demo"):  # not this module
+            found[config.label] = importlib.import_module(f"{config.name}.demo")
+    ordered: dict[str, ModuleType] = {}
+    while len(ordered) < len(found):
+        ready = [
+            label
+            for label, module in found.items()
+            if label not in ordered and all(after in ordered or after not in found for after in module.DEMO_AFTER)
+        ]
+        if not ready:
+            raise RuntimeError(f"demo modules depend on each other in a circle: {sorted(set(found) - set(ordered))}")
+        ordered[ready[0]] = found[ready[0]]
+    return ordered
 
 
-def demo_password() -> str:
-    return os.environ.get("ZHAOSHANG_DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
-
-
-def _unit(code, name, type_, parent=None, aliases=(), sort_order=0) -> Unit:
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        unit = Unit.objects.create(
-            code=code, name=name, type=type_, parent=parent, aliases=list(aliases), sort_order=sort_order
-        )
-    return unit
-
-
-@transaction.atomic
-def build_units() -> list[Unit]:
-    city = _unit("SFS", "示范市", UnitType.CITY)
-    city_level = _unit("SFS-SBJ", "市本级", UnitType.CITY_LEVEL, city, sort_order=1)
-    for order, (code, name, type_, aliases) in enumerate(CITY_LEVEL_UNITS):
-        _unit(code, name, type_, city_level, aliases, sort_order=order)
-    with open(DATA / "shifan_county_units.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    county = _unit("SFX", "示范县", UnitType.COUNTY, city, sort_order=2)
-    for order, row in enumerate(rows):
-        if row["code"] == "SFX":
-            continue
-        aliases = [alias for alias in row["aliases"].split(";") if alias]
-        _unit(row["code"], row["name"], row["type"], county, aliases, sort_order=order)
-    for index, (code, name, towns, zone) in enumerate(COUNTIES, start=3):
-        county_unit = _unit(code, name, UnitType.COUNTY, city, sort_order=index)
-        _unit(f"{code}-TCJ", f"{name}投资促进局", UnitType.DEPARTMENT, county_unit, [f"{name[:2]}投促局"], sort_order=0)
-        _unit(f"{code}-YQ", zone, UnitType.ZONE, county_unit, [], sort_order=1)
-        for order, town in enumerate(towns, start=2):
-            _unit(f"{code}-{order:02d}", town, UnitType.TOWN, county_unit, [f"{town}人民政府"], sort_order=order)
-    return list(Unit.objects.filter(path__startswith=city.path))
-
-
-@transaction.atomic
-def build_accounts(*, reset_passwords: bool = False) -> list[tuple[DemoAccount, User]]:
-    result = []
-    for account in DEMO_ACCOUNTS:
-        unit = Unit.objects.get(code=account.unit_code) if account.unit_code else None
-        user = User.objects.filter(username=account.username).first()
-        if user is None:
-            user = User(username=account.username, role=account.role, unit=unit, name=account.name, is_demo=True)
-            user.set_password(demo_password())
-            user.save()
-        elif reset_passwords:
-            user.set_password(demo_password())
-            user.must_change_password = False
-            user.save()
-        result.append((account, user))
-    return result
-
-
-def build_business_data(bureau: User) -> dict:
-    """Projects, money and targets: each app's own demo builder, all idempotent."""
-    from zhaoshang.alerts.demo import build_warnings
-    from zhaoshang.assessment.demo import build_assessment
-    from zhaoshang.bulletins.demo import build_bulletins
-    from zhaoshang.funds.demo import build_tranches
-    from zhaoshang.notifications.demo import build_notifications
-    from zhaoshang.projects.demo import build_projects
-    from zhaoshang.scheduling.demo import build_rounds
-    from zhaoshang.supervision.demo import build_problems
-    from zhaoshang.targets.demo import build_targets
-
-    working_units = [
-        unit
-        for unit in Unit.objects.filter(active=True).order_by("path")
-        if unit.type in (UnitType.TOWN, UnitType.ZONE, UnitType.INDUSTRY_TEAM, UnitType.STATIONED_TEAM)
-        or unit.code in ("SFX-SWJ", "SFS-TCJ")
-    ]
-    return {
-        "projects": build_projects(bureau, working_units, per_unit=6),
-        "tranches": build_tranches(bureau),
-        "targets": build_targets(bureau),
-        "problems": build_problems(bureau),
-        "scheduling_rounds": build_rounds(bureau),
-        "warnings": build_warnings(bureau),  # after the data it scans (projects, money, problems)
-        "assessment": build_assessment(bureau),  # after the problems and rounds its deductions read
-        "notifications": build_notifications(),
-        "bulletins": build_bulletins(bureau),  # after the money and targets it reports on
-    }
+def build_city(*, only: tuple[str, ...] | None = None, reset_passwords: bool = False) -> DemoCity:
+    """Run the demo builders (``only``: just these apps', e.g. ``("accounts",)`` for the
+    units and accounts alone)."""
+    city = DemoCity(reset_passwords=reset_passwords)
+    for label, module in demo_modules().items():
+        if only is None or label in only:
+            city.counts[label] = module.build(city)
+    return city

@@ -28,6 +28,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -76,7 +77,7 @@ class JobRule(AccessRule):
     def filter(self, queryset, user, action):
         if not self.allows(user, action):
             return queryset.none()
-        from zhaoshang.accounts.choices import Role
+        from zhaoshang.core.roles import Role
 
         visible = Q(started_by=user)
         if user.role == Role.BUREAU:
@@ -389,6 +390,17 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# Work the worker does once a minute besides its jobs, registered by the apps that own it
+# (notifications registers sending the due e-mails and robot messages) in their
+# AppConfig.ready(): core runs the worker without importing the apps above it.
+UPKEEP: list[Callable[[], object]] = []
+
+
+def register_upkeep(task: Callable[[], object]) -> None:
+    if task not in UPKEEP:
+        UPKEEP.append(task)
 
 
 def recover_stale_jobs(*, now: datetime.datetime | None = None) -> list[Job]:

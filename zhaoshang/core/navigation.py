@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from zhaoshang.accounts.choices import Role
+from zhaoshang.core.roles import BUSINESS_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class NavItem:
 
 
 ALL = frozenset(Role)
-BUSINESS = frozenset({Role.LEADER, Role.BUREAU, Role.OFFICER})
+BUSINESS = BUSINESS_ROLES
 
 NAV_ITEMS = [
     NavItem("首页", "core:home", "home", ALL),

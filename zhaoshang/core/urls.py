@@ -1,11 +1,10 @@
 from django.urls import path
 
-from zhaoshang.core import views, views_audit, views_jobs
+from zhaoshang.core import views_audit, views_jobs
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views_audit.audit_list, name="audit_list"),
     path("audit/export/", views_audit.audit_export, name="audit_export"),
     path("audit/security/", views_audit.security_events, name="security_events"),

@@ -4,7 +4,8 @@ A unit submits a claim (a stage reached, money that arrived …); the bureau ver
 after which it counts, or returns it with a reason, after which the unit corrects and
 resubmits. The fields live in ``Verifiable``; the two decisions are ``verify`` and
 ``return_for_correction``, which check the permission, lock the row, write the status,
-raise the version where the model is versioned, write the audit row, notify the unit and
+raise the version where the model is versioned, write the audit row, send
+``verification_decided`` (the notifications app connects to it and tells the unit) and
 call the model's ``after_verification`` hook, all in one transaction.
 
 A model joins by inheriting ``Verifiable`` and filling in the ``review_*`` attributes and
@@ -18,11 +19,18 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from zhaoshang.core.choices import VERIFICATION_BADGES, Action, AuditAction, Verification
 
 RETURN_REASON_MAX = 300
+
+# Sent inside the deciding transaction once a claim is verified or returned, with
+# ``user`` (the bureau's person), ``record``, ``decision`` (a ``Verification``) and
+# ``by_import``. Core sends it and does not know who listens: the notifications app (a
+# layer above) connects its receiver in its AppConfig.ready().
+verification_decided = Signal()
 
 
 class Verifiable(models.Model):
@@ -168,8 +176,6 @@ def verify(user, record: Verifiable, *, by_import: bool = False) -> Verifiable:
     ``by_import``: the bureau confirms historical ledgers while importing them; nobody is
     notified of those.
     """
-    from zhaoshang.notifications.services import notify_verified
-
     record = _locked(user, record)
     if record.status == Verification.VERIFIED:
         raise ValidationError(f"该{record.review_label}已审核通过，无需重复审核。")
@@ -177,14 +183,9 @@ def verify(user, record: Verifiable, *, by_import: bool = False) -> Verifiable:
         raise ValidationError(record.returned_refusal())
     detail = "导入时确认审核通过" if by_import else f"{record.review_label}审核通过"
     _decide(user, record, Verification.VERIFIED, detail=detail, by_import=by_import)
-    if not by_import:
-        notify_verified(
-            user,
-            record,
-            what=record.verification_subject(),
-            url=record.get_absolute_url(),
-            unit=record.submitting_unit(),
-        )
+    verification_decided.send(
+        type(record), user=user, record=record, decision=Verification.VERIFIED, by_import=by_import
+    )
     return record
 
 
@@ -193,14 +194,10 @@ def return_for_correction(user, record: Verifiable, reason: str) -> Verifiable:
     """The bureau sends a claim back with a reason (1–300 characters); the unit corrects
     and resubmits. A verified claim may be returned too (it then stops counting); a claim
     already returned is refused."""
-    from zhaoshang.notifications.services import notify_returned
-
     reason = clean_return_reason(reason)
     record = _locked(user, record)
     if record.status == Verification.RETURNED:
         raise ValidationError(f"该{record.review_label}已退回，等待填报单位修改。")
     _decide(user, record, Verification.RETURNED, detail=f"退回：{reason}", reason=reason)
-    notify_returned(
-        user, record, what=record.verification_subject(), url=record.get_absolute_url(), unit=record.submitting_unit()
-    )
+    verification_decided.send(type(record), user=user, record=record, decision=Verification.RETURNED, by_import=False)
     return record

@@ -1,32 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
-from django.shortcuts import render
 from django.utils.functional import cached_property
-
-from zhaoshang.accounts.choices import Role
-
-HOME_TEMPLATES = {
-    Role.LEADER: "core/home_leader.html",
-    Role.BUREAU: "core/home_bureau.html",
-    Role.OFFICER: "core/home_officer.html",
-    Role.SYSADMIN: "core/home_sysadmin.html",
-    Role.AUDITOR: "core/home_auditor.html",
-}
-
-
-@login_required
-def home(request):
-    """Each role's own home page."""
-    from zhaoshang.core.services import home_context
-
-    if request.user.role == Role.LEADER:
-        # A leader's home is the dashboard (驾驶舱) for this year to date.
-        from zhaoshang.dashboard.views import dashboard_context
-
-        return render(request, HOME_TEMPLATES[Role.LEADER], dashboard_context(request))
-    return render(request, HOME_TEMPLATES[request.user.role], home_context(request.user))
 
 
 class IdFirstPaginator(Paginator):

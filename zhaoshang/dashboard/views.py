@@ -6,7 +6,10 @@ from django.shortcuts import get_object_or_404, render
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
+from zhaoshang.core.panels import panels_for
+from zhaoshang.core.roles import Role
 from zhaoshang.dashboard.forms import PeriodForm
+from zhaoshang.dashboard.home import home_context
 from zhaoshang.dashboard.services import build_dashboard
 from zhaoshang.projects.models import Project
 
@@ -29,3 +32,25 @@ def dashboard_context(request) -> dict:
 @login_required
 def index(request):
     return render(request, "dashboard/dashboard.html", dashboard_context(request))
+
+
+HOME_TEMPLATES = {
+    Role.LEADER: "dashboard/home_leader.html",
+    Role.BUREAU: "dashboard/home_bureau.html",
+    Role.OFFICER: "dashboard/home_officer.html",
+    Role.SYSADMIN: "dashboard/home_sysadmin.html",
+    Role.AUDITOR: "dashboard/home_auditor.html",
+}
+
+
+@login_required
+def home(request):
+    """Each role's own home page (``/``, named ``core:home`` in zhaoshang/urls.py)."""
+    if request.user.role == Role.LEADER:
+        # A leader's home is the dashboard (驾驶舱) for this year to date.
+        return render(
+            request,
+            HOME_TEMPLATES[Role.LEADER],
+            dashboard_context(request) | {"panels": panels_for("home", request.user)},
+        )
+    return render(request, HOME_TEMPLATES[request.user.role], home_context(request.user))

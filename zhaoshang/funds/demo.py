@@ -78,3 +78,11 @@ def build_tranches(bureau, seed: int = 20241201) -> int:
             remaining -= amount
             created += 1
     return created
+
+
+# core.demo.build_city runs this after the demo modules of these apps: money arrives for the demo projects.
+DEMO_AFTER = ("projects",)
+
+
+def build(city) -> int:
+    return build_tranches(city.bureau)

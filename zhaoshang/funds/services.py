@@ -108,6 +108,16 @@ def project_funds(project: Project) -> ProjectFunds:
     return ProjectFunds(verified, submitted, rate)
 
 
+def project_panel(user, project: Project) -> dict:
+    """What funds shows on a project's page (its panels, registered in apps.py): the
+    summary and the latest tranches, read once for both panels."""
+    cached = getattr(project, "_funds_panel", None)
+    if cached is None:
+        cached = {"funds": project_funds(project), "tranches": project.tranches.order_by("-date")[:20]}
+        project._funds_panel = cached
+    return cached
+
+
 @dataclass
 class TrancheTotals:
     """The money of a set of tranches: exact sums, as the list's 合计 row shows them."""

@@ -10,17 +10,13 @@ from zhaoshang.accounts.models import User
 from zhaoshang.notifications.choices import NotificationKind
 from zhaoshang.notifications.models import Notification
 from zhaoshang.notifications.services import notify
-from zhaoshang.projects.demo import DEMO_CODE_MARK
-from zhaoshang.projects.models import Project
 
 
-def _messages_for(user) -> list[tuple[str, str, str, str]]:
+def _messages_for(user, demo_projects) -> list[tuple[str, str, str, str]]:
     """(kind, title, body, url) for one demo account, from its own data."""
     today = timezone.localdate()
     if user.role == Role.OFFICER:
-        projects = list(
-            Project.objects.filter(responsible_unit=user.unit, remarks__contains=DEMO_CODE_MARK).order_by("code")[:2]
-        )
+        projects = list(demo_projects.filter(responsible_unit=user.unit).order_by("code")[:2])
         messages = [
             (
                 NotificationKind.ROUND_OPENED,
@@ -77,12 +73,22 @@ def _messages_for(user) -> list[tuple[str, str, str, str]]:
 
 
 @transaction.atomic
-def build_notifications() -> int:
-    """Idempotent: a message a demo account already has is not sent again."""
+def build_notifications(demo_projects) -> int:
+    """Idempotent: a message a demo account already has is not sent again.
+    ``demo_projects``: the demo city's projects (left on the city by the projects app's
+    demo module; this app sits below projects and does not import it)."""
     created = 0
     for user in User.objects.filter(is_demo=True, is_active=True).select_related("unit").order_by("pk"):
         have = set(Notification.objects.filter(recipient=user).values_list("title", flat=True))
-        for kind, title, body, url in _messages_for(user):
+        for kind, title, body, url in _messages_for(user, demo_projects):
             if title not in have:
                 created += len(notify([user], kind, title, body=body, url=url, unit=user.unit))
     return created
+
+
+# core.demo.build_city runs this after the demo modules of these apps: the messages name demo projects.
+DEMO_AFTER = ("projects",)
+
+
+def build(city) -> int:
+    return build_notifications(city.demo_projects)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from zhaoshang.accounts.choices import Role
-from zhaoshang.core.choices import Action
+from zhaoshang.core.choices import Action, Verification
 from zhaoshang.notifications.choices import (
     DEFAULT_CHANNELS,
     Channel,
@@ -182,6 +182,24 @@ def notify_verified(actor, record, *, what: str, url: str, unit) -> list[Notific
         body="已审核通过，计入统计。",
         unit=unit,
     )
+
+
+def worker_upkeep() -> None:
+    """The worker's once-a-minute round (registered in apps.py): send what is due, unless
+    a ``send_notifications`` timer does it (``ZHAOSHANG_WORKER_SENDS_NOTIFICATIONS=0``)."""
+    if settings.WORKER_SENDS_NOTIFICATIONS:
+        send_due()
+
+
+def on_verification_decided(sender, *, user, record, decision, by_import, **kwargs) -> None:
+    """Receiver of ``core.verification.verification_decided`` (connected in apps.py): the
+    submitter hears of a verification (not of ledgers the bureau confirms while importing
+    them), the unit of a return."""
+    what, url, unit = record.verification_subject(), record.get_absolute_url(), record.submitting_unit()
+    if decision == Verification.RETURNED:
+        notify_returned(user, record, what=what, url=url, unit=unit)
+    elif not by_import:
+        notify_verified(user, record, what=what, url=url, unit=unit)
 
 
 # --- The inbox -------------------------------------------------------------------------------

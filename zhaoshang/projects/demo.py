@@ -271,3 +271,14 @@ def _history(rng, bureau, project, target, created_on, today) -> None:
     if target in (Stage.SIGNED, Stage.REGISTERED) and project.signed_on:
         project.agreed_start_on = project.signed_on + datetime.timedelta(days=rng.choice([90, 120, 180]))
         project.save()
+
+
+# core.demo.build_city runs this after the demo modules of these apps: the working units and the bureau.
+DEMO_AFTER = ("accounts",)
+
+
+def build(city) -> int:
+    created = build_projects(city.bureau, city.working_units, per_unit=6)
+    # Left for the builders that follow and may not import this app (notifications).
+    city.demo_projects = Project.objects.filter(remarks__contains=DEMO_CODE_MARK)
+    return created

@@ -6,6 +6,7 @@ messages keyed by field, so a form shows them where they belong.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -365,6 +366,17 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
 # --- Withdrawing a project created in error -----------------------------------------------------
 
 
+# Apps above projects that use a project in a way that forbids withdrawing it (assessment:
+# an entry that scores it) register a check in their AppConfig.ready(): ``check(project)``
+# returns the refusal in Chinese, or "".
+WITHDRAWAL_CHECKS: list[Callable[[Project], str]] = []
+
+
+def register_withdrawal_check(check: Callable[[Project], str]) -> None:
+    if check not in WITHDRAWAL_CHECKS:
+        WITHDRAWAL_CHECKS.append(check)
+
+
 def withdrawal_refusal(user, project: Project) -> str:
     """Why ``user`` may not withdraw ``project`` (empty when they may).
 
@@ -384,10 +396,10 @@ def withdrawal_refusal(user, project: Project) -> str:
         return "该项目已有问题清单或领导批示，不能撤回。"
     if project.scheduling_items.exists():
         return "该项目已列入调度，不能撤回。"
-    from zhaoshang.assessment.models import ManualEntry
-
-    if ManualEntry.objects.filter(project=project).exists():
-        return "该项目已用于考核加减分，不能撤回。"
+    for check in WITHDRAWAL_CHECKS:
+        refusal = check(project)
+        if refusal:
+            return refusal
     return ""
 
 
@@ -569,3 +581,15 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
             batch_size=2000,
         )
     return projects
+
+
+def company_panel(user, company) -> dict:
+    """A company's projects on its page (the relations app's, registered in apps.py): the
+    latest 100 the user may read, and how many there are."""
+    projects = (
+        Project.objects.restrict(user)
+        .filter(investor=company, merged_into__isnull=True)
+        .select_related("responsible_unit")
+        .order_by("-updated_at")
+    )
+    return {"projects": projects[:100], "project_count": projects.count()}

@@ -20,8 +20,8 @@ from zhaoshang.core.choices import Action
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import format_exact, wan_to_yi
 from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
+from zhaoshang.core.panels import panels_for
 from zhaoshang.core.views import paginate, querystring_without_page
-from zhaoshang.funds.services import project_funds
 from zhaoshang.projects.attachments import download_name, save_attachment
 from zhaoshang.projects.choices import LIFECYCLE, Stage
 from zhaoshang.projects.duplicates import find_duplicates, merge_projects
@@ -248,8 +248,8 @@ def _detail_page(request, project: Project, *, claim_form=None, follow_up_form=N
             "timeline": _timeline(project),
             "credits": project.credits.select_related("unit"),
             "contacts": project.investor.contacts.all() if project.investor_id else [],
-            "funds": project_funds(project),
-            "tranches": project.tranches.order_by("-date")[:20],
+            # Other apps' parts of the page (funds: the money in place), see core.panels.
+            "panels": panels_for("project", user, project),
             "attachments": project.attachments.all(),
             "hints": hints,
             "can_change": _can(user, Action.CHANGE, project),

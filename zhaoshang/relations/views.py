@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
 from zhaoshang.core.columns import Column, Columns
-from zhaoshang.projects.models import Project
+from zhaoshang.core.panels import panels_for
 from zhaoshang.relations.filtersets import CompanyFilterSet
 from zhaoshang.relations.forms import CompanyForm, ContactForm
 from zhaoshang.relations.models import Company, Contact
@@ -82,15 +82,9 @@ class CompanyDetail(CompanyPages, generic.ObjectDetailView):
     template_name, context_object_name = "relations/company_detail.html", "company"
 
     def get_extra_context(self, company):
-        projects = (
-            Project.objects.restrict(self.request.user)
-            .filter(investor=company, merged_into__isnull=True)
-            .select_related("responsible_unit")
-            .order_by("-updated_at")
-        )
         return {
-            "projects": projects[:100],
-            "project_count": projects.count(),
+            # The company's projects come from the projects app's panel (core.panels).
+            "panels": panels_for("company", self.request.user, company),
             "contacts": company.contacts.all(),
             # SharedRegistry reveals a phone to those who may change the company.
             "can_reveal": self.can(Action.CHANGE, company),

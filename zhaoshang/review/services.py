@@ -36,6 +36,20 @@ def queue_action(user) -> str | None:
     return None
 
 
+def home_pending(user) -> dict | None:
+    """The waiting claims per kind (``{"event": 3, "tranche": 1}``) for the bureau's home
+    page panel (apps.py), or None for whoever may not verify."""
+    models = [model for model in verifiable_models() if model.access.allows(user, Action.VERIFY)]
+    if not models:
+        return None
+    return {
+        "counts": {
+            model.review_kind: model.objects.restrict(user).filter(status=Verification.SUBMITTED).count()
+            for model in models
+        }
+    }
+
+
 def waiting_querysets(user, action: str, filters: dict | None = None, now=None) -> list[QuerySet]:
     """For each verifiable model, its waiting claims within the user's scope, filtered:
     ``unit`` (its subtree, by the unit that answers for the claim), ``kind``, ``stage``

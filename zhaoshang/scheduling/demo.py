@@ -112,3 +112,11 @@ def build_rounds(bureau, seed: int = 20261001) -> int:
             _fill(item, rng)
             save_report(_reporter(item.unit, bureau), item, expected_version=item.version, submit=chance > 0.75)
     return created
+
+
+# core.demo.build_city runs this after the demo modules of these apps: rounds report on the demo key projects.
+DEMO_AFTER = ("projects",)
+
+
+def build(city) -> int:
+    return build_rounds(city.bureau)

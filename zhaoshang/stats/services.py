@@ -21,6 +21,7 @@ storage never leaks into a total; the division happens in Python Decimal.
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
@@ -572,6 +573,16 @@ def subtrees(units) -> list[TreeNode]:
     ]
 
 
+# The annual targets a unit table compares with. They are the targets app's, which sits
+# above stats (its grid shows progress computed here) and registers its reader in its
+# AppConfig.ready(): ``reader(year, unit_ids, indicators) -> {(unit_id, indicator): value}``.
+TARGET_READERS: list[Callable[[int, list[int], list[str]], dict]] = []
+
+
+def register_target_reader(reader: Callable[[int, list[int], list[str]], dict]) -> None:
+    TARGET_READERS[:] = [reader]
+
+
 def unit_table(
     units, indicators: list[str], period: Period, rules: CountingRules | None = None, within=None
 ) -> UnitTable:
@@ -582,8 +593,6 @@ def unit_table(
     does not grow with the number of units asked about. ``within``, a unit at or above all
     of ``units``, limits the queries to its subtree (a town officer's table reads its town).
     """
-    from zhaoshang.targets.models import Target
-
     rules = rules or CountingRules.from_settings()
     units = list(units)
     if not units:
@@ -592,12 +601,7 @@ def unit_table(
     last_period = period.same_period_last_year()
     ytd = period.year_to_date()
     ids = [unit.pk for unit in units]
-    targets = {
-        (unit_id, indicator): target
-        for unit_id, indicator, target in Target.objects.filter(
-            year=period.end.year, unit__in=ids, indicator__in=indicators
-        ).values_list("unit_id", "indicator", "value")
-    }
+    targets = TARGET_READERS[0](period.end.year, ids, indicators) if TARGET_READERS else {}
     rows = {unit.pk: TableRow(unit) for unit in units}
     zero, schedule = Decimal(0), period.schedule
     for indicator in indicators:

@@ -171,3 +171,11 @@ def _build_instructions(bureau, leader, problems: list[Problem], rng, today) -> 
                 "已按批示要求召开协调会，明确责任分工，正在加快推进。",
                 min(today, written_on + datetime.timedelta(days=2)),
             )
+
+
+# core.demo.build_city runs this after the demo modules of these apps: problems are raised on the demo projects.
+DEMO_AFTER = ("projects",)
+
+
+def build(city) -> int:
+    return build_problems(city.bureau)

@@ -62,3 +62,11 @@ def build_targets(bureau, seed: int = 20250101) -> int:
                     set_target(bureau, year, unit, indicator, totals[unit.pk])
                     created += 1
     return created
+
+
+# core.demo.build_city runs this after the demo modules of these apps: targets are set from what the demo projects and money reached.
+DEMO_AFTER = ("projects", "funds")
+
+
+def build(city) -> int:
+    return build_targets(city.bureau)

@@ -129,3 +129,14 @@ def all_distribution_gaps(year: int, units, indicators=None) -> dict[str, list[t
             if key in own and key in parts and own[key] != parts[key]:
                 gaps.setdefault(indicator, []).append((unit, own[key], parts[key]))
     return gaps
+
+
+def targets_for(year: int, unit_ids: list[int], indicators: list[str]) -> dict:
+    """``{(unit id, indicator): value}`` of the year's targets, for the statistics
+    engine's unit table (registered with stats in apps.py)."""
+    return {
+        (unit_id, indicator): value
+        for unit_id, indicator, value in Target.objects.filter(
+            year=year, unit__in=unit_ids, indicator__in=indicators
+        ).values_list("unit_id", "indicator", "value")
+    }

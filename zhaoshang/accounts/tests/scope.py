@@ -1,6 +1,6 @@
-"""Object URLs of the accounts app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the accounts app, for the generic scope check (zhaoshang/testing.py)."""
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 SCOPE_CHECKS = [
     ScopeCheck("accounts:user_detail", lambda p: {"pk": p.officer_b.pk}),

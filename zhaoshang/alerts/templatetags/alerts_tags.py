@@ -5,6 +5,7 @@ one per row): the project list takes ``open_warnings_by_project`` for its page a
 from html import escape
 
 from django import template
+from django.urls import reverse
 
 from zhaoshang.alerts.choices import LEVEL_BADGES, LEVEL_SHORT
 from zhaoshang.alerts.services import my_warnings, open_warnings_by_project
@@ -57,3 +58,11 @@ def warnings_of(user, limit=8):
 @register.filter
 def level_badge(level):
     return LEVEL_BADGES.get(level, "secondary")
+
+
+def project_row_badges(project_ids: list[int]):
+    """The project list's warning badges (registered in apps.py): the page's open warnings
+    in one query, then each row's badges."""
+    warning_map = open_warnings_by_project(project_ids)
+    warnings_url = reverse("alerts:list")
+    return lambda pk: warning_badges_html(warning_map, pk, warnings_url)

@@ -1,4 +1,4 @@
-"""Object URLs of the alerts app, for the generic scope check (core/testing.py).
+"""Object URLs of the alerts app, for the generic scope check (zhaoshang/testing.py).
 
 Warnings have no page of their own (the list links to the project); the rule edit page is
 addressed by kind, not by id. The scan's status is the bureau's alone."""

@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from zhaoshang.alerts.rules import planned_share, verified_funds_yuan
 from zhaoshang.alerts.tests.conftest import (
     D,
@@ -99,7 +101,7 @@ def test_a_lead_counts_from_its_entry_and_limits_are_the_bureaus(personas):
     lead = negotiating(personas, name="线索项目")
     lead.stage = "lead"
     lead.save()
-    entered = lead.created_at.date()
+    entered = timezone.localdate(lead.created_at)  # the local day it was entered, as the scan counts days
     scan_on(entered + datetime.timedelta(days=45))
     assert open_warnings() == []
     scan_on(entered + datetime.timedelta(days=46))

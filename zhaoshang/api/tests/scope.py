@@ -3,7 +3,7 @@
 The API's own endpoints take ``project_id`` and answer tokens, not sessions; that another
 town's project is 404 through every one of them is proven in test_personas.py."""
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def town_b_token(personas):

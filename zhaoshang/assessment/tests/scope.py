@@ -1,9 +1,9 @@
-"""Object URLs of the assessment app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the assessment app, for the generic scope check (zhaoshang/testing.py)."""
 
 import datetime
 from decimal import Decimal
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def _scheme(personas):

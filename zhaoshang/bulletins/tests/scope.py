@@ -1,4 +1,4 @@
-"""Object URLs of the bulletins app, for the generic scope check (core/testing.py).
+"""Object URLs of the bulletins app, for the generic scope check (zhaoshang/testing.py).
 
 A bulletin's scope puts it in an officer's reach: a bulletin published for 河口镇 is read
 by 河口镇's officer and not by 城关镇's (the city's bulletin is read by both, tested in
@@ -6,7 +6,7 @@ test_access.py)."""
 
 import datetime
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def town_b_bulletin(personas):

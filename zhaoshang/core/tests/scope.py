@@ -1,6 +1,6 @@
-"""Object URLs of the core app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the core app, for the generic scope check (zhaoshang/testing.py)."""
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def _job_of_town_b(personas):

@@ -160,7 +160,8 @@ def small_city(personas):
     from zhaoshang.bulletins.demo import build_bulletins
     from zhaoshang.funds.demo import build_tranches
     from zhaoshang.notifications.demo import build_notifications
-    from zhaoshang.projects.demo import build_projects
+    from zhaoshang.projects.demo import DEMO_CODE_MARK, build_projects
+    from zhaoshang.projects.models import Project
     from zhaoshang.scheduling.demo import build_rounds
     from zhaoshang.supervision.demo import build_problems
     from zhaoshang.targets.demo import build_targets
@@ -174,7 +175,7 @@ def small_city(personas):
         build_rounds(bureau)
         build_warnings(bureau)
         build_assessment(bureau)
-        build_notifications()
+        build_notifications(Project.objects.filter(remarks__contains=DEMO_CODE_MARK))
         build_bulletins(bureau)
     return personas
 

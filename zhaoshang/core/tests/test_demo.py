@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.demo import DATA, DEMO_PASSWORD_DEFAULT
 from zhaoshang.accounts.models import Unit, User
-from zhaoshang.core.demo import DATA, DEMO_PASSWORD_DEFAULT
 from zhaoshang.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +52,25 @@ def test_the_demo_refuses_to_run_on_a_production_configuration(settings):
         call_command("seed_demo", "--no-business-data")
     assert "生产配置" in str(error.value)
     assert not User.objects.exists()
+
+
+def test_the_demo_modules_are_found_and_run_after_what_they_build_on():
+    from zhaoshang.core.demo import demo_modules
+
+    order = list(demo_modules())
+    assert order[0] == "accounts"
+    for position, label in enumerate(order):
+        assert all(order.index(after) < position for after in demo_modules()[label].DEMO_AFTER), label
+    # The order the city was always built in (same data, same seeds).
+    assert order == [
+        "accounts",
+        "projects",
+        "funds",
+        "targets",
+        "supervision",
+        "scheduling",
+        "alerts",
+        "assessment",
+        "notifications",
+        "bulletins",
+    ]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from zhaoshang.core.testing import collect_admin_only_urls, collect_scope_checks, collect_shared_checks
+from zhaoshang.testing import collect_admin_only_urls, collect_scope_checks, collect_shared_checks
 
 OBJECT_KWARGS = {"pk", "id", "object_id", "file_id"}
 

@@ -1,9 +1,9 @@
-"""Object URLs of the funds app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the funds app, for the generic scope check (zhaoshang/testing.py)."""
 
 import datetime
 from decimal import Decimal
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 TOWN_B_FUNDS = "项目名称,到位时间,到位金额（万元）,资金来源\n河口镇的项目,2024-05-01,100,宁波（省外）\n".encode()
 

@@ -1,6 +1,6 @@
-"""Object URLs of the imports app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the imports app, for the generic scope check (zhaoshang/testing.py)."""
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 TOWN_B_LEDGER = "项目名称,投资方,总投资（万元）,项目进展,责任单位\n河口镇的项目,某某有限公司,100,在谈,河口镇\n".encode()
 

@@ -1,9 +1,9 @@
-"""Object URLs of the notifications app, for the generic scope check (core/testing.py).
+"""Object URLs of the notifications app, for the generic scope check (zhaoshang/testing.py).
 
 A notification belongs to its recipient alone: town A's officer gets 404 for town B's
 officer's notification (and so would anyone else)."""
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def town_b_notification(personas):

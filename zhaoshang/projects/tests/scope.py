@@ -1,8 +1,8 @@
-"""Object URLs of the projects app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the projects app, for the generic scope check (zhaoshang/testing.py)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def town_b_project(personas):

@@ -1,11 +1,11 @@
-"""Object URLs of the relations app, for the generic scope check (core/testing.py).
+"""Object URLs of the relations app, for the generic scope check (zhaoshang/testing.py).
 
 Companies are a shared registry: every business user reads a company's page
 (``SHARED_CHECKS``), but only the unit that entered it (or the bureau) edits it, manages
 its contacts and reveals their phone numbers (``SCOPE_CHECKS``).
 """
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def town_b_company(personas):

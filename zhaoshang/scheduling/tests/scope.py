@@ -1,8 +1,8 @@
-"""Object URLs of the scheduling app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the scheduling app, for the generic scope check (zhaoshang/testing.py)."""
 
 import datetime
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 
 def town_b_round(personas):

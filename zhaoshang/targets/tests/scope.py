@@ -1,6 +1,6 @@
-"""Object URLs of the targets app, for the generic scope check (core/testing.py)."""
+"""Object URLs of the targets app, for the generic scope check (zhaoshang/testing.py)."""
 
-from zhaoshang.core.testing import ScopeCheck
+from zhaoshang.testing import ScopeCheck
 
 SCOPE_CHECKS = [
     # A unit's distribution page: town A's officer may not see town B's.

@@ -2,8 +2,9 @@
 
 Before it takes its first job it marks failed the jobs a dead worker left running
 (``core.jobs.recover_stale_jobs``), so a killed job is never silently lost. While it runs,
-a thread does the same once a minute, and sends the e-mails and robot messages that are due
-(``notifications.services.send_due``: new ones whose first try failed, and retries), so the
+a thread does the same once a minute and runs the upkeep the apps registered
+(``core.jobs.register_upkeep``): notifications sends the e-mails and robot messages that
+are due (new ones whose first try failed, and retries), so the
 embedded set-up needs no timer for them; each delivery is claimed before it is sent, so
 several workers (or the ``send_notifications`` timer besides) never send one twice. Its
 options are db_worker's (``--batch``, ``--max-tasks``, ``--interval`` …).
@@ -12,12 +13,11 @@ options are db_worker's (``--batch``, ``--max-tasks``, ``--interval`` …).
 import logging
 import threading
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands import db_worker
 
 from zhaoshang.core.context import RequestContext, reset_context, set_context
-from zhaoshang.core.jobs import recover_stale_jobs
+from zhaoshang.core.jobs import UPKEEP, recover_stale_jobs
 
 logger = logging.getLogger(__name__)
 UPKEEP_SECONDS = 60
@@ -29,10 +29,8 @@ def upkeep() -> None:
     try:
         for job in recover_stale_jobs():
             logger.warning("marked failed: job %s (%s), its worker %s stopped", job.pk, job.kind, job.worker)
-        if settings.WORKER_SENDS_NOTIFICATIONS:
-            from zhaoshang.notifications.services import send_due
-
-            send_due()
+        for task in UPKEEP:
+            task()
     except DatabaseError:
         logger.warning("worker upkeep skipped this round", exc_info=True)
     finally:

@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.accounts.choices import Role
 from zhaoshang.core.context import acting_as
-from zhaoshang.core.demo import build_accounts, build_business_data, build_units, demo_password
+from zhaoshang.core.demo import build_city
 
 
 class Command(BaseCommand):
@@ -20,20 +19,20 @@ class Command(BaseCommand):
         if settings.HTTPS and not options["force"]:
             raise CommandError("当前为生产配置（ZHAOSHANG_HTTPS=1），不应生成演示数据。确需生成请加 --force。")
         with acting_as(None, source="command"):
-            units = build_units()
-            accounts = build_accounts(reset_passwords=options["reset_passwords"])
-            counts = {}
-            if not options["no_business_data"]:
-                bureau = next(user for account, user in accounts if account.role == Role.BUREAU)
-                counts = build_business_data(bureau)
-        self.stdout.write(f"示范市：{len(units)} 个单位。")
-        if counts:
-            self.stdout.write(
-                f"本次新增：项目 {counts['projects']} 个，到位资金 {counts['tranches']} 笔，目标任务 {counts['targets']} 条。"
+            # The accounts app's demo module builds the units and accounts; the others the business data.
+            city = build_city(
+                only=("accounts",) if options["no_business_data"] else None, reset_passwords=options["reset_passwords"]
             )
-        self.stdout.write(f"\n演示账号（密码均为 {demo_password()}）：")
+        counts = city.counts
+        self.stdout.write(f"示范市：{len(city.units)} 个单位。")
+        if not options["no_business_data"]:
+            self.stdout.write(
+                f"本次新增：项目 {counts.get('projects', 0)} 个，到位资金 {counts.get('funds', 0)} 笔，"
+                f"目标任务 {counts.get('targets', 0)} 条。"
+            )
+        self.stdout.write(f"\n演示账号（密码均为 {city.password}）：")
         self.stdout.write(f"{'用户名':<16}{'角色':<10}单位")
-        for _account, user in accounts:
+        for _account, user in city.accounts:
             self.stdout.write(f"{user.username:<18}{user.role_label:<10}{user.unit.name if user.unit else '—'}")
         self.stdout.write(self.style.WARNING("\n以上均为演示账号，仅供体验，切勿用于生产环境。"))
         self.stdout.write("浏览器打开 http://127.0.0.1:8000 登录。")

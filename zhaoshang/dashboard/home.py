@@ -1,4 +1,6 @@
-"""Data for the home pages; every figure comes through restrict()."""
+"""Each role's home page (URL ``/``, name ``core:home``): its data, every figure through
+restrict(). What other apps show on it (warnings, problems, waiting claims) comes from
+the panels they register in ``core.panels``."""
 
 import datetime
 
@@ -6,15 +8,18 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role, UnitType
-from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.accounts.models import Unit, User
+from zhaoshang.core.changes import describe_rows
+from zhaoshang.core.choices import AuditAction, Verification
+from zhaoshang.core.models import AuditLog
+from zhaoshang.core.panels import panels_for
+from zhaoshang.core.verification import verifiable_models
+from zhaoshang.projects.choices import LIFECYCLE, Stage
+from zhaoshang.projects.models import FollowUp, Project
 
 
 def home_context(user) -> dict:
-    from zhaoshang.accounts.models import Unit, User
-    from zhaoshang.core.changes import describe_rows
-    from zhaoshang.core.models import AuditLog
-
-    context: dict = {"role": user.role, "today": timezone.localdate()}
+    context: dict = {"role": user.role, "today": timezone.localdate(), "panels": panels_for("home", user)}
     if user.role == Role.SYSADMIN:
         users = User.objects.restrict(user)
         context.update(
@@ -43,10 +48,6 @@ def home_context(user) -> dict:
 
 
 def _business_home(user) -> dict:
-    from zhaoshang.accounts.models import Unit, User
-    from zhaoshang.projects.choices import LIFECYCLE, Stage, Verification
-    from zhaoshang.projects.models import FollowUp, Project, StageEvent
-
     projects = Project.objects.restrict(user).filter(merged_into__isnull=True)
     by_stage = dict(projects.values_list("stage").annotate(n=Count("pk")))
     today = timezone.localdate()
@@ -68,11 +69,6 @@ def _business_home(user) -> dict:
         if user.unit_id
         else [],
     }
-    if StageEvent.access.allows(user, Action.VERIFY):
-        context["pending_events"] = StageEvent.objects.restrict(user).filter(status=Verification.SUBMITTED).count()
-        from zhaoshang.funds.models import FundsTranche
-
-        context["pending_tranches"] = FundsTranche.objects.restrict(user).filter(status=Verification.SUBMITTED).count()
     if user.role == Role.OFFICER:
         context["colleagues"] = User.objects.restrict(user).filter(unit=user.unit, is_active=True).exclude(pk=user.pk)
         context["returned_claims"] = _returned_claims(user)
@@ -81,9 +77,6 @@ def _business_home(user) -> dict:
 
 def _returned_claims(user, limit: int = 5) -> list:
     """The unit's latest returned claims of every kind the bureau verifies, newest first."""
-    from zhaoshang.core.verification import verifiable_models
-    from zhaoshang.projects.choices import Verification
-
     found = []
     for model in verifiable_models():
         found += list(

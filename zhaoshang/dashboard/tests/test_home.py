@@ -36,8 +36,17 @@ def test_the_bureau_sees_what_waits_for_verification(personas, client):
     project(personas.officer_a, personas.town_a, stage="signed")
     client.force_login(personas.bureau)
     response = client.get(reverse("core:home"))
-    assert response.context["pending_events"] == 1
+    # The count comes from review's home panel (review/apps.py), one per waiting claim.
+    pending = next(panel for panel in response.context["panels"]["cards"] if "counts" in panel["context"])
+    assert pending["context"]["counts"] == {"event": 1, "tranche": 0}
+    assert "待审核" in response.text
     assert response.context["project_count"] == 1
+
+
+def test_an_officer_sees_no_waiting_claims_to_decide(personas, client):
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("core:home")).context["panels"]["cards"] == []
+    assert 'data-testid="pending-link"' not in client.get(reverse("core:home")).text
 
 
 def test_the_system_admins_home_shows_no_business_data(personas, client):
