@@ -313,6 +313,14 @@ def growth_text(growth: Decimal | None) -> str:
     return _worded(growth, "同比增长{}%", "同比下降{}%", "同比持平")
 
 
+def change_points_text(change: Decimal | None) -> str:
+    """A share against the same period last year, in percentage points: 比去年同期提高2.5个百分点
+    / 比去年同期降低1.0个百分点 / 与去年同期持平; "无同期数据" when last year had none."""
+    if change is None:
+        return "无同期数据"
+    return _worded(change, "比去年同期提高{}个百分点", "比去年同期降低{}个百分点", "与去年同期持平")
+
+
 def gap_standing(gap: Decimal | None) -> str:
     """ "ahead", "behind" or "none" (no target), by the rounded gap as ``gap_text`` words it:
     what colours a gap (green, red, neutral)."""
@@ -403,12 +411,18 @@ def stage_count(
     return {row["project__count_unit"]: Decimal(row["n"]) for row in rows}
 
 
-def funds_in_place(period: Period, rules: CountingRules, within=None, foreign: bool = False) -> dict[int, Decimal]:
+def funds_in_place(
+    period: Period, rules: CountingRules, within=None, foreign: bool = False, signed_in: Period | None = None
+) -> dict[int, Decimal]:
+    """到位资金 credited to each unit; with ``signed_in``, only the tranches of projects whose
+    first counted signing falls in that period (当年新引进项目: stats.figures)."""
     from zhaoshang.funds.models import FundsTranche
 
     tranches = FundsTranche.objects.filter(
         status__in=rules.statuses, date__range=(period.start, period.end), project__merged_into__isnull=True
     )
+    if signed_in is not None:
+        tranches = tranches.filter(project_id__in=_first_events(Stage.SIGNED, signed_in, rules).values("project_id"))
     amount = "amount"
     if foreign:
         tranches = tranches.filter(kind="foreign", amount_usd__isnull=False)
