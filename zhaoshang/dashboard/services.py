@@ -38,6 +38,7 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.core.numbers import percent, round_half_up, wan_to_yi
 from zhaoshang.dashboard.choices import KPI_INDICATORS, PROVINCE_MAP_NAMES, PROVINCE_NAMES
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_BADGES, STAGE_ORDER, Stage
+from zhaoshang.stats import figures
 from zhaoshang.stats import services as stats
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.services import (
@@ -518,6 +519,8 @@ class Dashboard:
     warnings: object = None  # alerts.services.WarningSummary: open warnings of the scope (one query)
     not_started: list = field(default_factory=list)  # 签约未开工 today (stats.signed_not_started)
     latest_bulletin: object = None  # the newest published bulletin the viewer may read
+    average_size: object = None  # stats.figures.Figure: 平均项目规模 and its 同比, from the KPIs
+    figures_url: str = ""  # where the block loads 当年新引进项目到位资金占比 from (``new_funds_share``)
 
     @property
     def ranking_has_targets(self) -> bool:
@@ -579,6 +582,12 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
             )
         )
 
+    by_indicator = {kpi.indicator: kpi for kpi in kpis}
+    contracted, signed = by_indicator[Indicator.CONTRACTED_INVESTMENT], by_indicator[Indicator.SIGNED_COUNT]
+    average_size = figures.average_size_of(
+        contracted.value, signed.value, contracted.last_year, signed.last_year, period, rules
+    )
+
     ranking = _ranking(scope, period, rules, targets, form_params)
     projects = _scoped_projects(user, scope)
     funnel, exits, key_by_stage, key_count = _funnel(projects, scope)
@@ -623,9 +632,30 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
         form_params=form_params,
         warnings=_warnings(scope),
         latest_bulletin=_latest_bulletin(user),
+        average_size=average_size,
+        figures_url=link("dashboard:figures", **form_params, **scope.list_filter),
         not_started=list(
             projects.filter(pk__in=stats.signed_not_started(stats.today(), rules).values("pk")).only("pk", "name")
         ),
+    )
+
+
+def new_funds_share(user, period: Period, unit=None, rules: CountingRules | None = None):
+    """当年新引进项目到位资金占比 (stats.figures) for the dashboard's scope and period. Read
+    from the tranches themselves (the roll-up does not know a tranche's project's signing
+    year), so the block asks for it after the page has loaded: a town's takes tens of
+    milliseconds, the whole province's seconds (bench/README.md)."""
+    rules = rules or CountingRules.from_settings()
+    period = period.so_far(stats.today())
+    scope = resolve_scope(user, unit)
+    monthly = monthly_values(scope, period.end.year, rules)
+    last_period = period.same_period_last_year()
+    return figures.new_funds_share(
+        scope.unit,
+        period,
+        rules,
+        funds=monthly.total(Indicator.FUNDS_IN_PLACE, period),
+        last_funds=monthly.total(Indicator.FUNDS_IN_PLACE, last_period),
     )
 
 

@@ -417,12 +417,19 @@ def funds_in_place(
     """到位资金 credited to each unit; with ``signed_in``, only the tranches of projects whose
     first counted signing falls in that period (当年新引进项目: stats.figures)."""
     from zhaoshang.funds.models import FundsTranche
+    from zhaoshang.projects.models import ProjectCredit
 
     tranches = FundsTranche.objects.filter(
         status__in=rules.statuses, date__range=(period.start, period.end), project__merged_into__isnull=True
     )
     if signed_in is not None:
-        tranches = tranches.filter(project_id__in=_first_events(Stage.SIGNED, signed_in, rules).values("project_id"))
+        # The cohort narrowed to the subtree first: the planner then reads the cohort's own
+        # tranches by (project, date) instead of every tranche of the period.
+        cohort = _first_events(Stage.SIGNED, signed_in, rules)
+        if within is not None:
+            credited = _within(ProjectCredit.objects.all(), within, "unit").values("project_id")
+            cohort = cohort.filter(project_id__in=credited)
+        tranches = tranches.filter(project_id__in=cohort.values("project_id"))
     amount = "amount"
     if foreign:
         tranches = tranches.filter(kind="foreign", amount_usd__isnull=False)
