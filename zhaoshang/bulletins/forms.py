@@ -40,7 +40,17 @@ class BulletinForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Bulletin
-        fields = ["kind", "year", "month", "scope", "issuer", "issue_date", "title"]
+        fields = [
+            "kind",
+            "year",
+            "month",
+            "scope",
+            "issuer",
+            "issue_date",
+            "title",
+            "distribution_unit_type",
+            "distribution_indicator",
+        ]
         widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "title": "留空则按“全市招商引资工作情况通报（2026年1—10月）”格式生成。",
