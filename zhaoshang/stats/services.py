@@ -249,12 +249,14 @@ def start_due(agreed_start_on: datetime.date | None, signed_on: datetime.date | 
     return None
 
 
-def signed_not_started(as_of: datetime.date, rules: CountingRules | None = None):
+def signed_not_started(as_of: datetime.date, rules: CountingRules | None = None, first_signed_on: bool = True):
     """签约未开工 on ``as_of``: projects (not merged, not 退库 — reported or verified) with a
     counted (non-supplementary) signing dated on or before ``as_of``, no counted start or
     production event dated on or before it, and whose ``start_due`` day is before it (the
     due day itself is still in time). A queryset of the base manager, annotated with
-    ``first_signed_on``: callers read it through ``restrict()`` or narrow it themselves."""
+    ``first_signed_on`` (unless ``first_signed_on=False``: a count needs no join of every
+    event, which at province scale costs more than the rule itself): callers read it
+    through ``restrict()`` or narrow it themselves."""
     from django.db.models import Min
 
     from zhaoshang.projects.models import Project, StageEvent
@@ -269,23 +271,25 @@ def signed_not_started(as_of: datetime.date, rules: CountingRules | None = None)
     started = StageEvent.objects.filter(
         project=OuterRef("pk"), stage__in=[Stage.STARTED, Stage.PRODUCTION], status__in=statuses, date__lte=as_of
     )
-    return (
+    projects = (
         Project._base_manager.filter(merged_into__isnull=True)
         .exclude(stage=Stage.DROPPED)
         .exclude(verified_stage=Stage.DROPPED)
         .filter(Exists(signed))
         .exclude(Exists(started))
         .filter(Q(agreed_start_on__lt=as_of) | Q(agreed_start_on__isnull=True) & Exists(signed_long_ago))
-        .annotate(
-            first_signed_on=Min(
-                "events__date",
-                filter=Q(
-                    events__stage=Stage.SIGNED,
-                    events__status__in=statuses,
-                    events__is_supplementary=False,
-                    events__date__lte=as_of,
-                ),
-            )
+    )
+    if not first_signed_on:
+        return projects
+    return projects.annotate(
+        first_signed_on=Min(
+            "events__date",
+            filter=Q(
+                events__stage=Stage.SIGNED,
+                events__status__in=statuses,
+                events__is_supplementary=False,
+                events__date__lte=as_of,
+            ),
         )
     )
 
