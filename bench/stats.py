@@ -11,7 +11,8 @@
    bench/warning_scan.py) first fills the warnings table, as a deployment's daily scan
    has it (≈240,000 open warnings at this scale): the dashboard's warning block reads it.
    The scan WRITES: run it on a copy of the dataset, never on the shared original.
-   ``--pages-only`` times the pages alone (no all-units table, no DuckDB).
+   ``--pages-only`` times the pages alone (no all-units table, no DuckDB); ``--only
+   dashboard`` (or ``statistics``) one of them.
 3. DuckDB: the same direct values for the same periods plus the roll-up over the unit tree,
    on a copy of the same rows loaded into an in-memory DuckDB database (load time not
    counted). Every value DuckDB computes is compared with ours; the ratio of the times
@@ -77,9 +78,11 @@ PAGES = [
 ]
 
 
-def bench_pages(repeat: int):
+def bench_pages(repeat: int, only: str = ""):
     results = {}
     for label, names, query in PAGES:
+        if only and only not in label:
+            continue
         url = None
         for name in names:
             try:
@@ -244,6 +247,9 @@ def main():
         "--warnings", action="store_true", help="fill the warnings table by a scan first (writes: use a copy)"
     )
     parser.add_argument("--pages-only", action="store_true", help="time the pages only")
+    parser.add_argument(
+        "--only", default="", help="time only the pages whose label contains this (dashboard, statistics)"
+    )
     args = parser.parse_args()
     from zhaoshang.funds.models import FundsTranche
 
@@ -256,7 +262,7 @@ def main():
         report["warnings"] = fill_warnings()
     if not args.pages_only:
         report["unit_table"], table = bench_table(args.repeat)
-    report["pages"] = bench_pages(args.repeat * 3)
+    report["pages"] = bench_pages(args.repeat * 3, args.only)
     if args.pages_only:
         report["duckdb"] = {"skipped": "--pages-only"}
     else:
