@@ -120,7 +120,10 @@ class Warning(models.Model):
         indexes = [
             models.Index(fields=["status", "kind", "level"]),
             models.Index(fields=["project", "status"]),
-            models.Index(fields=["unit", "status"]),
+            # A unit's open warnings counted by kind and level (the dashboard's block) from the
+            # index alone: with only (unit, status), SQLite preferred (status, kind, level) for
+            # its order and read every open warning of the province to count a town's.
+            models.Index(fields=["unit", "status", "kind", "level"]),
         ]
         constraints = [
             # A cause has at most one open warning; a scan racing another cannot double it.

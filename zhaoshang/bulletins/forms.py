@@ -40,7 +40,17 @@ class BulletinForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Bulletin
-        fields = ["kind", "year", "month", "scope", "issuer", "issue_date", "title"]
+        fields = [
+            "kind",
+            "year",
+            "month",
+            "scope",
+            "issuer",
+            "issue_date",
+            "title",
+            "distribution_unit_type",
+            "distribution_indicator",
+        ]
         widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "title": "留空则按“全市招商引资工作情况通报（2026年1—10月）”格式生成。",
@@ -64,5 +74,13 @@ class BulletinForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["scope"].queryset = Unit.objects.restrict(user).filter(active=True).order_by("path")
         self.fields["title"].required = False
+        # Not asked for, the distribution sentence is over 协议引资额 (the model's default).
+        self.fields["distribution_indicator"].required = False
         self.fields["year"].min_value = 2000
         self.fields["year"].widget.attrs.update(min=2000, max=2100)
+
+    def clean_distribution_indicator(self):
+        return (
+            self.cleaned_data.get("distribution_indicator")
+            or Bulletin._meta.get_field("distribution_indicator").get_default()
+        )

@@ -21,11 +21,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.choices import Role, UnitType
 from zhaoshang.bulletins.choices import COMPARE, STATUS_BADGES, BulletinKind, BulletinStatus
 from zhaoshang.core.access import READ_ACTIONS, AccessRule
 from zhaoshang.core.choices import AuditAction
 from zhaoshang.core.models import AuditedModel, AuditLog, RestrictedQuerySet
+from zhaoshang.stats.choices import Indicator
 
 
 def _active_role(user) -> str | None:
@@ -86,6 +87,22 @@ class Bulletin(AuditedModel):
     title = models.CharField("标题", max_length=200)
     issuer = models.CharField("发文单位", max_length=100)
     issue_date = models.DateField("印发日期")
+    # The speech's sentence 「已完成招商任务的部门只有9个，完成一半的11个…」: over which kind of
+    # unit and which indicator's annual target (bulletins.sections.completion_distribution).
+    distribution_unit_type = models.CharField(
+        "任务完成分布：单位类型",
+        max_length=20,
+        choices=UnitType.choices,
+        blank=True,
+        help_text="总体情况中写“已完成年度任务的部门X个，完成一半以上的Y个……”所按的单位类型；留空则按通报范围的下级单位的类型。",
+    )
+    distribution_indicator = models.CharField(
+        "任务完成分布：指标",
+        max_length=40,
+        choices=Indicator.choices,
+        default=Indicator.CONTRACTED_INVESTMENT,
+        help_text="按该指标的年度目标完成率（年初至截止月累计 ÷ 年度目标）分档。",
+    )
     status = models.CharField(
         "状态", max_length=20, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT, db_index=True
     )

@@ -44,7 +44,9 @@ from decimal import Decimal
 from django.apps import apps
 from django.db.models import F
 
+from zhaoshang.accounts.choices import UnitType
 from zhaoshang.core.numbers import percent, round_half_up, wan_to_yi
+from zhaoshang.stats import figures
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.services import (
     INDICATOR_RULES,
@@ -54,6 +56,7 @@ from zhaoshang.stats.services import (
     gap_text,
     growth_text,
     start_due,
+    unit_table,
 )
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
@@ -90,8 +93,13 @@ TOP_NOT_STARTED = 10
 # --- Content blocks ------------------------------------------------------------------------
 
 
-def paragraph(text: str) -> dict:
-    return {"type": "paragraph", "text": text}
+def paragraph(text: str, title: str = "") -> dict:
+    """A paragraph; ``title``, when given, is what the preview shows on hover (the names
+    behind the counts in the text)."""
+    block = {"type": "paragraph", "text": text}
+    if title:
+        block["title"] = title
+    return block
 
 
 def subheading(text: str) -> dict:
@@ -162,6 +170,9 @@ class BulletinContext:
     result: object  # stats.tables.StatsTable of the scope's children, 合计 = the scope
     rules: CountingRules
     numbers: dict = field(default_factory=dict)
+    # (kind of unit or "" for the scope's children's kinds, indicator) of the distribution
+    # sentence (Bulletin.distribution_unit_type / distribution_indicator).
+    distribution: tuple[str, str] = ("", Indicator.CONTRACTED_INVESTMENT)
 
     @property
     def cutoff(self):
@@ -302,6 +313,7 @@ def overview(ctx: BulletinContext) -> Section:
             continue
         clauses.append(indicator_clause(indicator, cell, cells[big] if big else None))
     section.blocks.append(paragraph(f"{ctx.months_text}，{ctx.scope_word}" + "；".join(clauses) + "。"))
+    section.blocks.append(paragraph(_figures_text(ctx)))
 
     children = [row for row in ctx.rows if row.unit.pk != ctx.scope.pk]
     if children:
@@ -349,7 +361,187 @@ def overview(ctx: BulletinContext) -> Section:
                 behind.append(f"已下达目标的单位{PHRASES[indicator]}均达到序时进度")
         if behind:
             section.blocks.append(paragraph("；".join(behind) + "。"))
+    distributions = [d for d in _distributions(ctx) if d.sentence is not None]
+    for distribution in distributions:
+        section.blocks.append(paragraph(distribution.sentence, title=distribution.names))
+    if distributions:
+        header = [[(text, 1, 1) for text in ("单位类型", "完成情况", "单位", "年计划完成率")]]
+        rows = [row for distribution in distributions for row in distribution.rows]
+        indicator = distributions[0].indicator
+        title = f"{PHRASES[indicator]}年度任务完成情况分布（{ctx.result.table.period.label}）"
+        section.blocks.append(table(title, header, rows, sheet="任务完成分布", in_word=False))
     return section
+
+
+def _figures_text(ctx: BulletinContext) -> str:
+    """The two figures the speeches quote (stats.figures), from the 合计 row's cells."""
+    cells = ctx.total.cells
+    contracted, signed = cells[Indicator.CONTRACTED_INVESTMENT], cells[Indicator.SIGNED_COUNT]
+    funds = cells[Indicator.FUNDS_IN_PLACE]
+    size = figures.average_size_of(
+        contracted.value, signed.value, contracted.last_year, signed.last_year, ctx.period, ctx.rules
+    )
+    share = figures.new_funds_share(ctx.scope, ctx.period, ctx.rules, funds=funds.value, last_funds=funds.last_year)
+    values = ctx.numbers.setdefault("values", {})
+    for figure in (size, share):
+        data = figure.as_data()
+        values[f"{figure.key}"] = data["value"] or ""
+        values[f"{figure.key}_change"] = data["change"] or ""
+    return f"{size.sentence}；{share.sentence}。"
+
+
+# --- 已完成招商任务的部门只有9个，完成一半的11个… --------------------------------------------------
+
+# The kinds of unit in the order the sentences are written when the bulletin names none.
+DISTRIBUTION_ORDER = [
+    UnitType.COUNTY,
+    UnitType.CITY_LEVEL,
+    UnitType.TOWN,
+    UnitType.DEPARTMENT,
+    UnitType.ZONE,
+    UnitType.INDUSTRY_TEAM,
+    UnitType.STATIONED_TEAM,
+    UnitType.CITY,
+]
+UNIT_WORDS = {
+    UnitType.CITY: "市",
+    UnitType.CITY_LEVEL: "市本级单位",
+    UnitType.COUNTY: "县（市、区）",
+    UnitType.TOWN: "乡镇（街道）",
+    UnitType.DEPARTMENT: "部门",
+    UnitType.ZONE: "开发区（园区）",
+    UnitType.INDUSTRY_TEAM: "产业专班",
+    UnitType.STATIONED_TEAM: "驻点招商小分队",
+    UnitType.PROVINCE: "省",
+}
+BANDS = [("done", "已完成"), ("half", "完成一半以上"), ("below", "完成不到一半"), ("no_target", "未下达目标")]
+
+
+@dataclass
+class Distribution:
+    """Units of one kind by their annual completion of one indicator (the engine's
+    ``Cell.completion``), banded by the percentage as shown (one decimal, half-up, as every
+    page words a figure): ≥ 100 % done, ≥ 50 % half, below 50 %, and no target."""
+
+    unit_type: str
+    indicator: str
+    done: list = field(default_factory=list)
+    half: list = field(default_factory=list)
+    below: list = field(default_factory=list)
+    no_target: list = field(default_factory=list)
+
+    @property
+    def word(self) -> str:
+        return UNIT_WORDS[UnitType(self.unit_type)]
+
+    @property
+    def sentence(self) -> str | None:
+        """已完成协议引资年度任务的部门9个，完成一半以上的11个，完成不到一半的3个；另有2个部门
+        未下达协议引资年度目标。 A band with no unit is left out (never 「0个」); none done
+        reads 「部门中尚无完成…的」, all done 「已下达…目标的N个部门均已完成任务」. None when no
+        unit of the kind has a target (the speech would not speak of them)."""
+        phrase, word = PHRASES[self.indicator], self.word
+        with_target = len(self.done) + len(self.half) + len(self.below)
+        if not with_target:
+            return None
+        if len(self.done) == with_target:
+            text = f"已下达{phrase}年度目标的{with_target}个{word}均已完成任务"
+        else:
+            clauses = [
+                f"已完成{phrase}年度任务的{word}{len(self.done)}个"
+                if self.done
+                else f"{word}中尚无完成{phrase}年度任务的"
+            ]
+            if self.half:
+                clauses.append(f"完成一半以上的{len(self.half)}个")
+            if self.below:
+                clauses.append(f"完成不到一半的{len(self.below)}个")
+            text = "，".join(clauses)
+        if self.no_target:
+            text += f"；另有{len(self.no_target)}个{word}未下达{phrase}年度目标"
+        return text + "。"
+
+    def _described(self, row) -> str:
+        completion = row.cells[self.indicator].completion
+        return row.unit.name if completion is None else f"{row.unit.name}（{percent(completion)}%）"
+
+    @property
+    def names(self) -> str:
+        """The units behind each count, for the hover text: 已完成：甲（112.0%）、乙；…"""
+        return "；".join(
+            f"{label}：" + "、".join(self._described(row) for row in getattr(self, band))
+            for band, label in BANDS
+            if getattr(self, band)
+        )
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """One row per unit for the .xlsx: kind, band, unit, completion."""
+        return [
+            [
+                self.word,
+                label,
+                row.unit.name,
+                "—"
+                if row.cells[self.indicator].completion is None
+                else f"{percent(row.cells[self.indicator].completion)}%",
+            ]
+            for band, label in BANDS
+            for row in getattr(self, band)
+        ]
+
+
+def completion_distribution(ctx: BulletinContext, unit_type: str, indicator: str) -> Distribution | None:
+    """The active units of ``unit_type`` below the scope that the reader may see, banded by
+    their annual completion of ``indicator``; None when there are none."""
+    from zhaoshang.accounts.models import Unit
+
+    units = list(
+        Unit.objects.restrict(ctx.user)
+        .filter(path__startswith=ctx.scope.path, type=unit_type, active=True)
+        .exclude(pk=ctx.scope.pk)
+        .order_by("path")
+    )
+    if not units:
+        return None
+    rows = unit_table(units, [indicator], ctx.result.table.period, ctx.rules, within=ctx.scope).rows
+    distribution = Distribution(unit_type, indicator)
+    for row in sorted(rows, key=lambda row: (-(row.cells[indicator].completion or 0), row.unit.path)):
+        shown = percent(row.cells[indicator].completion)
+        band = "no_target" if shown is None else "done" if shown >= 100 else "half" if shown >= 50 else "below"
+        getattr(distribution, band).append(row)
+    ctx.record(
+        f"distribution_{unit_type}",
+        [
+            {
+                "key": row.unit.code,
+                "label": row.unit.name,
+                "unit": label,
+                "value": ""
+                if row.cells[indicator].completion is None
+                else format(row.cells[indicator].completion, "f"),
+            }
+            for band, label in BANDS
+            for row in getattr(distribution, band)
+        ],
+    )
+    return distribution
+
+
+def _distributions(ctx: BulletinContext) -> list[Distribution]:
+    """The bulletin's kind of unit, or each kind among the scope's children."""
+    from zhaoshang.accounts.models import Unit
+
+    unit_type, indicator = ctx.distribution
+    if unit_type:
+        kinds = [unit_type]
+    else:
+        present = set(
+            Unit.objects.restrict(ctx.user).filter(parent=ctx.scope, active=True).values_list("type", flat=True)
+        )
+        kinds = [kind for kind in DISTRIBUTION_ORDER if kind in present]
+    found = (completion_distribution(ctx, kind, indicator) for kind in kinds)
+    return [distribution for distribution in found if distribution is not None]
 
 
 def schedule(ctx: BulletinContext) -> Section:
@@ -592,6 +784,8 @@ def units_table(ctx: BulletinContext) -> Section:
     )
     for indicator in TABLE_INDICATORS:
         section.blocks.append(note(INDICATOR_RULES[Indicator(indicator)]))
+    for key in (figures.AVERAGE_SIZE, figures.NEW_FUNDS_SHARE):
+        section.blocks.append(note(figures.FIGURE_RULES[key]))
     section.blocks.append(note(f"统计口径：{ctx.rules.describe()}。"))
     return section
 

@@ -76,6 +76,7 @@ def generate(bulletin: Bulletin, user) -> Generated:
         result=result,
         rules=CountingRules.from_settings(),
         numbers={"table": tables.as_data(result)},
+        distribution=(bulletin.distribution_unit_type, bulletin.distribution_indicator),
     )
     sections, number = [], 0
     for builder in SECTIONS:
@@ -280,7 +281,9 @@ def diff_numbers(published: dict, current: dict) -> list[Change]:
     for name in sorted(lists):
         before = {item["key"]: item for item in published.get("lists", {}).get(name, [])}
         after = {item["key"]: item for item in current.get("lists", {}).get(name, [])}
-        label = LIST_LABELS.get(name, name)
+        label = LIST_LABELS.get(name) or next(
+            (text for prefix, text in LIST_LABEL_PREFIXES.items() if name.startswith(prefix)), name
+        )
         for key in [*before, *(k for k in after if k not in before)]:
             old, new = before.get(key), after.get(key)
             item = (old or new)["label"]
@@ -293,8 +296,16 @@ def diff_numbers(published: dict, current: dict) -> list[Change]:
     return changes
 
 
-VALUE_LABELS = {"not_started_count": "签约未开工项目数", "not_started_total": "签约未开工项目协议总投资（万元）"}
+VALUE_LABELS = {
+    "not_started_count": "签约未开工项目数",
+    "not_started_total": "签约未开工项目协议总投资（万元）",
+    "average_size": "签约项目平均规模（万元/个）",
+    "average_size_change": "签约项目平均规模同比",
+    "new_funds_share": "当年新引进项目到位资金占比",
+    "new_funds_share_change": "当年新引进项目到位资金占比较去年同期（差值）",
+}
 LIST_LABELS = {"not_started": "签约未开工项目（前10位，万元）"}
+LIST_LABEL_PREFIXES = {"distribution_": "年度任务完成情况分布"}
 
 
 def changes_since_publication(user, bulletin: Bulletin) -> list[Change]:

@@ -38,6 +38,7 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.core.numbers import percent, round_half_up, wan_to_yi
 from zhaoshang.dashboard.choices import KPI_INDICATORS, PROVINCE_MAP_NAMES, PROVINCE_NAMES
 from zhaoshang.projects.choices import LIFECYCLE, STAGE_BADGES, STAGE_ORDER, Stage
+from zhaoshang.stats import figures
 from zhaoshang.stats import services as stats
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.services import (
@@ -516,8 +517,13 @@ class Dashboard:
     charts: dict  # everything the charts draw, for json_script
     form_params: dict
     warnings: object = None  # alerts.services.WarningSummary: open warnings of the scope (one query)
-    not_started: list = field(default_factory=list)  # 签约未开工 today (stats.signed_not_started)
+    # 签约未开工 today (stats.signed_not_started) in the scope: the projects (a queryset, read
+    # only by whoever iterates it) and their number, which the page shows.
+    not_started: object = None
+    not_started_count: int = 0
     latest_bulletin: object = None  # the newest published bulletin the viewer may read
+    average_size: object = None  # stats.figures.Figure: 平均项目规模 and its 同比, from the KPIs
+    figures_url: str = ""  # where the block loads 当年新引进项目到位资金占比 from (``new_funds_share``)
 
     @property
     def ranking_has_targets(self) -> bool:
@@ -579,6 +585,12 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
             )
         )
 
+    by_indicator = {kpi.indicator: kpi for kpi in kpis}
+    contracted, signed = by_indicator[Indicator.CONTRACTED_INVESTMENT], by_indicator[Indicator.SIGNED_COUNT]
+    average_size = figures.average_size_of(
+        contracted.value, signed.value, contracted.last_year, signed.last_year, period, rules
+    )
+
     ranking = _ranking(scope, period, rules, targets, form_params)
     projects = _scoped_projects(user, scope)
     funnel, exits, key_by_stage, key_count = _funnel(projects, scope)
@@ -604,6 +616,14 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
         "chains": mix["chains"],
         "provinces": provinces,
     }
+    # 签约未开工 today within the scope's projects: driven from them (a town's few hundred,
+    # not the province's 200,000) and counted, not loaded (the page shows the number; at
+    # province scale 60,000 rows were read to be counted) — the same projects either way.
+    not_started = (
+        stats.signed_not_started(stats.today(), rules, first_signed_on=False)
+        .filter(pk__in=projects.values("pk"))
+        .only("pk", "name")
+    )
     return Dashboard(
         period=period,
         rules=rules,
@@ -623,9 +643,29 @@ def build_dashboard(user, period: Period, unit=None, rules: CountingRules | None
         form_params=form_params,
         warnings=_warnings(scope),
         latest_bulletin=_latest_bulletin(user),
-        not_started=list(
-            projects.filter(pk__in=stats.signed_not_started(stats.today(), rules).values("pk")).only("pk", "name")
-        ),
+        average_size=average_size,
+        figures_url=link("dashboard:figures", **form_params, **scope.list_filter),
+        not_started=not_started,
+        not_started_count=not_started.count(),
+    )
+
+
+def new_funds_share(user, period: Period, unit=None, rules: CountingRules | None = None):
+    """当年新引进项目到位资金占比 (stats.figures) for the dashboard's scope and period. Read
+    from the tranches themselves (the roll-up does not know a tranche's project's signing
+    year), so the block asks for it after the page has loaded: a town's takes tens of
+    milliseconds, the whole province's seconds (bench/README.md)."""
+    rules = rules or CountingRules.from_settings()
+    period = period.so_far(stats.today())
+    scope = resolve_scope(user, unit)
+    monthly = monthly_values(scope, period.end.year, rules)
+    last_period = period.same_period_last_year()
+    return figures.new_funds_share(
+        scope.unit,
+        period,
+        rules,
+        funds=monthly.total(Indicator.FUNDS_IN_PLACE, period),
+        last_funds=monthly.total(Indicator.FUNDS_IN_PLACE, last_period),
     )
 
 

@@ -10,12 +10,12 @@ from zhaoshang.core.panels import panels_for
 from zhaoshang.core.roles import Role
 from zhaoshang.dashboard.forms import PeriodForm
 from zhaoshang.dashboard.home import home_context
-from zhaoshang.dashboard.services import build_dashboard
+from zhaoshang.dashboard.services import build_dashboard, new_funds_share
 from zhaoshang.projects.models import Project
 
 
-def dashboard_context(request) -> dict:
-    """The dashboard for the request's user, period and unit (also the leader's home)."""
+def _question(request):
+    """(form, unit) of the request: the period asked about and the unit, if one is chosen."""
     user = request.user
     if not Project.access.allows(user, Action.VIEW):
         # The system admin and the auditor see no business data (三权分立).
@@ -25,7 +25,13 @@ def dashboard_context(request) -> dict:
     if form.unit_id() is not None:
         # Another unit's dashboard only within the viewer's reach; otherwise it does not exist.
         unit = get_object_or_404(Unit.objects.restrict(user), pk=form.unit_id())
-    board = build_dashboard(user, form.period(), unit, form_params=form.params())
+    return form, unit
+
+
+def dashboard_context(request) -> dict:
+    """The dashboard for the request's user, period and unit (also the leader's home)."""
+    form, unit = _question(request)
+    board = build_dashboard(request.user, form.period(), unit, form_params=form.params())
     return {"form": form, "board": board}
 
 
@@ -54,3 +60,11 @@ def home(request):
             dashboard_context(request) | {"panels": panels_for("home", request.user)},
         )
     return render(request, HOME_TEMPLATES[request.user.role], home_context(request.user))
+
+
+@login_required
+def speech_figures(request):
+    """The block's 当年新引进项目到位资金占比, loaded after the page (it reads the tranches)."""
+    form, unit = _question(request)
+    figure = new_funds_share(request.user, form.period(), unit)
+    return render(request, "dashboard/_new_funds_share.html", {"figure": figure})

@@ -49,7 +49,8 @@ class TableForm(StyledFormMixin, forms.Form):
             "first": first,
             "last": last,
             "indicators": [i.value for i in Indicator],
-            "ratios": [],
+            # The ratio indicators are columns of the table unless the question says otherwise.
+            "ratios": [r.value for r in Ratio],
         }
         if data is not None:
             values.update({key: data.get(key) for key in ("year", "first", "last", "unit") if data.get(key)})
@@ -57,11 +58,13 @@ class TableForm(StyledFormMixin, forms.Form):
                 values["indicators"] = data.getlist("indicators")
             elif isinstance(data.get("indicators"), str) and data["indicators"]:
                 values["indicators"] = [part for part in data["indicators"].split(",") if part]
-            # Ratios are asked for (they cost more than the roll-up's sums): "all" or a list;
-            # the page sends a hidden "none" so that unticking every box means none.
-            asked = data.getlist("ratios") if hasattr(data, "getlist") else [data.get("ratios") or ""]
-            asked = [part for value in asked if value for part in value.split(",") if part and part != NO_RATIOS]
-            values["ratios"] = [r.value for r in Ratio] if "all" in asked else asked
+            # Ratios: every one when the question does not name them (a link, the API without
+            # the parameter); else "all", "none" or a list. The page sends a hidden "none" so
+            # that unticking every box means none.
+            if "ratios" in data:
+                asked = data.getlist("ratios") if hasattr(data, "getlist") else [data.get("ratios") or ""]
+                asked = [part for value in asked if value for part in value.split(",") if part and part != NO_RATIOS]
+                values["ratios"] = [r.value for r in Ratio] if "all" in asked else asked
         super().__init__(values, **kwargs)
         self.user = user
         self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True).order_by("path")

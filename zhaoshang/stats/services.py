@@ -250,12 +250,14 @@ def start_due(agreed_start_on: datetime.date | None, signed_on: datetime.date | 
     return None
 
 
-def signed_not_started(as_of: datetime.date, rules: CountingRules | None = None):
+def signed_not_started(as_of: datetime.date, rules: CountingRules | None = None, first_signed_on: bool = True):
     """签约未开工 on ``as_of``: projects (not merged, not 退库 — reported or verified) with a
     counted (non-supplementary) signing dated on or before ``as_of``, no counted start or
     production event dated on or before it, and whose ``start_due`` day is before it (the
     due day itself is still in time). A queryset of the base manager, annotated with
-    ``first_signed_on``: callers read it through ``restrict()`` or narrow it themselves."""
+    ``first_signed_on`` (unless ``first_signed_on=False``: a count needs no join of every
+    event, which at province scale costs more than the rule itself): callers read it
+    through ``restrict()`` or narrow it themselves."""
     from django.db.models import Min
 
     from zhaoshang.projects.models import Project, StageEvent
@@ -270,23 +272,25 @@ def signed_not_started(as_of: datetime.date, rules: CountingRules | None = None)
     started = StageEvent.objects.filter(
         project=OuterRef("pk"), stage__in=[Stage.STARTED, Stage.PRODUCTION], status__in=statuses, date__lte=as_of
     )
-    return (
+    projects = (
         Project._base_manager.filter(merged_into__isnull=True)
         .exclude(stage=Stage.DROPPED)
         .exclude(verified_stage=Stage.DROPPED)
         .filter(Exists(signed))
         .exclude(Exists(started))
         .filter(Q(agreed_start_on__lt=as_of) | Q(agreed_start_on__isnull=True) & Exists(signed_long_ago))
-        .annotate(
-            first_signed_on=Min(
-                "events__date",
-                filter=Q(
-                    events__stage=Stage.SIGNED,
-                    events__status__in=statuses,
-                    events__is_supplementary=False,
-                    events__date__lte=as_of,
-                ),
-            )
+    )
+    if not first_signed_on:
+        return projects
+    return projects.annotate(
+        first_signed_on=Min(
+            "events__date",
+            filter=Q(
+                events__stage=Stage.SIGNED,
+                events__status__in=statuses,
+                events__is_supplementary=False,
+                events__date__lte=as_of,
+            ),
         )
     )
 
@@ -312,6 +316,14 @@ def growth_text(growth: Decimal | None) -> str:
     """同比 as every page writes it: 同比增长90.0% / 同比下降3.0% / 同比持平; "—" when last
     year was zero."""
     return _worded(growth, "同比增长{}%", "同比下降{}%", "同比持平")
+
+
+def change_points_text(change: Decimal | None) -> str:
+    """A share against the same period last year, in percentage points: 比去年同期提高2.5个百分点
+    / 比去年同期降低1.0个百分点 / 与去年同期持平; "无同期数据" when last year had none."""
+    if change is None:
+        return "无同期数据"
+    return _worded(change, "比去年同期提高{}个百分点", "比去年同期降低{}个百分点", "与去年同期持平")
 
 
 def gap_standing(gap: Decimal | None) -> str:
@@ -404,12 +416,25 @@ def stage_count(
     return {row["project__count_unit"]: Decimal(row["n"]) for row in rows}
 
 
-def funds_in_place(period: Period, rules: CountingRules, within=None, foreign: bool = False) -> dict[int, Decimal]:
+def funds_in_place(
+    period: Period, rules: CountingRules, within=None, foreign: bool = False, signed_in: Period | None = None
+) -> dict[int, Decimal]:
+    """到位资金 credited to each unit; with ``signed_in``, only the tranches of projects whose
+    first counted signing falls in that period (当年新引进项目: stats.figures)."""
     from zhaoshang.funds.models import FundsTranche
+    from zhaoshang.projects.models import ProjectCredit
 
     tranches = FundsTranche.objects.filter(
         status__in=rules.statuses, date__range=(period.start, period.end), project__merged_into__isnull=True
     )
+    if signed_in is not None:
+        # The cohort narrowed to the subtree first: the planner then reads the cohort's own
+        # tranches by (project, date) instead of every tranche of the period.
+        cohort = _first_events(Stage.SIGNED, signed_in, rules)
+        if within is not None:
+            credited = _within(ProjectCredit.objects.all(), within, "unit").values("project_id")
+            cohort = cohort.filter(project_id__in=credited)
+        tranches = tranches.filter(project_id__in=cohort.values("project_id"))
     amount = "amount"
     if foreign:
         tranches = tranches.filter(kind="foreign", amount_usd__isnull=False)

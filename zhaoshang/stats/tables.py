@@ -177,13 +177,15 @@ def shown_ratio(code: str, value) -> str:
 
 
 def shown_change(code: str, change) -> str:
-    """A rate's change is in percentage points (增/减); a size's change is growth."""
+    """A rate's change is in percentage points, a size's change is growth: 增2.5个百分点 /
+    减3.0% / 持平 (by the value as rounded for display, so it never says 增0.0)."""
     if change is None:
         return "—"
-    if code in PERCENT_RATIOS:
-        points = round_half_up(Decimal(change) * 100, 1)
-        return f"增{points}个百分点" if points >= 0 else f"减{-points}个百分点"
-    return format_percent(change)
+    points = round_half_up(Decimal(change) * 100, 1)
+    word = "个百分点" if code in PERCENT_RATIOS else "%"
+    if points == 0:
+        return "持平"
+    return f"增{points}{word}" if points > 0 else f"减{-points}{word}"
 
 
 # Excel number formats: the cells hold the exact Decimal; the format shows it as the page
@@ -256,6 +258,14 @@ def workbook(result: StatsTable) -> bytes:
             ]
         _append_numbers(sheet, values)
     sheet.append([])
+    if result.ratios:
+        sheet.append(
+            [
+                safe_cell(
+                    "注：比率指标（" + "、".join(Ratio(r).label for r in result.ratios) + "）见「比率指标」工作表。"
+                )
+            ]
+        )
     for text in result.rule_texts():
         sheet.append([safe_cell(f"注：{text}")])
     sheet.column_dimensions["A"].width = 22
@@ -301,4 +311,15 @@ def _ratio_sheet(sheet, result: StatsTable) -> None:
                 (cell.rank or "", COUNT_FORMAT),
             ]
         _append_numbers(sheet, values)
+    sheet.append([])
+    sheet.append(
+        [
+            safe_cell(
+                "注：统计期内签约的项目，截至期末。同比增减：开工率、投产率、资金到位率为百分点之差，"
+                "平均项目规模、投资强度为增长率。"
+            )
+        ]
+    )
+    for code in result.ratios:
+        sheet.append([safe_cell(f"注：{RATIO_RULES[Ratio(code)]}")])
     sheet.column_dimensions["A"].width = 22

@@ -16,7 +16,7 @@ from zhaoshang.stats import tables
 from zhaoshang.stats.choices import INDICATOR_UNITS, Indicator
 from zhaoshang.stats.forms import TableForm
 from zhaoshang.stats.models import UnitMonthFact
-from zhaoshang.stats.ratios import RATIO_UNITS, Ratio
+from zhaoshang.stats.ratios import RATIO_RULES, RATIO_UNITS, Ratio
 from zhaoshang.stats.services import INDICATOR_RULES, Period
 from zhaoshang.stats.services import behind as behind_rows
 
@@ -58,7 +58,13 @@ def table(request):
             for code in result.table.indicators
         ]
         ratio_columns = [
-            {"code": code, "label": Ratio(code).label, "unit": RATIO_UNITS[Ratio(code)]} for code in result.ratios
+            {
+                "code": code,
+                "label": Ratio(code).label,
+                "unit": RATIO_UNITS[Ratio(code)],
+                "rule": RATIO_RULES[Ratio(code)],
+            }
+            for code in result.ratios
         ]
     return render(
         request,
@@ -98,7 +104,6 @@ def table_api(request):
     return JsonResponse(tables.as_data(result), json_dumps_params={"ensure_ascii": False})
 
 
-@login_required
 def _back_link(request, form, unit, period) -> tuple[str, str]:
     """Where the drill-down returns to: the dashboard when it was opened from there (and the
     menu marks 领导驾驶舱), else the statistics table of the unit's parent."""
@@ -124,6 +129,7 @@ def _back_link(request, form, unit, period) -> tuple[str, str]:
     return f"{reverse('stats:table')}?{urlencode(params)}", "← 返回统计报表"
 
 
+@login_required
 def behind(request):
     """The projects or tranches behind one figure of the table; their sum is the figure."""
     _allowed(request.user)

@@ -62,7 +62,9 @@ def test_a_town_behind_schedule_with_nothing_last_year_has_no_growth_clause(data
     content = generate(draft(dataset.bureau, dataset.town_a), dataset.bureau).content
     assert texts(content, "overview") == [
         "1—7月，城关镇协议引资2.90亿元，完成年计划的48.3%，欠序时进度10.0个百分点；到位资金0.16亿元；"
-        "签约项目3个（其中亿元以上项目2个）；开工项目1个（其中亿元以上项目1个）。"
+        "签约项目3个（其中亿元以上项目2个）；开工项目1个（其中亿元以上项目1个）。",
+        # stats.figures: 29000 ÷ 3; all of its 1600.5 from projects first signed in 2024; nothing in 2023.
+        "签约项目平均规模9,666.67万元/个，无同期数据；当年新引进项目到位资金占比100.0%，无同期数据。",
     ]
     assert value(Indicator.CONTRACTED_INVESTMENT, dataset.town_a, JAN_JUL.same_period_last_year()) == 0
 
@@ -73,11 +75,16 @@ def test_the_county_names_its_towns_the_leaders_and_those_behind(dataset):
     content = generate(draft(dataset.bureau, dataset.county), dataset.bureau).content
     overview = texts(content, "overview")
     assert overview[0].startswith("1—7月，全县协议引资3.80亿元，同比增长375.0%；")
-    assert overview[1] == (
+    # 38000 ÷ 4 against last year's P6 8000 ÷ 1.
+    assert (
+        overview[1] == "签约项目平均规模9,500.00万元/个，同比增长18.8%；当年新引进项目到位资金占比100.0%，无同期数据。"
+    )
+    assert overview[2] == (
         "其中，城关镇签约项目3个，协议引资2.90亿元，到位资金0.16亿元；河口镇签约项目1个，协议引资0.90亿元，到位资金0.11亿元。"
     )
-    assert overview[2].startswith("从协议引资看，排名前二位的是城关镇（2.90亿元）、河口镇（0.90亿元）；")
-    assert overview[3] == "协议引资欠序时进度的有城关镇。"
+    assert overview[3].startswith("从协议引资看，排名前二位的是城关镇（2.90亿元）、河口镇（0.90亿元）；")
+    assert overview[4] == "协议引资欠序时进度的有城关镇。"
+    assert overview[5] == "乡镇（街道）中尚无完成协议引资年度任务的，完成一半以上的1个，完成不到一半的1个。"
     schedule = texts(content, "schedule")
     assert schedule == [
         "截至7月底，序时进度为58.3%。",

@@ -1,5 +1,7 @@
 """Showing statistics as bulletins do: 万元 with two decimals, percentages with one."""
 
+from decimal import Decimal
+
 from django import template
 
 from zhaoshang.core.numbers import format_percent
@@ -49,3 +51,9 @@ def ratio_shown(value, code):
 @register.filter
 def ratio_change(change, code):
     return shown_change(code, change)
+
+
+@register.filter
+def ratio_part(value):
+    """A numerator or denominator as the hover text shows it: exact, without trailing zeros."""
+    return "—" if value is None else f"{Decimal(value).normalize():,f}"

@@ -3,6 +3,7 @@ drills down to rows that add up to it; each persona sees what it may."""
 
 import io
 import json
+from decimal import Decimal as D
 
 import openpyxl
 import pytest
@@ -11,7 +12,9 @@ from django.urls import reverse
 
 from zhaoshang.core.models import AuditLog
 from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.ratios import Ratio
 from zhaoshang.stats.services import Period, behind, unit_table, value
+from zhaoshang.stats.tables import shown_change
 
 pytestmark = pytest.mark.django_db
 QUERY = {"year": "2024", "first": "1", "last": "7"}
@@ -130,7 +133,7 @@ def test_ratios_appear_in_the_page_api_export_and_command_with_the_same_values(d
     assert json.loads(out.getvalue())["ratio_rows"] == data["ratio_rows"]
 
     page = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk, "ratios": "all"}).content.decode()
-    assert 'data-testid="ratio-table"' in page and "33.3%" in page  # town A: 1 of 3 started
+    assert 'data-testid="ratio-column"' in page and "33.3%" in page  # town A: 1 of 3 started
     book = openpyxl.load_workbook(
         io.BytesIO(
             client.get(reverse("stats:table_export"), {**QUERY, "unit": dataset.county.pk, "ratios": "all"}).content
@@ -142,10 +145,61 @@ def test_ratios_appear_in_the_page_api_export_and_command_with_the_same_values(d
     assert "合计：示范县" in [cell.value for cell in cells]
 
 
-def test_ratios_are_asked_for(dataset, client):
+def test_the_ratios_are_default_columns_and_can_be_left_out(dataset, client):
     client.force_login(dataset.bureau)
-    assert api(client, unit=dataset.county.pk).json()["ratio_rows"] == []
+    shown = api(client, unit=dataset.county.pk).json()
+    assert [ratio["code"] for ratio in shown["ratios"]] == [ratio.value for ratio in Ratio]
+    assert [ratio["unit"] for ratio in shown["ratios"]] == ["%", "%", "%", "万元/个", "万元/亩"]
+    assert shown["ratio_rows"] and all(len(row["cells"]) == 5 for row in shown["ratio_rows"])
+    assert any("平均项目规模：" in text for text in shown["rules"])
     assert api(client, unit=dataset.county.pk, ratios="none").json()["ratio_rows"] == []
     assert api(client, unit=dataset.county.pk, ratios="start_rate").json()["ratios"][0]["name"] == "开工率"
-    page = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk, "ratios": "none"})
-    assert 'data-testid="ratio-table"' not in page.content.decode()
+    page = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk}).content.decode()
+    # The columns of the same table, headed with their unit and their rule on hover.
+    assert page.count('data-testid="ratio-column"') == 5
+    assert "平均项目规模（万元/个）" in page and "投资强度（万元/亩）" in page and "开工率（%）" in page
+    assert 'title="平均项目规模：协议引资额 ÷ 签约项目数。"' in page
+    assert 'title="1 ÷ 3"' in page  # town A's 开工率: 1 of its 3 signed projects started
+    unticked = client.get(reverse("stats:table"), {**QUERY, "unit": dataset.county.pk, "ratios": "none"})
+    assert 'data-testid="ratio-column"' not in unticked.content.decode()
+    out = io.StringIO()
+    call_command("stats", "--year", "2024", "--months", "1-7", "--unit", dataset.county.code, stdout=out)
+    assert json.loads(out.getvalue())["ratio_rows"] == shown["ratio_rows"]
+    out = io.StringIO()
+    call_command("stats", "--year", "2024", "--months", "1-7", "--ratios", "none", stdout=out)
+    assert json.loads(out.getvalue())["ratio_rows"] == []
+
+
+def test_the_default_export_carries_the_ratio_sheet_with_its_rules(dataset, client):
+    client.force_login(dataset.bureau)
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("stats:table_export"), {**QUERY, "unit": dataset.county.pk}).content)
+    )
+    main = [cell.value for row in book["主要指标"].iter_rows() for cell in row if cell.value]
+    assert any("见「比率指标」工作表" in str(text) for text in main)
+    ratios = [cell for row in book["比率指标"].iter_rows() for cell in row]
+    texts = [str(cell.value) for cell in ratios if isinstance(cell.value, str)]
+    assert "平均项目规模（万元/个）" in texts and "投资强度（万元/亩）" in texts
+    assert "注：平均项目规模：协议引资额 ÷ 签约项目数。" in texts
+    size = next(c for c in ratios if c.data_type == "n" and c.value == 29000 / 3)  # town A: 29000 万元 ÷ 3
+    assert size.number_format == "#,##0.00"
+
+
+def test_a_town_officer_sees_the_ratio_columns_for_its_own_rows_only(dataset, client):
+    client.force_login(dataset.officer_a)
+    data = api(client).json()
+    assert {row["unit"] for row in data["ratio_rows"]} == {dataset.town_a.code}
+    cells = data["ratio_rows"][0]["cells"]
+    assert (cells["start_rate"]["numerator"], cells["start_rate"]["denominator"]) == ("1", "3")
+    page = client.get(reverse("stats:table"), QUERY).content.decode()
+    assert page.count('data-testid="ratio-column"') == 5
+    assert dataset.town_b.name not in page.split('data-testid="stats-table"', 1)[1]
+
+
+def test_ratio_changes_are_worded_as_points_or_growth():
+    assert shown_change(Ratio.START_RATE, D("0.025")) == "增2.5个百分点"
+    assert shown_change(Ratio.START_RATE, D("-0.0304")) == "减3.0个百分点"
+    assert shown_change(Ratio.START_RATE, D("0.0004")) == "持平"
+    assert shown_change(Ratio.AVERAGE_SIZE, D("0.555")) == "增55.5%"
+    assert shown_change(Ratio.AVERAGE_SIZE, D("-0.2")) == "减20.0%"
+    assert shown_change(Ratio.AVERAGE_SIZE, None) == "—"

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default="", help="单位编码：列出其下级单位（默认从最上级单位开始）")
         parser.add_argument("--indicators", default="", help="指标，逗号分隔：" + ",".join(Indicator.values))
         parser.add_argument(
-            "--ratios", default="", help="比率指标，逗号分隔，或 all（默认不输出）：" + ",".join(Ratio.values)
+            "--ratios",
+            default="all",
+            help="比率指标，逗号分隔，all（默认，全部输出）或 none（不输出）：" + ",".join(Ratio.values),
         )
         parser.add_argument("--format", default="json", help="csv 或 json")
 
