@@ -7,10 +7,8 @@ excluded has an error. A row that matches an existing project updates it; a row 
 nothing new changes nothing, so importing the same file twice is harmless.
 """
 
-import gc
 import hashlib
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.bulk import collector_paused, writing_together  # noqa: F401 (collector_paused: its old home)
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog
 from zhaoshang.imports.choices import ImportKind, ImportStatus, RowAction
@@ -43,7 +42,6 @@ from zhaoshang.relations.services import (
     import_contacts,
     unmaintained_companies,
 )
-from zhaoshang.stats.facts import recomputed_together
 
 logger = logging.getLogger(__name__)
 
@@ -358,29 +356,6 @@ def _summary(preview: LedgerPreview) -> dict:
     }
 
 
-@contextmanager
-def collector_paused():
-    """Python's cyclic garbage collector paused for the length of a commit.
-
-    A 10,000-row commit builds some 300,000 objects (model instances, their audit
-    snapshots, parsed rows) that all stay alive until it ends; every full collection walks
-    all of them again, and the collector ran ten of those per commit: 1.3–2 s of about
-    10 s, measured on SQLite and PostgreSQL alike. Reference counting still frees
-    everything else at once; the few cycles left behind (≈ 30 MB) are collected when the
-    block ends. The switch is process-wide: it is put back as it was found (a block inside
-    another leaves the collector off until the outer one ends). So it is used in the job
-    worker only (``imports.jobs.commit_job``), where no other request shares the process;
-    the small files that commit in a request do not need it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 @transaction.atomic
 def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple = ()) -> LedgerPreview:
     """Import every row of the batch's file, or nothing.
@@ -428,7 +403,7 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
     # Updates one by one: each is a versioned save with its own before/after audit row. The
     # statistics roll-up of the updated projects is brought up to date once, for all of them.
     updating = [row for row in todo if row.action == RowAction.UPDATE]
-    with recomputed_together(row.project_id for row in updating):
+    with writing_together(row.project_id for row in updating):
         for row in updating:
             investor = investor_of(row)
             project = Project.objects.get(pk=row.project_id)
