@@ -406,11 +406,14 @@ def stored() -> Counter:
 @transaction.atomic
 def rebuild() -> int:
     """Recompute the whole roll-up; the number of rows written."""
-    for model, _, _ in TABLES.values():
-        model.objects.all().delete()
+    # A plain DELETE of the whole table (SQLite truncates it; Django's delete() took 5 s for
+    # 600,000 facts at province scale).
+    with connection.cursor() as cursor:
+        for model, _, _ in TABLES.values():
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
     rows = compute(CountingRules.from_settings())
-    for table, cells in rows.items():
-        _upsert(table, {cell: row for cell, row in cells.items() if any(row)}, adding=False)
+    for table, cells in rows.items():  # in the order of the unique index: appends to its B-tree
+        _upsert(table, {cell: cells[cell] for cell in sorted(cells) if any(cells[cell])}, adding=False)
     return sum(len(cells) for cells in rows.values())
 
 

@@ -204,13 +204,14 @@ def _from_facts(period: Period, rules: CountingRules) -> bool:
 def _cohort_facts(period: Period, within) -> dict[str, dict]:
     """The four cohort numerators per unit, in one query: the cohort signed in the period
     as it stood at the end of the period's last month."""
+    from zhaoshang.accounts.models import Unit
     from zhaoshang.stats.models import CohortFact
 
     facts = CohortFact.objects.filter(
         month=period.end.replace(day=1), signed_month__range=(period.start.replace(day=1), period.end)
     )
     if within is not None:
-        facts = facts.filter(unit__path__startswith=within.path)
+        facts = facts.filter(unit__in=Unit._base_manager.filter(path__startswith=within.path).values("pk"))
     rows = (
         facts.order_by()
         .values_list("unit")
@@ -296,9 +297,18 @@ def _ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules 
     last_period = period.same_period_last_year()
     result = {unit.pk: {} for unit in units}
     zero = Decimal(0)
+    rolled: dict[int, tuple[dict, dict]] = {}
+
+    def rolled_up(part: dict) -> dict:
+        # The ratios share parts (the signed count is three ratios' denominator): each is
+        # summed over the tree once. The part is kept with its sums so its id stays its own.
+        if id(part) not in rolled:
+            rolled[id(part)] = (part, rollup(part, tree))
+        return rolled[id(part)][1]
+
     for ratio in ratios:
-        numerator, denominator = (rollup(part, tree) for part in parts(ratio, period, rules, within))
-        before_num, before_den = (rollup(part, tree) for part in parts(ratio, last_period, rules, within))
+        numerator, denominator = (rolled_up(part) for part in parts(ratio, period, rules, within))
+        before_num, before_den = (rolled_up(part) for part in parts(ratio, last_period, rules, within))
         for unit in units:
             now = _divide(numerator.get(unit.pk, zero), denominator.get(unit.pk, zero))
             then = _divide(before_num.get(unit.pk, zero), before_den.get(unit.pk, zero))

@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='cohortfact',
-            index=models.Index(fields=['month', 'signed_month', 'unit'], name='stats_cohort_lookup'),
+            index=models.Index(fields=['month', 'unit', 'signed_month', 'started', 'produced', 'funds', 'fixed_assets', 'land'], name='stats_cohort_lookup'),
         ),
         migrations.AddConstraint(
             model_name='cohortfact',
