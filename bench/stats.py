@@ -47,6 +47,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from zhaoshang.accounts.models import Unit, User  # noqa: E402
 from zhaoshang.stats.choices import Indicator  # noqa: E402
+from zhaoshang.stats.ratios import Ratio, ratio_cells, ratio_value  # noqa: E402
 from zhaoshang.stats.services import CountingRules, Period, unit_table  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
@@ -75,6 +76,7 @@ PAGES = [
     # The generated data covers 2023–2025: the dashboard for 2025 (1–12月, last year 2024).
     ("dashboard (1–12月 of the last generated year)", ["dashboard:index"], f"?kind=ytd&year={YEAR}&month=12"),
     ("statistics table (a year, all counties)", ["stats:table"], f"?year={YEAR}&first=1&last=12"),
+    ("statistics table with the five ratios", ["stats:table"], f"?year={YEAR}&first=1&last=12&ratios=all"),
 ]
 
 
@@ -240,6 +242,46 @@ def bench_duckdb(table, repeat: int):
     return {"load_s": load_s, "median_ms": ms, "mismatches": len(mismatches), "first_mismatches": mismatches[:5]}
 
 
+def bench_ratios(repeat: int):
+    """The five ratios (issue 12: ≤ 150 ms from the roll-up) for a year and for 1—7月: every
+    unit's subtree ranked (``ratio_cells``, this year and last), the cities as the bureau's
+    statistics table shows them, and the province's own value; then the same from the rows
+    (``parts_from_rows``, once), compared part by part."""
+    from zhaoshang.stats import ratios
+
+    every = list(Ratio)
+    units = list(Unit.objects.order_by("path"))
+    province = next(unit for unit in units if unit.parent_id is None)
+    cities = [unit for unit in units if unit.parent_id == province.pk]
+    results = {}
+    for label, period in (("year", Period.year(YEAR)), ("1—7月", Period.months(YEAR, 1, 7))):
+        results[f"all units · {label}"] = {
+            "units": len(units),
+            "median_ms": median_ms(lambda period=period: ratio_cells(units, every, period), repeat)[0],
+        }
+        results[f"cities · {label}"] = {
+            "units": len(cities),
+            "median_ms": median_ms(lambda period=period: ratio_cells(cities, every, period), repeat)[0],
+        }
+        results[f"province value, each ratio · {label}"] = {
+            "median_ms": median_ms(
+                lambda period=period: [ratio_value(ratio, province, period) for ratio in every], repeat
+            )[0]
+        }
+    period = Period.year(YEAR)
+    mismatches, started = [], time.perf_counter()
+    for ratio in every:
+        from_rows = ratios.parts_from_rows(ratio, period)
+        for mine, theirs in zip(ratios.parts(ratio, period), from_rows, strict=True):
+            for unit in set(mine) | set(theirs):
+                if mine.get(unit, 0) != theirs.get(unit, 0):
+                    mismatches.append((ratio.value, unit, str(mine.get(unit)), str(theirs.get(unit))))
+    results["from rows (reference), all five, s"] = round(time.perf_counter() - started, 1)
+    results["mismatches"] = len(mismatches)
+    results["first_mismatches"] = mismatches[:5]
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -250,8 +292,14 @@ def main():
     parser.add_argument(
         "--only", default="", help="time only the pages whose label contains this (dashboard, statistics)"
     )
+    parser.add_argument("--ratios-only", action="store_true", help="only the ratio indicators")
     args = parser.parse_args()
     from zhaoshang.funds.models import FundsTranche
+
+    if args.ratios_only:
+        report = {"database": connection.vendor, "ratios": bench_ratios(args.repeat)}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
 
     report = {
         "database": connection.vendor,
@@ -266,6 +314,7 @@ def main():
     if args.pages_only:
         report["duckdb"] = {"skipped": "--pages-only"}
     else:
+        report["ratios"] = bench_ratios(args.repeat)
         report["duckdb"] = bench_duckdb(table, args.repeat)
     if "median_ms" in report["duckdb"]:
         report["ratio_ours_to_duckdb"] = round(report["unit_table"]["median_ms"] / report["duckdb"]["median_ms"], 2)

@@ -64,3 +64,19 @@ def format_exact(value) -> str:
     if value == value.to_integral_value():
         return f"{value.to_integral_value():f}"
     return f"{value.normalize():f}"
+
+
+# --- Exact sums in SQL -------------------------------------------------------------------------
+# SQLite stores NUMERIC as floating point: an amount is turned into integer 元 inside the
+# query, so no total ever meets a float. funds and stats both sum money this way.
+
+YUAN_PER_WAN = 10000
+
+
+def as_yuan(expression):
+    """万元 (4 decimals) → integer 元, exactly, on SQLite and PostgreSQL alike."""
+    from django.db.models import BigIntegerField, DecimalField, Value
+    from django.db.models.functions import Cast, Round
+
+    scaled = Round(expression * Value(YUAN_PER_WAN), 0, output_field=DecimalField(max_digits=24, decimal_places=0))
+    return Cast(scaled, BigIntegerField())

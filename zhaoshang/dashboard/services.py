@@ -226,25 +226,24 @@ def monthly_values(scope: Scope, year: int, rules: CountingRules) -> Monthly:
     roll-up in one query when it applies; otherwise four grouped queries over the rows
     (signings, starts, production, tranches), each grouped by day."""
     if uses_rollup(rules):
-        from zhaoshang.stats.facts import TREE_PREFIX
         from zhaoshang.stats.models import UnitMonthFact
 
-        # The scope's own pre-rolled rows ("tree:…", its whole subtree), not every unit's.
+        # The scope's own pre-rolled values (``tree``: its whole subtree), not every unit's.
         roots = [scope.unit.pk] if scope.unit is not None else [row.pk for row in scope.children]
         monthly = Monthly()
         rows = (
             UnitMonthFact.objects.filter(
                 unit_id__in=roots,
-                indicator__in=[TREE_PREFIX + indicator for indicator in KPI_INDICATORS],
+                indicator__in=list(KPI_INDICATORS),
                 month__range=(datetime.date(year - 1, 1, 1), datetime.date(year, 12, 1)),
             )
             .order_by()
             .values("indicator", "month")
-            .annotate(total=Sum("amount"))
+            .annotate(total=Sum("tree"))
         )
         for row in rows:
-            indicator = row["indicator"].removeprefix(TREE_PREFIX)
-            monthly.add(indicator, row["month"], _fact_value(indicator, row["total"]))
+            if row["total"]:
+                monthly.add(row["indicator"], row["month"], _fact_value(row["indicator"], row["total"]))
         return monthly
     return _monthly_from_rows(scope, year, rules)
 
@@ -783,7 +782,7 @@ def _contracted_by_unit(scope: Scope, period: Period, ytd: Period, rules: Counti
         rows = (
             _facts(scope, ytd.start, ytd.end, [indicator])
             .values("unit_id")
-            .annotate(ytd=Sum("amount"), now=Sum("amount", filter=Q(month__range=(period.start, period.end))))
+            .annotate(ytd=Sum("direct"), now=Sum("direct", filter=Q(month__range=(period.start, period.end))))
         )
         key = "unit_id"
     else:
@@ -869,24 +868,19 @@ def _mix_marginals(scope: Scope, period: Period, rules: CountingRules) -> dict:
 
     marginals: dict = {name: defaultdict(lambda: [0, Decimal(0)]) for name in facts.MIX_DIMENSIONS}
     if uses_rollup(rules):
-        from zhaoshang.stats.models import UnitMonthFact
+        from zhaoshang.stats.models import MixFact
 
         roots = [scope.unit.pk] if scope.unit is not None else [row.pk for row in scope.children]
         rows = (
-            UnitMonthFact.objects.filter(unit_id__in=roots, month__range=(period.start, period.end))
+            MixFact.objects.filter(unit_id__in=roots, month__range=(period.start, period.end))
             .order_by()
-            .values_list("indicator")
-            .annotate(total=Sum("amount"))
+            .values_list("dimension", "key")
+            .annotate(count=Sum("count"), amount=Sum("amount"))
         )
-        for indicator, total in rows:
-            if not indicator.startswith(facts.MIX_PREFIX):
-                continue
-            name, measure, key = facts.parse_mix_indicator(indicator)
-            if name in marginals:
-                if measure == "n":
-                    marginals[name][key][0] += total
-                else:
-                    marginals[name][key][1] += _wan_from_yuan_bp(total)
+        for name, key, count, amount in rows:
+            if name in marginals and (count or amount):
+                marginals[name][key][0] += count
+                marginals[name][key][1] += _wan_from_yuan_bp(amount)
         return marginals
     events = _credited_in(scope, _first_events(Stage.SIGNED, period, rules))
     dimensions = {f"mix_{name}": F(path) for name, path in facts.MIX_DIMENSIONS.items()}

@@ -130,12 +130,12 @@ class TrancheTotals:
 
 def tranche_totals(tranches) -> TrancheTotals:
     """Σ of a (filtered, restricted) queryset of tranches, in one query. Amounts are summed
-    as integer 元 inside the SQL (see stats), so SQLite's floating-point NUMERIC storage
+    as integer 元 inside the SQL (core.numbers.as_yuan), so SQLite's floating-point NUMERIC storage
     never reaches a total."""
-    from zhaoshang.stats.services import YUAN_PER_WAN, _as_yuan
+    from zhaoshang.core.numbers import YUAN_PER_WAN, as_yuan
 
     def exact(field: str, **condition):
-        return Sum(_as_yuan(F(field)), filter=Q(**condition) if condition else None, output_field=BigIntegerField())
+        return Sum(as_yuan(F(field)), filter=Q(**condition) if condition else None, output_field=BigIntegerField())
 
     row = tranches.order_by().aggregate(
         n=Count("pk"),

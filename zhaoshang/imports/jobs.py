@@ -9,9 +9,10 @@ nothing); only where it runs differs. The preview stays in the request.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from zhaoshang.core.bulk import collector_paused
 from zhaoshang.core.jobs import Job, JobFailed, JobOutcome, enqueue, pending
 from zhaoshang.imports.models import ImportBatch
-from zhaoshang.imports.pipeline import collector_paused, commit_import
+from zhaoshang.imports.pipeline import commit_import
 from zhaoshang.imports.spec import ImportRefused, spec_for
 
 # Reasons listed on a refused job's page; the preview lists every one.

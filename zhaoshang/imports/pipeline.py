@@ -7,9 +7,7 @@ row not explicitly excluded has an error. Importing the same file twice changes 
 every spec marks a row that matches what is stored as 无变化.
 """
 
-import gc
 import hashlib
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -163,26 +161,3 @@ def errors_workbook(spec: ImportSpec, preview: Preview) -> bytes:
     header_row = (header.header_row if header else 0) + 1
     with batch.file.open("rb") as handle:
         return error_workbook(handle.read(), batch.original_name, preview.parsed.sheet_name, header_row, errors, bad)
-
-
-@contextmanager
-def collector_paused():
-    """Python's cyclic garbage collector paused for the length of a commit.
-
-    A 10,000-row commit builds some 300,000 objects (model instances, their audit
-    snapshots, parsed rows) that all stay alive until it ends; every full collection walks
-    all of them again, and the collector ran ten of those per commit: 1.3–2 s of about
-    10 s, measured on SQLite and PostgreSQL alike. Reference counting still frees
-    everything else at once; the few cycles left behind (≈ 30 MB) are collected when the
-    block ends. The switch is process-wide: it is put back as it was found (a block inside
-    another leaves the collector off until the outer one ends). So it is used in the job
-    worker only (``imports.jobs.commit_job``), where no other request shares the process;
-    the small files that commit in a request do not need it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

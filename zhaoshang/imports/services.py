@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.bulk import writing_together
 from zhaoshang.core.choices import Action
 from zhaoshang.core.jobs import JobKind
 from zhaoshang.core.parsing import header_key
@@ -39,7 +40,6 @@ from zhaoshang.relations.services import (
     import_contacts,
     unmaintained_companies,
 )
-from zhaoshang.stats.facts import recomputed_together
 
 logger = logging.getLogger(__name__)
 
@@ -370,7 +370,7 @@ class LedgerImport(ImportSpec):
         # Updates one by one: each is a versioned save with its own before/after audit row. The
         # statistics roll-up of the updated projects is brought up to date once, for all of them.
         updating = [row for row in todo if row.action == RowAction.UPDATE]
-        with recomputed_together(row.project_id for row in updating):
+        with writing_together(row.project_id for row in updating):
             for row in updating:
                 investor = investor_of(row)
                 project = Project.objects.get(pk=row.project_id)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhaoshang.core.bulk import writing_together
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
 from zhaoshang.core.limits import instance_limit_problems
@@ -201,7 +202,7 @@ def returned_claims(project: Project) -> dict[str, StageEvent]:
     return {stage: event for stage, event in latest.items() if event.status == Verification.RETURNED}
 
 
-@transaction.atomic
+@writing_together()  # one transaction; the roll-up follows its writes once, at the end
 def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
     """A unit reports that the project reached a stage. The event waits for the bureau.
 
@@ -316,7 +317,7 @@ def _recompute_verified_stage(project: Project) -> None:
 # --- Credit shares -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@writing_together()  # one transaction; the roll-up follows its writes once, at the end
 def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]]) -> list[ProjectCredit]:
     """Replace a project's credit shares: (unit, percent, reason) rows summing to 100.
 
@@ -453,7 +454,7 @@ def find_or_create_investor(user, name: str, uscc: str = "", unit=None):
     return investor_for(user, name, uscc, unit)
 
 
-@transaction.atomic
+@writing_together()  # one transaction; the roll-up follows its writes once, at the end
 def bulk_edit(user, projects, changes: dict) -> int:
     """Change the same fields on many projects, each saved (and audited) on its own."""
     allowed = {"responsible_unit", "responsible_leader", "leading_industry", "chain_tag"}
@@ -488,7 +489,6 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
     import; the events carry verified_by_import and the audit log says so.
     """
     from zhaoshang.core.models import record_created
-    from zhaoshang.stats.facts import add_projects
 
     _require(user, Action.ADD)
     if verified and not StageEvent.access.allows(user, Action.VERIFY):
@@ -546,19 +546,24 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
         events_for[index] = events
         if verified and events:
             project.verified_stage = max((event.stage for event in events), key=lambda stage: STAGE_ORDER[stage])
-    Project.objects.bulk_create(projects, batch_size=1000)
-    record_created(projects, detail="台账导入")
-    credits = [ProjectCredit(project=project, unit=project.responsible_unit, percent=HUNDRED) for project in projects]
-    ProjectCredit.objects.bulk_create(credits, batch_size=2000)
-    record_created(credits, detail="台账导入")
-    events = []
-    for index, project in enumerate(projects):
-        for event in events_for[index]:
-            event.project = project
-            events.append(event)
-    StageEvent.objects.bulk_create(events, batch_size=2000)
-    record_created(events, detail="台账导入")
-    add_projects([project.pk for project in projects])  # bulk inserts send no signals
+    # Bulk inserts send no model signals: the block tells listeners (the statistics roll-up)
+    # which projects were created, once, at its end.
+    with writing_together() as block:
+        Project.objects.bulk_create(projects, batch_size=1000)
+        record_created(projects, detail="台账导入")
+        credits = [
+            ProjectCredit(project=project, unit=project.responsible_unit, percent=HUNDRED) for project in projects
+        ]
+        ProjectCredit.objects.bulk_create(credits, batch_size=2000)
+        record_created(credits, detail="台账导入")
+        events = []
+        for index, project in enumerate(projects):
+            for event in events_for[index]:
+                event.project = project
+                events.append(event)
+        StageEvent.objects.bulk_create(events, batch_size=2000)
+        record_created(events, detail="台账导入")
+        block.created(project.pk for project in projects)
     if verified:
         context = current_context()
         AuditLog.objects.bulk_create(

@@ -10,12 +10,21 @@ SIGNED in a cohort period C (first verified signing, the engine's signing rule);
 "by" a date (the end of the period asked about) is what counts: a project of the cohort
 started by that date, the funds in place up to that date. The statistics table uses the
 table's own period as the cohort and its end as the date ("本期签约项目中截至期末已开工的比例").
+
+Where the roll-up answers (whole months of one year, the deployment's rules) every part is
+read from it: the numerators from the cohort facts (``stats.models.CohortFact``: one
+query gives all four), the denominators from the indicator facts. ``parts_from_rows``
+computes the same from the projects, events and tranches: the reference the tests hold
+the roll-up to, and what answers any other period or rule.
 """
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import BigIntegerField, Count, DecimalField, F, Sum, TextChoices, Value
 from django.db.models.functions import Cast, Round
 
@@ -29,6 +38,7 @@ from zhaoshang.stats.services import (
     _shared_total,
     _wan_from_yuan_bp,
     _within,
+    computed_values,
     direct_values,
     rank_desc,
     rollup,
@@ -130,12 +140,38 @@ def _land_and_fixed_assets(cohort: Period, rules: CountingRules, within) -> tupl
 
 def parts(ratio: str, period: Period, rules: CountingRules | None = None, within=None) -> tuple[dict, dict]:
     """(numerator, denominator) direct values per unit for ``ratio`` over ``period``'s
-    cohort, as of the period's end. Signed counts and 协议引资额 come from ``direct_values``
-    (the monthly roll-up where it applies)."""
+    cohort, as of the period's end: from the monthly roll-up where it answers, else from
+    the rows (``parts_from_rows``)."""
+    rules = rules or CountingRules.from_settings()
+    if not _from_facts(period, rules):
+        return parts_from_rows(ratio, period, rules, within)
+
+    def counted(indicator):
+        return _memo(
+            ("direct", indicator, period, _unit_key(within)), lambda: direct_values(indicator, period, rules, within)
+        )
+
+    cohort = _memo(("cohort", period, _unit_key(within)), lambda: _cohort_facts(period, within))
+    match ratio:
+        case Ratio.START_RATE:
+            return cohort["started"], counted(Indicator.SIGNED_COUNT)
+        case Ratio.PRODUCTION_RATE:
+            return cohort["produced"], counted(Indicator.SIGNED_COUNT)
+        case Ratio.FUNDS_RATE:
+            return cohort["funds"], counted(Indicator.CONTRACTED_INVESTMENT)
+        case Ratio.AVERAGE_SIZE:
+            return counted(Indicator.CONTRACTED_INVESTMENT), counted(Indicator.SIGNED_COUNT)
+        case Ratio.INVESTMENT_INTENSITY:
+            return cohort["fixed_assets"], cohort["land"]
+    raise ValueError(f"未知比率指标：{ratio}")
+
+
+def parts_from_rows(ratio: str, period: Period, rules: CountingRules | None = None, within=None) -> tuple[dict, dict]:
+    """``parts`` computed from the projects, events and tranches themselves."""
     rules = rules or CountingRules.from_settings()
 
     def counted(indicator):
-        return direct_values(indicator, period, rules, within)
+        return computed_values(indicator, period, rules, within)
 
     match ratio:
         case Ratio.START_RATE:
@@ -152,6 +188,77 @@ def parts(ratio: str, period: Period, rules: CountingRules | None = None, within
         case Ratio.INVESTMENT_INTENSITY:
             return _land_and_fixed_assets(period, rules, within)
     raise ValueError(f"未知比率指标：{ratio}")
+
+
+def _from_facts(period: Period, rules: CountingRules) -> bool:
+    """The cohort facts hold each signing month's cohort as of the end of every later month
+    of the same year: they answer whole months within one year, under the deployment's rules."""
+    return (
+        settings.STATS_ROLLUPS
+        and period.month_aligned
+        and period.start.year == period.end.year
+        and rules == CountingRules.from_settings()
+    )
+
+
+def _cohort_facts(period: Period, within) -> dict[str, dict]:
+    """The four cohort numerators per unit, in one query: the cohort signed in the period
+    as it stood at the end of the period's last month."""
+    from zhaoshang.accounts.models import Unit
+    from zhaoshang.stats.models import CohortFact
+
+    facts = CohortFact.objects.filter(
+        month=period.end.replace(day=1), signed_month__range=(period.start.replace(day=1), period.end)
+    )
+    if within is not None:
+        facts = facts.filter(unit__in=Unit._base_manager.filter(path__startswith=within.path).values("pk"))
+    rows = (
+        facts.order_by()
+        .values_list("unit")
+        .annotate(Sum("started"), Sum("produced"), Sum("funds"), Sum("fixed_assets"), Sum("land"))
+    )
+    result = {"started": {}, "produced": {}, "funds": {}, "fixed_assets": {}, "land": {}}
+    for unit, started, produced, funds, assets, land in rows:
+        if started:
+            result["started"][unit] = Decimal(started)
+        if produced:
+            result["produced"][unit] = Decimal(produced)
+        if funds:
+            result["funds"][unit] = _wan_from_yuan_bp(funds)
+        if assets or land:
+            result["fixed_assets"][unit] = Decimal(assets) / Decimal(10000)
+            result["land"][unit] = Decimal(land) / Decimal(100)
+    return result
+
+
+_read: ContextVar[dict | None] = ContextVar("stats_ratio_reads", default=None)
+
+
+@contextmanager
+def read_once():
+    """Inside, each roll-up query the ratios need is made once (five ratios share three
+    queries a period: the cohort facts, the signed count, 协议引资额)."""
+    if _read.get() is not None:
+        yield
+        return
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def _memo(key, compute):
+    cache = _read.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _unit_key(unit):
+    return None if unit is None else (unit.pk, unit.path)
 
 
 def _divide(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -177,6 +284,11 @@ class RatioCell:
 def ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules | None = None, within=None) -> dict:
     """{unit id: {ratio: RatioCell}} for each unit's subtree, ranked among ``units``;
     ``within``, a unit above all of them, limits the queries to its subtree."""
+    with read_once():
+        return _ratio_cells(units, ratios, period, rules, within)
+
+
+def _ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules | None, within) -> dict:
     rules = rules or CountingRules.from_settings()
     units = list(units)
     if not units:
@@ -185,9 +297,18 @@ def ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules |
     last_period = period.same_period_last_year()
     result = {unit.pk: {} for unit in units}
     zero = Decimal(0)
+    rolled: dict[int, tuple[dict, dict]] = {}
+
+    def rolled_up(part: dict) -> dict:
+        # The ratios share parts (the signed count is three ratios' denominator): each is
+        # summed over the tree once. The part is kept with its sums so its id stays its own.
+        if id(part) not in rolled:
+            rolled[id(part)] = (part, rollup(part, tree))
+        return rolled[id(part)][1]
+
     for ratio in ratios:
-        numerator, denominator = (rollup(part, tree) for part in parts(ratio, period, rules, within))
-        before_num, before_den = (rollup(part, tree) for part in parts(ratio, last_period, rules, within))
+        numerator, denominator = (rolled_up(part) for part in parts(ratio, period, rules, within))
+        before_num, before_den = (rolled_up(part) for part in parts(ratio, last_period, rules, within))
         for unit in units:
             now = _divide(numerator.get(unit.pk, zero), denominator.get(unit.pk, zero))
             then = _divide(before_num.get(unit.pk, zero), before_den.get(unit.pk, zero))

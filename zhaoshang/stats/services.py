@@ -31,11 +31,10 @@ from django.db.models import BigIntegerField, Count, DecimalField, Exists, F, Ou
 from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 from django.utils import timezone
 
-from zhaoshang.core.numbers import percent, round_half_up
+from zhaoshang.core.numbers import YUAN_PER_WAN, as_yuan, percent, round_half_up
 from zhaoshang.projects.choices import Stage, Verification
 from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
 
-YUAN_PER_WAN = 10000
 BASIS_POINTS = 10000  # 100.00% = 10,000 bp
 
 
@@ -338,10 +337,7 @@ def gap_standing(gap: Decimal | None) -> str:
 # --- Exact sums ---------------------------------------------------------------------------------
 
 
-def _as_yuan(expression):
-    """万元 (4 decimals) → integer 元, exactly, on SQLite and PostgreSQL alike."""
-    scaled = Round(expression * Value(YUAN_PER_WAN), 0, output_field=DecimalField(max_digits=24, decimal_places=0))
-    return Cast(scaled, BigIntegerField())
+_as_yuan = as_yuan  # 万元 → integer 元 in SQL (core.numbers, shared with funds)
 
 
 def _as_basis_points(expression):
@@ -361,14 +357,20 @@ def _wan_from_yuan_bp(value) -> Decimal:
 # --- Events that count ----------------------------------------------------------------------------
 
 
-def _first_events(stage: str, period: Period, rules: CountingRules):
-    """The qualifying event of ``stage`` for each project whose first one falls in ``period``."""
+def _first_events(stage: str | tuple, period: Period, rules: CountingRules):
+    """The qualifying event of ``stage`` for each project whose first one falls in ``period``
+    (of each of several stages, given a tuple of stages other than signing: the roll-up
+    reads starts and production in one query)."""
     from zhaoshang.projects.models import StageEvent
 
-    qualifying = Q(stage=stage, status__in=rules.statuses, is_supplementary=False)
+    several = isinstance(stage, tuple)
+    qualifying = Q(stage__in=stage) if several else Q(stage=stage)
+    qualifying &= Q(status__in=rules.statuses, is_supplementary=False)
     earlier = StageEvent.objects.filter(qualifying, project_id=OuterRef("project_id")).filter(
         Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk"))
     )
+    if several:
+        earlier = earlier.filter(stage=OuterRef("stage"))
     events = StageEvent.objects.filter(qualifying, project__merged_into__isnull=True).filter(~Exists(earlier))
     if stage == Stage.SIGNED:
         return events.filter(signing_in(period, rules))
@@ -467,7 +469,7 @@ def _from_rollup(indicator: str, period: Period, within=None) -> dict[int, Decim
     facts = UnitMonthFact.objects.filter(indicator=indicator, month__range=(period.start, period.end))
     if within is not None:
         facts = facts.filter(unit__path__startswith=within.path)
-    rows = facts.values_list("unit").annotate(total=Sum("amount")).values_list("unit", "total")
+    rows = facts.order_by().values_list("unit").annotate(total=Sum("direct")).values_list("unit", "total")
     if indicator in MONEY_INDICATORS:
         return {unit: _wan_from_yuan_bp(total) for unit, total in rows if total}
     return {unit: Decimal(total) for unit, total in rows if total}

@@ -14,7 +14,7 @@ from zhaoshang.core.numbers import format_percent, round_half_up
 from zhaoshang.stats import services
 from zhaoshang.stats.choices import INDICATOR_UNITS, MONEY_INDICATORS, Indicator
 from zhaoshang.stats.models import UnitMonthFact
-from zhaoshang.stats.ratios import PERCENT_RATIOS, RATIO_RULES, RATIO_UNITS, Ratio, RatioCell, ratio_cells
+from zhaoshang.stats.ratios import PERCENT_RATIOS, RATIO_RULES, RATIO_UNITS, Ratio, RatioCell, ratio_cells, read_once
 from zhaoshang.stats.services import Period, UnitTable, rank_desc, unit_table
 
 
@@ -84,8 +84,10 @@ def build(
             row.cells[indicator].rank = None
     cells = {}
     if ratios:
-        cells = ratio_cells(children, list(ratios), period, within=parent)
-        for pk, by_ratio in ratio_cells(tops, list(ratios), period, within=parent).items():
+        with read_once():  # the children and the 合计 rows read the same roll-up rows
+            cells = ratio_cells(children, list(ratios), period, within=parent)
+            tops_cells = ratio_cells(tops, list(ratios), period, within=parent)
+        for pk, by_ratio in tops_cells.items():
             cells[pk] = by_ratio
             for cell in by_ratio.values():
                 cell.rank = None

@@ -24,6 +24,7 @@ ALLOWED_CACHES = {
     "relations/normalise.py": {"normalise_company_name"},  # a pure function of the name
     "core/models.py": {"_logged_fields"},  # a model class's fields: fixed by the code
     "core/crypto.py": {"_fernet"},  # keyed by the configured keys themselves
+    "stats/facts.py": {"months_to_december"},  # the months left in a year: a pure function
 }
 
 

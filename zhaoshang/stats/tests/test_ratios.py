@@ -67,3 +67,34 @@ def test_ratio_cells_rank_units_and_compare_with_last_year(dataset):
     # The county's ratio is the sum of numerators over the sum of denominators, not an average.
     county = ratio_cells([dataset.county], [Ratio.START_RATE], JAN_JUL_2024)[dataset.county.pk]
     assert county[Ratio.START_RATE].value == D(1) / D(4)
+
+
+def _nonzero(values: dict) -> dict:
+    return {unit: value for unit, value in values.items() if value}
+
+
+def test_every_ratio_from_the_rollup_equals_the_computation_from_the_rows(dataset):
+    from zhaoshang.stats.ratios import _from_facts, parts, parts_from_rows
+
+    for name, mu, assets in (("P1", "50", "15000"), ("P4", "20.5", "8000"), ("P2", "3.333", "4000")):
+        p = Project.objects.get(name=name)
+        p.land_mu, p.fixed_asset_investment = D(mu), D(assets)
+        p.save()
+    p2 = Project.objects.get(name="P2")
+    verify_event(dataset.bureau, submit_stage(dataset.officer_b, p2, StageClaim(stage="started", date=datetime.date(2024, 9, 1))))  # fmt: skip
+    periods = [JAN_JUL_2024, Period.months(2024, 1, 9), Period.months(2024, 3, 3), Period.year(2024), Period.year(2023)]
+    periods += [Period.quarter(2024, 3), Period.months(2025, 1, 12)]
+    assert all(_from_facts(period, CountingRules.from_settings()) for period in periods)
+    for period in periods:
+        for within in (None, dataset.county, dataset.town_a, dataset.town_b):
+            for ratio in Ratio:
+                from_facts = parts(ratio, period, within=within)
+                from_rows = parts_from_rows(ratio, period, within=within)
+                assert [_nonzero(part) for part in from_facts] == [_nonzero(part) for part in from_rows], (
+                    ratio,
+                    period,
+                    within,
+                )
+    # A period across two years, or a part of a month, is computed from the rows.
+    assert not _from_facts(Period.custom(datetime.date(2023, 7, 1), datetime.date(2024, 6, 30)), VERIFIED_ONLY)
+    assert not _from_facts(Period.custom(datetime.date(2024, 1, 1), datetime.date(2024, 7, 15)), VERIFIED_ONLY)

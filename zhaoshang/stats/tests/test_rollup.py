@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from zhaoshang.core.bulk import writing_together
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.funds.services import record_tranche, return_tranche, verify_tranche
 from zhaoshang.projects.duplicates import merge_projects
@@ -110,31 +111,80 @@ def test_the_signing_mixes_follow_industry_investor_home_and_unit_moves(personas
     home.home_division = zhejiang
     home.save()
     assert_exact()
-    city_total = facts.mix_indicator("prov", "a", "33")
-    assert any(key[0] == personas.city.pk and key[2] == city_total for key in facts.stored())  # pre-rolled
+    city_total = (facts.MIX, personas.city.pk, datetime.date(2025, 3, 1), "prov", "33", "amount")
+    assert facts.stored()[city_total]  # pre-rolled
     # Town A moves from the county to the city level: its projects' mixes move with it.
     town = Unit.objects.get(pk=personas.town_a.pk)
     town.parent = personas.city_level
     town.save()
     assert_exact()
-    counted = {key[0] for key in facts.stored() if key[2] == facts.mix_indicator("lead", "n", "新能源")}
+    counted = {key[1] for key in facts.stored() if key[0] == facts.MIX and key[3:] == ("lead", "新能源", "count")}
     assert personas.county.pk not in counted and personas.city_level.pk in counted
 
 
-def test_writes_recomputed_together_leave_the_rollup_exact_once_the_block_ends(personas):
+def test_writes_together_leave_the_rollup_exact_once_the_block_ends(personas):
     a, bureau = personas.officer_a, personas.bureau
     inside = project(a, personas.town_a, name="锂电池项目", investor=company("甲公司"), total="20000")
     outside = project(a, personas.town_a, name="芯片项目", investor=company("乙公司"), total="30000")
-    with facts.recomputed_together([inside.pk]):
+    with writing_together([inside.pk]):
         verify_event(bureau, submit_stage(a, inside, StageClaim(stage="signed", date=datetime.date(2025, 3, 10))))
         owed = facts.differences(limit=10_000)
         assert owed  # the block owes the signing until it ends
-        # Another project touched inside the block is still kept write by write.
+        # Another project first written inside the block joins it: its facts are taken
+        # before that first write and brought up to date at the end too.
         verify_event(bureau, submit_stage(a, outside, StageClaim(stage="signed", date=datetime.date(2025, 4, 2))))
-        assert facts.differences(limit=10_000) == owed
-        with facts.recomputed_together([inside.pk, outside.pk]):  # nested: takes only what is not owed yet
+        assert len(facts.differences(limit=10_000)) > len(owed)
+        with writing_together([inside.pk, outside.pk]):  # nested: joins the outer block
             inside.refresh_from_db()
             inside.total_investment = D("5000")
             update_project(a, inside, expected_version=inside.version)
             set_credits(bureau, outside, [(personas.town_a, D(60), ""), (personas.town_b, D(40), "跨区域落地")])
+        assert facts.differences(limit=10_000)  # the inner block tells nothing: the outer one does
+    assert_exact()
+
+
+# --- Query counts with the roll-up on (issue 12: a claim took 62, a second verification 68) ---
+
+
+@pytest.fixture
+def two_projects(personas, settings):
+    settings.STATS_ROLLUPS = True
+    a = personas.officer_a
+    first = project(a, personas.town_a, name="锂电池项目", investor=company("甲公司"), total="20000")
+    second = project(a, personas.town_a, name="芯片项目", investor=company("乙公司"), total="30000")
+    return first, second
+
+
+def _claim(personas, p, day):
+    return submit_stage(personas.officer_a, p, StageClaim(stage="signed", date=day, amount=D("80000")))
+
+
+def test_a_signing_claim_takes_at_most_25_queries_with_the_rollup_on(
+    personas, two_projects, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(25):  # 22 measured
+        _claim(personas, two_projects[0], datetime.date(2025, 3, 10))
+    assert_exact()
+
+
+def test_verifying_it_takes_at_most_32_queries_and_writes_each_fact_table_once(
+    personas, two_projects, django_assert_max_num_queries
+):
+    event = _claim(personas, two_projects[0], datetime.date(2025, 3, 10))
+    with django_assert_max_num_queries(32) as captured:  # 32 measured: 9 of them the roll-up's
+        verify_event(personas.bureau, event)
+    writes = [query["sql"] for query in captured.captured_queries if "stats_" in query["sql"].split(" (")[0]]
+    assert len(writes) == 2 and all(sql.startswith("INSERT INTO") and "ON CONFLICT" in sql for sql in writes)
+    assert_exact()
+
+
+def test_a_second_verification_in_the_same_month_takes_at_most_32_queries_and_no_update_per_fact(
+    personas, two_projects, django_assert_max_num_queries
+):
+    first, second = two_projects
+    verify_event(personas.bureau, _claim(personas, first, datetime.date(2025, 3, 10)))
+    event = _claim(personas, second, datetime.date(2025, 3, 20))  # the same unit's cells, the same month
+    with django_assert_max_num_queries(32) as captured:  # 32 measured (68 before: 30 single-row UPDATEs)
+        verify_event(personas.bureau, event)
+    assert not [query for query in captured.captured_queries if query["sql"].startswith('UPDATE "stats_')]
     assert_exact()

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
+from zhaoshang.core.bulk import collector_paused
 from zhaoshang.core.context import acting_as
 from zhaoshang.imports.ledger import LedgerNotFound
-from zhaoshang.imports.pipeline import collector_paused
 from zhaoshang.imports.reading import ReadError
 from zhaoshang.imports.services import commit_ledger, preview_ledger
 from zhaoshang.imports.spec import ImportRefused

@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhaoshang.core.bulk import collector_paused
 from zhaoshang.core.context import acting_as
 from zhaoshang.stats import facts
 from zhaoshang.stats.jobs import enqueue_rebuild, rebuild_in_one_transaction
@@ -20,12 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, enqueue=False, **options):
         started = time.perf_counter()
         if check:
-            differences = facts.differences()
+            with collector_paused():
+                differences = facts.differences()
             if differences:
-                lines = [
-                    f"单位 {unit} {month:%Y-%m} {indicator}：汇总 {mine}，重算 {truth}"
-                    for (unit, month, indicator), mine, truth in differences
-                ]
+                lines = [f"{facts.describe(key)}：汇总 {mine}，重算 {truth}" for key, mine, truth in differences]
                 raise CommandError(
                     "月度统计汇总与重新计算不一致：\n" + "\n".join(lines) + "\n请运行 manage.py rebuild_stats 重建。"
                 )
