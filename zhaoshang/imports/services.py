@@ -31,7 +31,12 @@ from zhaoshang.imports.reading import read_workbook, sheets_from_json, sheets_to
 from zhaoshang.projects.choices import STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
-from zhaoshang.projects.services import create_projects_bulk, update_project, verify_event
+from zhaoshang.projects.services import (
+    create_projects_bulk,
+    projects_recomputed_together,
+    update_projects_bulk,
+    verify_event,
+)
 from zhaoshang.reference.services import industry_lookup
 from zhaoshang.relations.models import Company
 from zhaoshang.relations.normalise import normalise_company_name
@@ -43,7 +48,6 @@ from zhaoshang.relations.services import (
     import_contacts,
     unmaintained_companies,
 )
-from zhaoshang.stats.facts import recomputed_together
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +172,9 @@ def _industry_index() -> dict[str, int]:
     return industry_lookup()
 
 
-def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
-    """Units, industries, matches with stored projects, and what each row will do."""
+def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> dict[int, Project]:
+    """Units, industries, matches with stored projects, and what each row will do.
+    Returns the stored projects the rows matched, as read (by id)."""
     units = unit_index(user, scope_unit)
     projects = project_index(user, scope_unit, parsed.rows)
     industries = _industry_index()
@@ -220,6 +225,7 @@ def resolve(user, scope_unit: Unit, parsed: ParsedLedger) -> None:
         row.changes = _changes(project, values)
         row.action = RowAction.UPDATE if row.changes else RowAction.UNCHANGED
     _note_foreign_companies(user, parsed.rows)
+    return stored
 
 
 def _note_foreign_companies(user, rows: list[LedgerRow]) -> None:
@@ -381,31 +387,78 @@ def collector_paused():
             gc.enable()
 
 
-@transaction.atomic
 def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple = ()) -> LedgerPreview:
     """Import every row of the batch's file, or nothing.
 
     Rows listed in ``exclude_rows`` (sheet row numbers) are left out on purpose; any other
     row with an error refuses the whole file with the reasons.
+
+    The file is read, parsed, matched with stored projects and compared with them before
+    the transaction begins, so the write lock (all of SQLite's database) is held only while
+    the rows are written: other users keep saving during the reading, which for 10,000 rows
+    is most of the time. The transaction then checks that nothing the comparison read has
+    moved since (``_write_ledger``).
     """
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == ImportStatus.COMMITTED:
-        raise ValidationError("该批次已导入，不能重复提交。如需再次导入，请重新上传文件。")
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    _refuse_committed(batch)
     _check_can_import(user, batch.unit, batch.mark_verified)
     with batch.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ValidationError("导入文件已损坏或被替换，请重新上传。")
-    parsed = parse_ledger(batch_sheets(batch, data))
-    resolve(user, batch.unit, parsed)
-    excluded = set(int(number) for number in exclude_rows)
-    preview = LedgerPreview(batch, parsed)
+    sheets = batch_sheets(batch, data)
+    excluded = {int(number) for number in exclude_rows}
+    parsed, stored = _parse_for_commit(user, batch, sheets, excluded)
+    return _write_ledger(user, batch, sheets, excluded, parsed, stored)
+
+
+def _refuse_committed(batch: ImportBatch) -> None:
+    if batch.status == ImportStatus.COMMITTED:
+        raise ValidationError("该批次已导入，不能重复提交。如需再次导入，请重新上传文件。")
+
+
+def _parse_for_commit(user, batch: ImportBatch, sheets, excluded: set[int]) -> tuple[ParsedLedger, dict]:
+    """Parse and resolve the batch's rows for a commit; the whole file refused if a row not
+    excluded has an error. Returns the rows and the stored projects they matched."""
+    parsed = parse_ledger(sheets)
+    stored = resolve(user, batch.unit, parsed)
     for row in parsed.rows:
         if row.number in excluded:
             row.action = RowAction.EXCLUDED
     blocking = [row for row in parsed.rows if row.errors and row.number not in excluded]
     if blocking:
         raise ImportRefused([message for row in blocking for message in row.messages()])
+    return parsed, stored
+
+
+def _moved_since(user, batch: ImportBatch, parsed: ParsedLedger, stored: dict[int, Project]) -> bool:
+    """Whether another user changed what the comparison read: a matched project saved
+    (its version raised), or a project a row would now match created or moved."""
+    versions: dict[int, int] = {}
+    ids = list(stored)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        versions.update(Project.objects.filter(pk__in=chunk, merged_into__isnull=True).values_list("pk", "version"))
+    if any(versions.get(pk) != project.version for pk, project in stored.items()):
+        return True
+    projects = project_index(user, batch.unit, parsed.rows)
+    return any(
+        projects.find(row.values) != row.project_id
+        for row in parsed.rows
+        if row.action in (RowAction.CREATE, RowAction.UPDATE, RowAction.UNCHANGED)
+    )
+
+
+@transaction.atomic
+def _write_ledger(user, batch, sheets, excluded: set[int], parsed: ParsedLedger, stored: dict) -> LedgerPreview:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _refuse_committed(batch)  # a second commit of the same batch, run meanwhile
+    if _moved_since(user, batch, parsed, stored):
+        # Rare: someone saved a project of this ledger while it was read. Read it again
+        # inside the transaction, as the whole commit once did, so that the import applies
+        # to the projects as they are now.
+        parsed, stored = _parse_for_commit(user, batch, sheets, excluded)
+    preview = LedgerPreview(batch, parsed)
 
     todo = [row for row in parsed.rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
     companies = companies_for(
@@ -425,20 +478,26 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
     create_projects_bulk(user, new_projects, verified=batch.mark_verified)
     for row, project in zip(creating, new_projects, strict=True):
         row.project_id = project.pk
-    # Updates one by one: each is a versioned save with its own before/after audit row. The
-    # statistics roll-up of the updated projects is brought up to date once, for all of them.
+    # Updates in bulk too: each changed project gets its version raised and its own
+    # before/after audit row, as a save would give it; the roll-up of the updated projects
+    # is brought up to date once, verifications included.
     updating = [row for row in todo if row.action == RowAction.UPDATE]
-    with recomputed_together(row.project_id for row in updating):
-        for row in updating:
-            investor = investor_of(row)
-            project = Project.objects.get(pk=row.project_id)
-            if investor and not project.investor_id:
-                project.investor = investor
-            _apply(project, row.values, creating=False)
-            update_project(user, project, expected_version=project.version)
-            if batch.mark_verified:
-                for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
-                    verify_event(user, event, by_import=True)
+    edited = []
+    for row in updating:
+        project = stored[row.project_id]
+        investor = investor_of(row)
+        if investor and not project.investor_id:
+            project.investor = investor
+        _apply(project, row.values, creating=False)
+        edited.append(project)
+    with projects_recomputed_together(project.pk for project in edited):
+        update_projects_bulk(user, edited)
+        if batch.mark_verified:
+            waiting = StageEvent.objects.filter(
+                project_id__in=[project.pk for project in edited], status=Verification.SUBMITTED
+            )
+            for event in waiting.order_by("project_id", "pk"):
+                verify_event(user, event, by_import=True)
     import_contacts(user, [(investor_of(row), row.values) for row in todo])
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()

@@ -528,7 +528,7 @@ def update_projects_bulk(user, projects: list[Project], *, detail: str = "") -> 
         project.version += 1
     if not changed:
         return []
-    with _rollup_recomputed(project.pk for project in changed):
+    with projects_recomputed_together(project.pk for project in changed):
         update_in_bulk(changed, lambda project: written[project.pk])  # sets updated_at too
         # The audit rows as save() writes them: every logged field that moved, the version
         # and the time of the change included.
@@ -543,10 +543,10 @@ def update_projects_bulk(user, projects: list[Project], *, detail: str = "") -> 
     return changed
 
 
-def _rollup_recomputed(project_ids):
+def projects_recomputed_together(project_ids):
     """The statistics roll-up of these projects brought up to date once, around writes
-    that send no signals (or many): the one place the project services call it for
-    updates."""
+    that send no signals (or many); blocks nest (an inner one leaves the outer's projects
+    to it). The one place the project workflows name the roll-up's block."""
     from zhaoshang.stats.facts import recomputed_together
 
     return recomputed_together(project_ids)

@@ -132,7 +132,7 @@ def test_any_ledger_row_is_imported_whole_or_refused_in_chinese(personas, values
                 return
             messages = preview.messages()
             for message in messages:
-                assert CHINESE.search(message.split(":", 1)[-1]), message
+                assert CHINESE.search(message.split("：", 1)[-1]), message
             try:
                 commit_ledger(personas.officer_a, preview.batch)
             except ImportRefused as refused:
