@@ -33,6 +33,7 @@ from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.projects.services import (
     create_projects_bulk,
+    prepare_updates,
     projects_recomputed_together,
     update_projects_bulk,
     verify_event,
@@ -408,8 +409,8 @@ def commit_ledger(user, batch: ImportBatch, *, exclude_rows: list[int] | tuple =
         raise ValidationError("导入文件已损坏或被替换，请重新上传。")
     sheets = batch_sheets(batch, data)
     excluded = {int(number) for number in exclude_rows}
-    parsed, stored = _parse_for_commit(user, batch, sheets, excluded)
-    return _write_ledger(user, batch, sheets, excluded, parsed, stored)
+    plan = _plan_commit(user, batch, sheets, excluded)
+    return _write_ledger(user, batch, sheets, excluded, plan)
 
 
 def _refuse_committed(batch: ImportBatch) -> None:
@@ -417,9 +418,21 @@ def _refuse_committed(batch: ImportBatch) -> None:
         raise ValidationError("该批次已导入，不能重复提交。如需再次导入，请重新上传文件。")
 
 
-def _parse_for_commit(user, batch: ImportBatch, sheets, excluded: set[int]) -> tuple[ParsedLedger, dict]:
-    """Parse and resolve the batch's rows for a commit; the whole file refused if a row not
-    excluded has an error. Returns the rows and the stored projects they matched."""
+@dataclass
+class _CommitPlan:
+    """What a commit will write, worked out before its transaction."""
+
+    parsed: ParsedLedger
+    stored: dict[int, Project]  # the stored projects rows matched, as read
+    edited: list[Project]  # the updated projects, the row's values set on them
+    prepared: dict[int, list[str]]  # projects.services.prepare_updates of them
+    last_project: int  # the newest project's id when the rows were matched
+
+
+def _plan_commit(user, batch: ImportBatch, sheets, excluded: set[int]) -> _CommitPlan:
+    """Parse and resolve the batch's rows, and check and compare the updates (the whole file
+    refused if a row not excluded has an error)."""
+    last_project = Project.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     parsed = parse_ledger(sheets)
     stored = resolve(user, batch.unit, parsed)
     for row in parsed.rows:
@@ -428,36 +441,39 @@ def _parse_for_commit(user, batch: ImportBatch, sheets, excluded: set[int]) -> t
     blocking = [row for row in parsed.rows if row.errors and row.number not in excluded]
     if blocking:
         raise ImportRefused([message for row in blocking for message in row.messages()])
-    return parsed, stored
+    edited = []
+    for row in parsed.rows:
+        if row.action == RowAction.UPDATE:
+            project = stored[row.project_id]
+            _apply(project, row.values, creating=False)
+            edited.append(project)
+    return _CommitPlan(parsed, stored, edited, prepare_updates(edited), last_project)
 
 
-def _moved_since(user, batch: ImportBatch, parsed: ParsedLedger, stored: dict[int, Project]) -> bool:
-    """Whether another user changed what the comparison read: a matched project saved
-    (its version raised), or a project a row would now match created or moved."""
+def _moved_since(plan: _CommitPlan) -> bool:
+    """Whether another user changed what the plan read: a matched project saved (its
+    version raised; every workflow that changes a project raises it) or a project created,
+    which a row might now match."""
+    if Project.objects.filter(pk__gt=plan.last_project).exists():
+        return True
     versions: dict[int, int] = {}
-    ids = list(stored)
+    ids = list(plan.stored)
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
         versions.update(Project.objects.filter(pk__in=chunk, merged_into__isnull=True).values_list("pk", "version"))
-    if any(versions.get(pk) != project.version for pk, project in stored.items()):
-        return True
-    projects = project_index(user, batch.unit, parsed.rows)
-    return any(
-        projects.find(row.values) != row.project_id
-        for row in parsed.rows
-        if row.action in (RowAction.CREATE, RowAction.UPDATE, RowAction.UNCHANGED)
-    )
+    return any(versions.get(pk) != project.version for pk, project in plan.stored.items())
 
 
 @transaction.atomic
-def _write_ledger(user, batch, sheets, excluded: set[int], parsed: ParsedLedger, stored: dict) -> LedgerPreview:
+def _write_ledger(user, batch, sheets, excluded: set[int], plan: _CommitPlan) -> LedgerPreview:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     _refuse_committed(batch)  # a second commit of the same batch, run meanwhile
-    if _moved_since(user, batch, parsed, stored):
-        # Rare: someone saved a project of this ledger while it was read. Read it again
+    if _moved_since(plan):
+        # Rare: someone saved or created a project while the file was read. Read it again
         # inside the transaction, as the whole commit once did, so that the import applies
         # to the projects as they are now.
-        parsed, stored = _parse_for_commit(user, batch, sheets, excluded)
+        plan = _plan_commit(user, batch, sheets, excluded)
+    parsed = plan.parsed
     preview = LedgerPreview(batch, parsed)
 
     todo = [row for row in parsed.rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
@@ -481,17 +497,17 @@ def _write_ledger(user, batch, sheets, excluded: set[int], parsed: ParsedLedger,
     # Updates in bulk too: each changed project gets its version raised and its own
     # before/after audit row, as a save would give it; the roll-up of the updated projects
     # is brought up to date once, verifications included.
-    updating = [row for row in todo if row.action == RowAction.UPDATE]
-    edited = []
-    for row in updating:
-        project = stored[row.project_id]
-        investor = investor_of(row)
-        if investor and not project.investor_id:
-            project.investor = investor
-        _apply(project, row.values, creating=False)
-        edited.append(project)
+    edited, prepared = plan.edited, plan.prepared
+    given = []  # projects that get the investor the row names (they had none)
+    for row in todo:
+        if row.action == RowAction.UPDATE:
+            project, investor = plan.stored[row.project_id], investor_of(row)
+            if investor and not project.investor_id:
+                project.investor = investor
+                given.append(project)
+    prepared = {**prepared, **prepare_updates(given)}
     with projects_recomputed_together(project.pk for project in edited):
-        update_projects_bulk(user, edited)
+        update_projects_bulk(user, edited, prepared=prepared)
         if batch.mark_verified:
             waiting = StageEvent.objects.filter(
                 project_id__in=[project.pk for project in edited], status=Verification.SUBMITTED
