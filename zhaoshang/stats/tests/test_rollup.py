@@ -138,3 +138,13 @@ def test_writes_recomputed_together_leave_the_rollup_exact_once_the_block_ends(p
             update_project(a, inside, expected_version=inside.version)
             set_credits(bureau, outside, [(personas.town_a, D(60), ""), (personas.town_b, D(40), "跨区域落地")])
     assert_exact()
+
+
+def test_the_engines_dataset_written_write_by_write_keeps_the_rollup_exact(personas):
+    # Other tests read it rebuilt once (the fixture); here every claim, verification, credit
+    # split, supplementary agreement and tranche keeps the roll-up on its own.
+    from zhaoshang.stats.tests.test_engine import build_dataset
+
+    build_dataset(personas)
+    assert facts.stored()
+    assert_exact()
