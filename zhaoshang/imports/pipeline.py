@@ -121,16 +121,14 @@ def reparse(spec: ImportSpec, user, batch: ImportBatch) -> Preview:
     return Preview(batch, spec.parse(user, batch_sheets(batch, data), batch.unit, batch_options(spec, batch)))
 
 
-@transaction.atomic
-def commit_import(spec: ImportSpec, user, batch: ImportBatch, *, exclude_rows=()) -> Preview:
-    """Import every row of the batch's file, or nothing.
-
-    Rows listed in ``exclude_rows`` (sheet row numbers) are left out on purpose, if the
-    spec allows it; any other row with an error refuses the whole file with the reasons.
-    """
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+def _refuse_committed(batch: ImportBatch) -> None:
     if batch.status == ImportStatus.COMMITTED:
         raise ValidationError("该批次已导入，不能重复提交。如需再次导入，请重新上传文件。")
+
+
+def _worked_out(spec: ImportSpec, user, batch: ImportBatch, exclude_rows):
+    """The batch parsed and matched again, the exclusions applied, the whole file refused
+    if a row not excluded has an error; then the spec's plan for the rows to import."""
     spec.check(user, batch.unit, mark_verified=batch.mark_verified)
     preview = reparse(spec, user, batch)
     excluded = {int(number) for number in exclude_rows} if spec.exclusions else set()
@@ -141,7 +139,35 @@ def commit_import(spec: ImportSpec, user, batch: ImportBatch, *, exclude_rows=()
     if blocking:
         raise ImportRefused([message for row in blocking for message in row.messages()])
     todo = [row for row in preview.rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
-    saved = spec.save(user, batch, todo)
+    return preview, excluded, todo, spec.plan(user, batch, preview, todo)
+
+
+def commit_import(spec: ImportSpec, user, batch: ImportBatch, *, exclude_rows=()) -> Preview:
+    """Import every row of the batch's file, or nothing.
+
+    Rows listed in ``exclude_rows`` (sheet row numbers) are left out on purpose, if the
+    spec allows it; any other row with an error refuses the whole file with the reasons.
+    A spec that ``plans_ahead`` has its rows worked out before the transaction (see
+    ``ImportSpec.plans_ahead``); others entirely inside it.
+    """
+    ahead = None
+    if spec.plans_ahead:
+        _refuse_committed(ImportBatch.objects.get(pk=batch.pk))
+        ahead = _worked_out(spec, user, ImportBatch.objects.get(pk=batch.pk), exclude_rows)
+    return _write(spec, user, batch, exclude_rows, ahead)
+
+
+@transaction.atomic
+def _write(spec: ImportSpec, user, batch: ImportBatch, exclude_rows, ahead) -> Preview:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _refuse_committed(batch)  # a second commit of the same batch, run meanwhile
+    if ahead is None or spec.moved_since(ahead[3]):
+        # Rare for a spec that plans ahead: someone changed what it read while the file was
+        # read. Work it out again inside the transaction, so the import applies to the data
+        # as it is now.
+        ahead = _worked_out(spec, user, batch, exclude_rows)
+    preview, excluded, todo, plan = ahead
+    saved = spec.save_planned(user, batch, todo, plan)
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.excluded_rows = sorted(excluded)

@@ -14,7 +14,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.bulk import writing_together
 from zhaoshang.core.choices import Action
 from zhaoshang.core.jobs import JobKind
 from zhaoshang.core.parsing import header_key
@@ -27,7 +26,14 @@ from zhaoshang.imports.spec import ImportSpec, Parsed, Preview, own_url_names, r
 from zhaoshang.projects.choices import STAGE_ORDER, Stage, Verification
 from zhaoshang.projects.duplicates import normalise_project_name
 from zhaoshang.projects.models import Project, StageEvent
-from zhaoshang.projects.services import create_projects_bulk, required_fields_problems, update_project, verify_event
+from zhaoshang.projects.services import (
+    create_projects_bulk,
+    prepare_updates,
+    projects_recomputed_together,
+    required_fields_problems,
+    update_projects_bulk,
+    verify_event,
+)
 from zhaoshang.reference.models import Industry
 from zhaoshang.reference.services import industry_lookup
 from zhaoshang.relations.models import Company
@@ -159,8 +165,9 @@ def _industry_index() -> dict[str, int]:
     return industry_lookup()
 
 
-def resolve(user, scope_unit: Unit, parsed: Parsed) -> None:
-    """Units, industries, matches with stored projects, and what each row will do."""
+def resolve(user, scope_unit: Unit, parsed: Parsed) -> dict[int, Project]:
+    """Units, industries, matches with stored projects, and what each row will do.
+    Returns the stored projects the rows matched, as read (by id)."""
     units = unit_index(user, scope_unit)
     projects = project_index(user, scope_unit, parsed.rows)
     industries = _industry_index()
@@ -214,6 +221,7 @@ def resolve(user, scope_unit: Unit, parsed: Parsed) -> None:
         if row.action in (RowAction.CREATE, RowAction.UPDATE):
             _check_required(row, stored.get(row.project_id), label)
     _note_foreign_companies(user, parsed.rows)
+    return stored
 
 
 def _check_required(row: LedgerRow, stored: Project | None, label) -> None:
@@ -301,6 +309,16 @@ def _field_label(name: str) -> str:
         return name
 
 
+@dataclass
+class _CommitPlan:
+    """What a ledger commit will write, worked out before its transaction."""
+
+    stored: dict[int, Project]  # the stored projects rows matched, as read
+    edited: list[Project]  # the updated projects, the row's values set on them
+    prepared: dict[int, list[str]]  # projects.services.prepare_updates of them
+    last_project: int  # the newest project's id when the rows were matched
+
+
 class LedgerImport(ImportSpec):
     kind = ImportKind.LEDGER
     title = "项目台账"
@@ -326,10 +344,44 @@ class LedgerImport(ImportSpec):
     result_template = "imports/_ledger_result.html"
     url_names = own_url_names("imports:ledger_upload", "imports:ledger")
 
+    # The commit reads, parses and compares the rows before its transaction (pipeline
+    # ``plans_ahead``): on SQLite the write lock is the whole database's, and a 6,000-row
+    # update once held it for 46 s while other users' saves failed after the busy timeout.
+    plans_ahead = True
+
     def parse(self, user, sheets, unit, options):
+        # The newest project's id before the rows are matched: a project created after it
+        # might be what a row should have matched (``moved_since``).
+        last_project = Project.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         parsed = parse_ledger(sheets)
-        resolve(user, unit, parsed)
+        parsed.stored = resolve(user, unit, parsed)
+        parsed.last_project = last_project
         return parsed
+
+    def plan(self, user, batch, preview, rows):
+        """The updated projects with the rows' values set on them, checked and compared
+        (``prepare_updates``) — the costly part, done before the transaction."""
+        stored = preview.parsed.stored
+        edited = []
+        for row in rows:
+            if row.action == RowAction.UPDATE:
+                project = stored[row.project_id]
+                _apply(project, row.values, creating=False)
+                edited.append(project)
+        return _CommitPlan(stored, edited, prepare_updates(edited), preview.parsed.last_project)
+
+    def moved_since(self, plan) -> bool:
+        """Whether another user changed what the plan read: a matched project saved (its
+        version raised; every workflow that changes a project raises it) or a project
+        created, which a row might now match."""
+        if Project.objects.filter(pk__gt=plan.last_project).exists():
+            return True
+        versions: dict[int, int] = {}
+        ids = list(plan.stored)
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            versions.update(Project.objects.filter(pk__in=chunk, merged_into__isnull=True).values_list("pk", "version"))
+        return any(versions.get(pk) != project.version for pk, project in plan.stored.items())
 
     def cell(self, row, name):
         if name == "stage":
@@ -349,7 +401,7 @@ class LedgerImport(ImportSpec):
                 for name, (old, new) in row.changes.items()
             ]
 
-    def save(self, user, batch, todo):
+    def save_planned(self, user, batch, todo, plan):
         companies = companies_for(
             user, [(row.values.get("investor", ""), row.values.get("uscc", "")) for row in todo], batch.unit
         )
@@ -367,20 +419,25 @@ class LedgerImport(ImportSpec):
         create_projects_bulk(user, new_projects, verified=batch.mark_verified)
         for row, project in zip(creating, new_projects, strict=True):
             row.project_id = project.pk
-        # Updates one by one: each is a versioned save with its own before/after audit row. The
-        # statistics roll-up of the updated projects is brought up to date once, for all of them.
+        # Updates in bulk too: each changed project gets its version raised and its own
+        # before/after audit row, as a save would give it; the roll-up of the updated
+        # projects is brought up to date once, verifications included.
         updating = [row for row in todo if row.action == RowAction.UPDATE]
-        with writing_together(row.project_id for row in updating):
-            for row in updating:
-                investor = investor_of(row)
-                project = Project.objects.get(pk=row.project_id)
-                if investor and not project.investor_id:
-                    project.investor = investor
-                _apply(project, row.values, creating=False)
-                update_project(user, project, expected_version=project.version)
-                if batch.mark_verified:
-                    for event in StageEvent.objects.filter(project_id=row.project_id, status=Verification.SUBMITTED):
-                        verify_event(user, event, by_import=True)
+        given = []  # projects that get the investor the row names (they had none)
+        for row in updating:
+            project, investor = plan.stored[row.project_id], investor_of(row)
+            if investor and not project.investor_id:
+                project.investor = investor
+                given.append(project)
+        prepared = {**plan.prepared, **prepare_updates(given)}
+        with projects_recomputed_together(project.pk for project in plan.edited):
+            update_projects_bulk(user, plan.edited, prepared=prepared)
+            if batch.mark_verified:
+                waiting = StageEvent.objects.filter(
+                    project_id__in=[project.pk for project in plan.edited], status=Verification.SUBMITTED
+                )
+                for event in waiting.order_by("project_id", "pk"):
+                    verify_event(user, event, by_import=True)
         import_contacts(user, [(investor_of(row), row.values) for row in todo])
         if len(todo) >= 1000:
             # Thousands of new rows at once: let SQLite refresh its planner statistics, or it

@@ -238,6 +238,24 @@ class ImportSpec:
         Return what the result page needs (kept in the batch's summary), e.g. the new ids."""
         raise NotImplementedError
 
+    # A spec whose commit is costly to work out (thousands of stored rows compared) sets
+    # ``plans_ahead``: the pipeline then parses, resolves and calls ``plan`` BEFORE the
+    # transaction, so the write lock is held only while the rows are written, and inside it
+    # asks ``moved_since(plan)``; if something moved it works everything out again there.
+    plans_ahead = False
+
+    def plan(self, user, batch, preview, rows: list):
+        """What ``save_planned`` will need, worked out before the transaction."""
+        return None
+
+    def moved_since(self, plan) -> bool:
+        """Whether the data the plan was made from has changed since (then it is redone)."""
+        return True
+
+    def save_planned(self, user, batch, rows: list, plan) -> dict:
+        """``save`` with the plan made for these rows (default: the plan is not needed)."""
+        return self.save(user, batch, rows)
+
     # --- What the pages say -------------------------------------------------------------
 
     def cell(self, row, name: str):

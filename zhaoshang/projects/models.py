@@ -220,11 +220,14 @@ class Project(VersionedModel, AuditedModel):
         self.derive_fields()
         super().save(*args, **kwargs)
 
-    def derive_fields(self) -> None:
-        """Fields computed from others (also called by bulk creation, which skips save)."""
+    def derive_fields(self, *, search_text: bool = True) -> None:
+        """Fields computed from others (also called by bulk creation, which skips save).
+        ``search_text=False`` keeps the search text (its pinyin is the costly part) when the
+        caller knows that name, code and investor are as stored."""
         threshold = Decimal(settings.KEY_PROJECT_THRESHOLD_WAN)
         self.is_key = self.key_manual or (self.total_investment is not None and self.total_investment >= threshold)
-        self.search_text = build_search_text(self.name, self.code, self.investor.name if self.investor_id else "")
+        if search_text:
+            self.search_text = build_search_text(self.name, self.code, self.investor.name if self.investor_id else "")
 
     @property
     def stage_badge(self) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from zhaoshang.core.bulk import writing_together
@@ -456,25 +457,161 @@ def find_or_create_investor(user, name: str, uscc: str = "", unit=None):
 
 @writing_together()  # one transaction; the roll-up follows its writes once, at the end
 def bulk_edit(user, projects, changes: dict) -> int:
-    """Change the same fields on many projects, each saved (and audited) on its own."""
+    """Change the same fields on many projects; each changed project gets its version
+    raised and its own audit row. Returns how many projects changed. (One transaction:
+    ``update_projects_bulk``'s.)"""
     allowed = {"responsible_unit", "responsible_leader", "leading_industry", "chain_tag"}
     changes = {key: value for key, value in changes.items() if key in allowed and value not in (None, "")}
     if not changes:
         raise ValidationError("请至少填写一项要修改的内容。")
-    count = 0
+    _require(user, Action.CHANGE)
+    if (
+        "responsible_unit" in changes
+        and user.role == "officer"
+        and not changes["responsible_unit"].is_within(user.unit)
+    ):
+        raise ValidationError({"responsible_unit": "责任单位须为本单位或下级单位。"})
     for project in projects:
-        _require(user, Action.CHANGE, project)
-        if (
-            "responsible_unit" in changes
-            and user.role == "officer"
-            and not changes["responsible_unit"].is_within(user.unit)
-        ):
-            raise ValidationError({"responsible_unit": "责任单位须为本单位或下级单位。"})
         for key, value in changes.items():
             setattr(project, key, value)
-        update_project(user, project, expected_version=project.version)
-        count += 1
-    return count
+    return len(update_projects_bulk(user, projects))
+
+
+def bulk_problems(project: Project) -> dict[str, str]:
+    """The checks a project passes when saved in bulk (created or updated): the field
+    limits a form would apply (a bulk write skips full_clean, and one amount beyond its
+    column once made every page listing the project fail), dates in lifecycle order and
+    the fields its stage requires."""
+    return {**instance_limit_problems(project), **date_order_problems(project), **required_fields_problems(project)}
+
+
+def _refuse_bulk_problems(projects: list[Project], problems_of) -> None:
+    for project in projects:
+        found = problems_of(project)
+        if found:
+            raise ValidationError({field: f"{project.name}：{message}" for field, message in found.items()})
+
+
+def _chunks(items: list, size: int = 2000):
+    # A few thousand ids per IN (...): SQLite limits the variables of one statement.
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# The fields the search text is made of (Project.derive_fields).
+SEARCHED_FIELDS = ("name", "code", "investor")
+
+
+def prepare_updates(projects: list[Project]) -> dict[int, list[str]]:
+    """The checks and the comparison ``update_projects_bulk`` makes, which read nothing but
+    the investors not loaded yet: a caller may run them before its transaction, as a
+    ledger of 10,000 rows does. Returns {project id: the fields edited} of the projects
+    that changed (``bulk_problems`` refuses the whole list with the first problem)."""
+    _refuse_bulk_problems(projects, bulk_problems)
+    # The search text names the investor: read the investors not loaded yet, all at once.
+    prefetch_related_objects([project for project in projects if project.investor_id], "investor")
+    edited = {}
+    for project in projects:
+        before = project._audit_before
+        searched = any(
+            before.get(name) != getattr(project, Project._meta.get_field(name).attname) for name in SEARCHED_FIELDS
+        )
+        project.derive_fields(search_text=searched or not project.search_text)
+        diff = project.audit_diff(before, project._raw_values())
+        if diff:
+            edited[project.pk] = list(diff)
+    return edited
+
+
+@transaction.atomic
+def update_projects_bulk(
+    user, projects: list[Project], *, prepared: dict[int, list[str]] | None = None, detail: str = ""
+) -> list[Project]:
+    """Save edits to many stored projects as ``update_project`` saves one, in a few
+    statements for all of them: each must be in the user's scope and still at the version
+    it was read at (``StaleEditError`` otherwise), and pass ``bulk_problems``; each changed
+    project gets its version raised, one UPDATE audit row and the stage events its new
+    dates call for; the roll-up of the changed projects is brought up to date once.
+
+    ``projects``: model instances as loaded (their loaded values are what the audit row
+    compares with), with the edits set on them. One with nothing changed is left alone (no
+    version, no audit row). ``prepared``: what ``prepare_updates`` returned for them, if the
+    caller ran it already. Returns the changed projects.
+    """
+    from zhaoshang.core.models import record_updated, update_in_bulk
+
+    _require(user, Action.CHANGE)
+    if not projects:
+        return []
+    stored: dict[int, int] = {}
+    for chunk in _chunks([project.pk for project in projects]):
+        # One read for each chunk: the scope check and the version check together, the rows
+        # locked (PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock already).
+        restricted = Project.objects.restrict(user, Action.CHANGE).filter(pk__in=chunk)
+        stored.update(restricted.select_for_update().values_list("pk", "version"))
+    for project in projects:
+        if project.pk not in stored:
+            raise PermissionDenied("该项目不在您的管理范围内。")
+    for project in projects:
+        if stored[project.pk] != project.version:
+            raise StaleEditError(Project.objects.get(pk=project.pk))
+    edited = prepare_updates(projects) if prepared is None else prepared
+    changed = [project for project in projects if project.pk in edited]
+    if not changed:
+        return []
+    before = {project.pk: project._audit_before for project in changed}
+    for project in changed:
+        project.version += 1
+    with projects_recomputed_together(project.pk for project in changed):
+        update_in_bulk(changed, lambda project: [*edited[project.pk], "version"])  # sets updated_at too
+        # The audit rows as save() writes them: every logged field that moved, the version
+        # and the time of the change included.
+        after = {project.pk: project._raw_values() for project in changed}
+        record_updated(
+            ((project, project.audit_diff(before[project.pk], after[project.pk])) for project in changed),
+            detail=detail,
+        )
+        _sync_stage_events_bulk(changed, user)
+    for project in changed:
+        project._audit_before = after[project.pk]
+    return changed
+
+
+def projects_recomputed_together(project_ids):
+    """A ``core.bulk.writing_together`` block naming these projects up front: writes that
+    send no model signals (``update_in_bulk``) still reach the listeners (the statistics
+    roll-up computes the projects' facts before and once after)."""
+    return writing_together(project_ids)
+
+
+def _sync_stage_events_bulk(projects: list[Project], user) -> None:
+    """``_sync_stage_events`` for many projects: their stored events read at once, the
+    new ones inserted together with their audit rows."""
+    from zhaoshang.core.models import record_created
+
+    existing: set[tuple[int, str]] = set()
+    for chunk in _chunks([project.pk for project in projects]):
+        existing.update(StageEvent.objects.filter(project_id__in=chunk).values_list("project_id", "stage"))
+    submitter = user if getattr(user, "pk", None) else None
+    events = []
+    for project in projects:
+        for stage, field in STAGE_DATE_FIELDS.items():
+            date = getattr(project, field)
+            if date is None or (project.pk, stage) in existing:
+                continue
+            if STAGE_ORDER[stage] > STAGE_ORDER.get(project.stage, -1) and project.stage in LIFECYCLE:
+                continue
+            events.append(
+                StageEvent(
+                    project=project,
+                    stage=stage,
+                    date=date,
+                    amount=project.total_investment if stage == Stage.SIGNED else None,
+                    submitted_by=submitter,
+                )
+            )
+    StageEvent.objects.bulk_create(events, batch_size=2000)
+    record_created(events)
 
 
 # --- Bulk creation (ledger import) -------------------------------------------------------------
@@ -493,23 +630,13 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
     _require(user, Action.ADD)
     if verified and not StageEvent.access.allows(user, Action.VERIFY):
         raise PermissionDenied("只有招商局可以在导入时确认审核通过。")
-    problems = {}
-    for index, project in enumerate(projects):
+
+    def problems_of(project):
         if user.role == "officer" and not project.responsible_unit.is_within(user.unit):
-            problems[index] = {"responsible_unit": "责任单位须为本单位或下级单位。"}
-            continue
-        # The field limits too: a bulk insert skips full_clean, and one amount beyond its
-        # column once made every page listing the project fail.
-        found = {
-            **instance_limit_problems(project),
-            **date_order_problems(project),
-            **required_fields_problems(project),
-        }
-        if found:
-            problems[index] = found
-    if problems:
-        index, found = next(iter(problems.items()))
-        raise ValidationError({field: f"{projects[index].name}：{message}" for field, message in found.items()})
+            return {"responsible_unit": "责任单位须为本单位或下级单位。"}
+        return bulk_problems(project)
+
+    _refuse_bulk_problems(projects, problems_of)
 
     today = timezone.localdate()
     next_sequence: dict[str, int] = {}

@@ -49,6 +49,8 @@ from zhaoshang.projects.choices import Stage
 from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.models import CohortFact, MixFact, UnitMonthFact
 from zhaoshang.stats.services import (
+    ALL_TIME_END,
+    ALL_TIME_START,
     CountingRules,
     Period,
     _as_basis_points,
@@ -58,7 +60,7 @@ from zhaoshang.stats.services import (
     signing_field,
 )
 
-ALL_TIME = Period(datetime.date(1900, 1, 1), datetime.date(2999, 12, 31), "全部")
+ALL_TIME = Period(ALL_TIME_START, ALL_TIME_END, "全部")
 
 # The facts: {table: {cell: [value per column]}}; ``flat`` keys them (table, *cell, column).
 IND, MIX, COHORT = "indicator", "mix", "cohort"

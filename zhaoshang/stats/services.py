@@ -357,6 +357,11 @@ def _wan_from_yuan_bp(value) -> Decimal:
 # --- Events that count ----------------------------------------------------------------------------
 
 
+# Dates outside any period a user can ask for: a period spanning them is all of time.
+ALL_TIME_START = datetime.date(1900, 1, 1)
+ALL_TIME_END = datetime.date(2999, 12, 31)
+
+
 def _first_events(stage: str | tuple, period: Period, rules: CountingRules):
     """The qualifying event of ``stage`` for each project whose first one falls in ``period``
     (of each of several stages, given a tuple of stages other than signing: the roll-up
@@ -372,6 +377,14 @@ def _first_events(stage: str | tuple, period: Period, rules: CountingRules):
     if several:
         earlier = earlier.filter(stage=OuterRef("stage"))
     events = StageEvent.objects.filter(qualifying, project__merged_into__isnull=True).filter(~Exists(earlier))
+    if period.start <= ALL_TIME_START and period.end >= ALL_TIME_END:
+        # All of time (the roll-up recomputing a few projects): no date range. One from 1900
+        # to 2999 led SQLite's planner to read every counted event of the stage through the
+        # (stage, status, date) index, testing each against the projects' ids (0.8 s a query
+        # for 2,000 projects at province scale), instead of looking their events up (0.02 s).
+        if stage == Stage.SIGNED and rules.signing_date == "verification":
+            return events.filter(verified_at__isnull=False)  # what the range left out
+        return events
     if stage == Stage.SIGNED:
         return events.filter(signing_in(period, rules))
     return events.filter(date__range=(period.start, period.end))

@@ -81,6 +81,7 @@ def test_the_file_is_a_valid_package(docx_bytes):
         assert "word/document.xml" in package.namelist() and "word/footer1.xml" in package.namelist()
 
 
+@pytest.mark.database_neutral  # LibreOffice's start-up is most of it: once per run of scripts/test
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_it_to_pdf(docx_bytes, tmp_path):
     source = tmp_path / "bulletin.docx"

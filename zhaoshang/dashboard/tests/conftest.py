@@ -26,6 +26,7 @@ from zhaoshang.projects.services import StageClaim, set_credits, submit_stage, v
 from zhaoshang.projects.tests.factories import company, project
 from zhaoshang.reference.models import Division, Industry
 from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.testing import rollup_rebuilt_once
 from zhaoshang.targets.models import Target
 
 D = Decimal
@@ -94,7 +95,14 @@ def investor(name, division=None):
 
 @pytest.fixture
 def year(personas):
-    """The dataset of the module docstring; returns the personas with the projects in ``extra``."""
+    """The dataset of the module docstring; returns the personas with the projects in
+    ``extra``. Built with the roll-up off and rebuilt once after it (test_services.py
+    builds it write by write and checks the roll-up kept up)."""
+    with rollup_rebuilt_once():
+        return build_year(personas)
+
+
+def build_year(personas):
     ref = reference()
     a, b, bureau = personas.officer_a, personas.officer_b, personas.bureau
     town_a, town_b = personas.town_a, personas.town_b

@@ -240,3 +240,13 @@ def test_the_mixes_from_the_rollup_equal_the_mixes_from_the_rows(year, persona, 
         for name in from_rows:
             shown = {key: tuple(v) for key, v in from_rollup[name].items() if v[0] or v[1]}
             assert shown == {key: tuple(v) for key, v in from_rows[name].items()}, (persona, period, name)
+
+
+def test_the_year_written_write_by_write_keeps_the_rollup_and_its_mixes_exact(personas):
+    # The fixture builds it with the roll-up off and rebuilds once; here each write keeps it.
+    from zhaoshang.dashboard.tests.conftest import build_year
+    from zhaoshang.stats import facts
+
+    build_year(personas)
+    assert any(indicator.startswith(facts.MIX_PREFIX) for _, _, indicator in facts.stored())
+    assert facts.differences() == []

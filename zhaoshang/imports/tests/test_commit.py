@@ -115,3 +115,36 @@ def test_a_commit_leaves_the_garbage_collector_on_whether_it_succeeds_or_is_refu
     with pytest.raises(ImportRefused):
         commit_ledger(personas.bureau, refused.batch)
     assert gc.isenabled()
+
+
+def test_updating_rows_raise_each_version_once_audit_each_change_and_a_second_import_changes_nothing(personas):
+    first = project(personas.bureau, personas.town_a, name="锂电池项目", investor=company("甲新能源有限公司"))
+    second = project(personas.bureau, personas.town_b, name="电子元件项目", investor=company("乙电子有限公司"))
+    same = project(
+        personas.bureau, personas.town_a, name="物流园项目", investor=company("丙物流有限公司"), total="3000"
+    )
+    data = ledger(
+        [first.code, "锂电池项目", "甲新能源有限公司", None, "60000", "在建", "2024-04-12", "2025-06-01", "城关镇"],
+        [second.code, "电子元件项目", "乙电子有限公司", None, "8000", "洽谈中", None, None, "河口镇"],
+        [same.code, "物流园项目", "丙物流有限公司", None, "3000", "洽谈中", None, None, "城关镇"],
+    )
+    result = commit(personas, data)
+    assert (result.count("update"), result.count("unchanged")) == (2, 1)
+    versions = dict(Project.objects.values_list("pk", "version"))
+    assert (versions[first.pk], versions[second.pk], versions[same.pk]) == (2, 2, 1)
+    rows = AuditLog.objects.filter(action="update", object_type="projects.project")
+    assert sorted(rows.values_list("object_id", flat=True)) == sorted([str(first.pk), str(second.pk)])
+    changes = rows.get(object_id=str(first.pk)).changes
+    assert Decimal(changes["total_investment"][1]) == Decimal("60000")
+    assert changes["stage"] == ["negotiating", "started"] and changes["version"] == [1, 2]
+    # The dates the row brought are stage events waiting for the bureau, with their CREATE rows.
+    assert set(StageEvent.objects.filter(project=first).values_list("stage", flat=True)) == {"signed", "started"}
+    assert created_rows(StageEvent) == {str(pk) for pk in StageEvent.objects.values_list("pk", flat=True)}
+
+    business = AuditLog.objects.exclude(object_type="imports.importbatch")
+    audit_rows = business.count()
+    again = commit(personas, data)
+    assert (again.count("update"), again.count("unchanged")) == (0, 3)
+    assert dict(Project.objects.values_list("pk", "version")) == versions
+    assert business.count() == audit_rows  # the batch's own rows only
+    assert facts.differences() == []

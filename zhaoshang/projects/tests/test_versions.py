@@ -81,3 +81,18 @@ def test_a_credit_code_filled_in_by_a_project_raises_the_companys_version(person
     find_or_create_investor(personas.bureau, "宁波港湾物流有限公司", "91330200MA2AAAAA1X")
     firm.refresh_from_db()
     assert (firm.uscc, firm.version) == ("91330200MA2AAAAA1X", 2)
+
+
+def test_a_bulk_edit_of_projects_someone_saved_meanwhile_is_refused_whole(personas):
+    from zhaoshang.core.models import StaleEditError
+    from zhaoshang.projects.services import bulk_edit, update_project
+
+    first = project(personas.officer_a, personas.town_a, name="甲")
+    second = project(personas.officer_a, personas.town_a, name="乙")
+    opened = list(Project.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk"))
+    second.remarks = "他人刚保存"
+    update_project(personas.officer_a, second, expected_version=second.version)
+    with pytest.raises(StaleEditError):
+        bulk_edit(personas.officer_a, opened, {"responsible_leader": "王副县长"})
+    assert not Project.objects.filter(responsible_leader="王副县长").exists()
+    assert Project.objects.get(pk=first.pk).version == 1

@@ -7,13 +7,15 @@ from zhaoshang.projects.demo import build_projects
 from zhaoshang.scheduling.demo import build_rounds
 from zhaoshang.scheduling.models import SchedulingRound
 from zhaoshang.scheduling.services import summary
+from zhaoshang.stats.testing import rollup_rebuilt_once
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_rounds_are_built_once_with_a_unit_that_did_not_report(personas):
     call_command("load_reference", only="holidays", verbosity=0)
-    build_projects(personas.bureau, [personas.town_a, personas.town_b], per_unit=10)
+    with rollup_rebuilt_once():  # the demo is not about keeping the roll-up write by write
+        build_projects(personas.bureau, [personas.town_a, personas.town_b], per_unit=10)
     assert build_rounds(personas.bureau) == 2
     assert build_rounds(personas.bureau) == 0
     closed = SchedulingRound.objects.get(status="closed")

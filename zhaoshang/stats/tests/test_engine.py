@@ -10,6 +10,7 @@ from zhaoshang.projects.services import StageClaim, set_credits, submit_stage, v
 from zhaoshang.projects.tests.factories import company, project
 from zhaoshang.stats.choices import Indicator
 from zhaoshang.stats.services import CountingRules, Period, rank_desc, unit_table, value, year_on_year
+from zhaoshang.stats.testing import rollup_rebuilt_once
 from zhaoshang.targets.models import Target
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,13 @@ def tranche(p, date, amount, status="verified", kind="domestic", usd=None):
 
 @pytest.fixture
 def dataset(personas):
+    """The engine's hand-made data, the roll-up rebuilt once after it (stats/tests/
+    test_rollup.py builds it write by write and checks the roll-up kept up)."""
+    with rollup_rebuilt_once():
+        return build_dataset(personas)
+
+
+def build_dataset(personas):
     a, b, bureau = personas.officer_a, personas.officer_b, personas.bureau
     town_a, town_b = personas.town_a, personas.town_b
     p1 = project(a, town_a, name="P1", investor=company("甲公司"), total="20000")

@@ -11,6 +11,7 @@ from zhaoshang.funds.demo import build_tranches
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.projects.demo import build_projects
 from zhaoshang.stats.services import CountingRules, direct_values, rollup
+from zhaoshang.stats.testing import rollup_rebuilt_once
 from zhaoshang.targets.demo import build_targets
 from zhaoshang.targets.models import Target
 from zhaoshang.targets.services import all_distribution_gaps
@@ -21,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_year(personas):
-    build_projects(personas.bureau, [personas.town_a, personas.town_b, personas.bureau_unit], per_unit=12)
-    build_tranches(personas.bureau)
-    build_targets(personas.bureau)
+    with rollup_rebuilt_once():
+        build_projects(personas.bureau, [personas.town_a, personas.town_b, personas.bureau_unit], per_unit=12)
+        build_tranches(personas.bureau)
+        build_targets(personas.bureau)
     return personas
 
 
