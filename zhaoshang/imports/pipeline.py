@@ -167,6 +167,7 @@ def _write(spec: ImportSpec, user, batch: ImportBatch, exclude_rows, ahead) -> P
         # as it is now.
         ahead = _worked_out(spec, user, batch, exclude_rows)
     preview, excluded, todo, plan = ahead
+    preview.batch = batch  # the locked row this transaction saves, not the one read ahead
     saved = spec.save_planned(user, batch, todo, plan)
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
