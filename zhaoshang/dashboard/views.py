@@ -10,7 +10,7 @@ from zhaoshang.core.panels import panels_for
 from zhaoshang.core.roles import Role
 from zhaoshang.dashboard.forms import PeriodForm
 from zhaoshang.dashboard.home import home_context
-from zhaoshang.dashboard.services import build_dashboard, new_funds_share
+from zhaoshang.dashboard.services import build_dashboard, new_funds_share, not_started_count
 from zhaoshang.projects.models import Project
 
 
@@ -68,3 +68,11 @@ def speech_figures(request):
     form, unit = _question(request)
     figure = new_funds_share(request.user, form.period(), unit)
     return render(request, "dashboard/_new_funds_share.html", {"figure": figure})
+
+
+@login_required
+def not_started(request):
+    """The warnings block's 签约未开工 count, loaded after the page (the rule reads every
+    signed project of the scope)."""
+    _form, unit = _question(request)
+    return render(request, "dashboard/_not_started.html", {"count": not_started_count(request.user, unit)})
