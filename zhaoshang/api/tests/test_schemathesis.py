@@ -26,6 +26,24 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept_open():
+    """Django's WSGI handler closes the database connection when a request ends
+    (``close_old_connections`` on ``request_finished``); the test's transaction lives on that
+    connection (on PostgreSQL it was closed under the test). Django's own test client
+    disconnects the same receiver for the same reason."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def officer_token(personas, token_for, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000  # the limit has its own test
