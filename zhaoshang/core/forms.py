@@ -361,7 +361,7 @@ FORMATTED_CODES = {
     "max_whole_digits",
     "unique",
 }
-_LONE_PERCENT = re.compile(r"%(?![(%])")
+_LONE_PERCENT = re.compile(r"(?<!%)%(?![(%])")  # not one already doubled
 
 
 # Messages that validators raise (the form field's, or the model field's in a model form).
@@ -406,6 +406,11 @@ def plain_validator_errors(form) -> None:
             if code in VALIDATOR_DEFAULTS and getattr(error, "message", None) is VALIDATOR_DEFAULTS[code]:
                 plain = plain or plain_messages(field)
                 error.message = plain[code]
+            elif getattr(error, "params", None) and isinstance(error.message, str):
+                # Django %-formats a message that came with params (DecimalValidator's
+                # "invalid" for NaN carries {"value"}): a label's own "%" (以%为单位的) must be
+                # doubled, or showing the error raises instead.
+                error.message = _LONE_PERCENT.sub("%%", error.message)
 
 
 def plain_empty_choice(field, label: str) -> None:
