@@ -217,13 +217,15 @@ def compute(rules: CountingRules, project_ids=None) -> dict:
         .annotate(big=ExpressionWrapper(big_project(rules, "project__"), output_field=BooleanField()))
         .values_list("project_id", "project__count_unit", "stage", "date", "big")
     )
-    # Tranches are the bulk (two million at province scale): read by a plain scan, the
-    # month as text (no date to convert per row) and the status tested here, as SQLite
-    # would otherwise fetch every counted row through the status index (four times slower).
-    statuses = set(rules.statuses)
-    tranches = [
-        row[:1] + row[2:]
-        for row in only(FundsTranche.objects.all())
+    # Tranches are the bulk (two million at province scale), read by a plain scan and
+    # summed per project and month here: the month as text (no date to convert per row),
+    # the status tested here (SQLite would otherwise fetch every counted row through the
+    # status index, four times slower; grouping in the query sorts them, slower still), and
+    # the rows taken from the cursor as the database gives them (every column is already an
+    # integer or text: Django's per-row converters cost 2 s). A project's money in a month
+    # is split by its credit shares once, not once per tranche.
+    tranche_query = (
+        only(FundsTranche.objects.all())
         .order_by()
         .annotate(
             month_key=MonthKey("date"),
@@ -234,9 +236,19 @@ def compute(rules: CountingRules, project_ids=None) -> dict:
             ),
         )
         .values_list("project_id", "status", "month_key", "yuan", "usd")
-        .iterator(chunk_size=10000)
-        if row[1] in statuses
-    ]
+    )
+    statuses = set(rules.statuses)
+    yuan_of, usd_of = {}, {}  # (project id, "YYYY-MM") → summed 元
+    sql, params = tranche_query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            for project_id, status, key, yuan, usd in rows:
+                if status in statuses:
+                    cell = (project_id, key)
+                    yuan_of[cell] = yuan_of.get(cell, 0) + (yuan or 0)
+                    if usd is not None:
+                        usd_of[cell] = usd_of.get(cell, 0) + usd
     credits = defaultdict(list)
     for project_id, unit_id, points in only(
         ProjectCredit._base_manager.filter(project__merged_into__isnull=True).annotate(
@@ -288,15 +300,18 @@ def compute(rules: CountingRules, project_ids=None) -> dict:
             unit, signed_month = cohort_of[project_id]
             cohort[(unit, signed_month, max(month, signed_month))][0 if started else 1] += 1
     month_of_key = {}  # a tranche of a merged project finds no credit shares, no cohort
-    for project_id, key, yuan, usd in tranches:
+    for cell, yuan in yuan_of.items():
+        project_id, key = cell
         shares = credits.get(project_id)
         if not shares:
             continue
         month = month_of_key.get(key)
         if month is None:
             month = month_of_key[key] = datetime.date(int(key[:4]), int(key[5:7]), 1)
-        yuan = yuan or 0
+        usd = usd_of.get(cell)
         signed = cohort_of.get(project_id)
+        if signed is not None and month.year > signed[1].year:
+            signed = None  # cohort rows end in December of the signing year (below)
         for unit, points in shares:
             direct[(unit, month, _FUNDS_IN_PLACE)] += yuan * points
             if usd is not None:
