@@ -242,8 +242,9 @@ def bench_update(rows):
     copy of the dataset), then imported a second time (which must change nothing). Reports
     the preview and commit times, how long the commit's transaction held the write lock
     (BEGIN to COMMIT, and as another connection saw it on SQLite) and what changed."""
+    from zhaoshang.core.bulk import collector_paused
     from zhaoshang.imports import services
-    from zhaoshang.imports.services import collector_paused, preview_ledger
+    from zhaoshang.imports.services import preview_ledger
     from zhaoshang.projects.services import bulk_problems
 
     user = User.objects.get(username="bench_bureau")

@@ -29,9 +29,12 @@ projects_written = Signal()  # kwargs: block, project_ids (frozenset)
 class WritingTogether:
     """One block of writes: the project ids it touched, and room for listeners' state."""
 
-    def __init__(self):
+    def __init__(self, untouched=()):
         self.project_ids: set[int] = set()
         self.state: dict = {}  # per listener, keyed by the listener's name
+        # Models (labels, "funds.fundstranche") the writer promises not to write in the
+        # block: listeners may leave out what only those rows move (and refuse such a write).
+        self.untouched: frozenset[str] = frozenset(untouched)
 
     def include(self, project_ids) -> None:
         """These projects are about to be written (their rows are still the stored ones)."""
@@ -54,16 +57,17 @@ def current() -> WritingTogether | None:
 
 
 @contextmanager
-def writing_together(project_ids=()):
+def writing_together(project_ids=(), *, untouched=()):
     """A transaction whose writes to projects are told to listeners once, at its end. A
-    block inside another joins it (the outer one tells)."""
+    block inside another joins it (the outer one tells, and its ``untouched`` holds).
+    ``untouched``: labels of models the block will not write (``WritingTogether``)."""
     outer = _current.get()
     if outer is not None:
         with transaction.atomic():
             outer.include(project_ids)
             yield outer
         return
-    block = WritingTogether()
+    block = WritingTogether(untouched)
     with transaction.atomic():
         token = _current.set(block)
         try:

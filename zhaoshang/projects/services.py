@@ -580,8 +580,10 @@ def update_projects_bulk(
 def projects_recomputed_together(project_ids):
     """A ``core.bulk.writing_together`` block naming these projects up front: writes that
     send no model signals (``update_in_bulk``) still reach the listeners (the statistics
-    roll-up computes the projects' facts before and once after)."""
-    return writing_together(project_ids)
+    roll-up computes the projects' facts before and once after). Project edits and the
+    stage events they bring write no funds tranche: the roll-up leaves the tranches out
+    but for projects whose cohort or credit shares moved."""
+    return writing_together(project_ids, untouched={"funds.fundstranche"})
 
 
 def _sync_stage_events_bulk(projects: list[Project], user) -> None:

@@ -173,10 +173,80 @@ def _counts_anything(rules: CountingRules, project_ids) -> bool:
     )
 
 
-def compute(rules: CountingRules, project_ids=None) -> dict:
-    """Every fact of the given projects (all projects when None): {table: {cell: [value
-    per column of TABLES]}}."""
+def _tranche_sums(rules: CountingRules, ids) -> tuple[dict, dict]:
+    """The counted tranches of these projects (all when None), summed per project and
+    month: ({(project id, "YYYY-MM"): 元}, the same for the 美元 of foreign ones)."""
     from zhaoshang.funds.models import FundsTranche
+
+    def only(queryset):
+        return queryset if ids is None else queryset.filter(project_id__in=ids)
+
+    # Tranches are the bulk (two million at province scale), read by a plain scan and
+    # summed per project and month here: the month as text (no date to convert per row),
+    # the status tested here (SQLite would otherwise fetch every counted row through the
+    # status index, four times slower; grouping in the query sorts them, slower still), and
+    # the rows taken from the cursor as the database gives them (every column is already an
+    # integer or text: Django's per-row converters cost 2 s). A project's money in a month
+    # is split by its credit shares once, not once per tranche.
+    tranche_query = (
+        only(FundsTranche.objects.all())
+        .order_by()
+        .annotate(
+            month_key=MonthKey("date"),
+            yuan=as_yuan(F("amount")),
+            usd=Case(
+                When(kind="foreign", amount_usd__isnull=False, then=as_yuan(F("amount_usd"))),
+                output_field=BigIntegerField(),
+            ),
+        )
+        .values_list("project_id", "status", "month_key", "yuan", "usd")
+    )
+    statuses = set(rules.statuses)
+    yuan_of, usd_of = {}, {}  # (project id, "YYYY-MM") → summed 元
+    sql, params = tranche_query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            for project_id, status, key, yuan, usd in rows:
+                if status in statuses:
+                    cell = (project_id, key)
+                    yuan_of[cell] = yuan_of.get(cell, 0) + (yuan or 0)
+                    if usd is not None:
+                        usd_of[cell] = usd_of.get(cell, 0) + usd
+    return yuan_of, usd_of
+
+
+def _spread_tranches(yuan_of: dict, usd_of: dict, credits: dict, cohort_of: dict, direct, cohort, sign: int = 1):
+    """Add (or with ``sign=-1`` take away) the summed tranches to the direct cells and the
+    cohorts, split by the projects' credit shares."""
+    month_of_key = {}  # a tranche of a merged project finds no credit shares, no cohort
+    for cell, yuan in yuan_of.items():
+        project_id, key = cell
+        shares = credits.get(project_id)
+        if not shares:
+            continue
+        month = month_of_key.get(key)
+        if month is None:
+            month = month_of_key[key] = datetime.date(int(key[:4]), int(key[5:7]), 1)
+        usd = usd_of.get(cell)
+        signed = cohort_of.get(project_id)
+        if signed is not None and month.year > signed[1].year:
+            signed = None  # cohort rows end in December of the signing year (``_rolled``)
+        for unit, points in shares:
+            direct[(unit, month, _FUNDS_IN_PLACE)] += sign * yuan * points
+            if usd is not None:
+                direct[(unit, month, _FOREIGN_FUNDS)] += sign * usd * points
+            if signed is not None:
+                cohort[(unit, signed[1], max(month, signed[1]))][2] += sign * yuan * points
+
+
+def compute(rules: CountingRules, project_ids=None, *, tranches: bool = True, inputs: dict | None = None) -> dict:
+    """Every fact of the given projects (all projects when None): {table: {cell: [value
+    per column of TABLES]}}.
+
+    ``tranches=False`` leaves out what the funds tranches add (资金到位, 外资, the cohorts'
+    funds); ``inputs``, a dict, receives for each project what the tranches' facts depend on
+    besides the tranches (see ``tranches_moved``)."""
     from zhaoshang.projects.models import ProjectCredit
 
     ids = None if project_ids is None else list(project_ids)
@@ -217,26 +287,6 @@ def compute(rules: CountingRules, project_ids=None) -> dict:
         .annotate(big=ExpressionWrapper(big_project(rules, "project__"), output_field=BooleanField()))
         .values_list("project_id", "project__count_unit", "stage", "date", "big")
     )
-    # Tranches are the bulk (two million at province scale): read by a plain scan, the
-    # month as text (no date to convert per row) and the status tested here, as SQLite
-    # would otherwise fetch every counted row through the status index (four times slower).
-    statuses = set(rules.statuses)
-    tranches = [
-        row[:1] + row[2:]
-        for row in only(FundsTranche.objects.all())
-        .order_by()
-        .annotate(
-            month_key=MonthKey("date"),
-            yuan=as_yuan(F("amount")),
-            usd=Case(
-                When(kind="foreign", amount_usd__isnull=False, then=as_yuan(F("amount_usd"))),
-                output_field=BigIntegerField(),
-            ),
-        )
-        .values_list("project_id", "status", "month_key", "yuan", "usd")
-        .iterator(chunk_size=10000)
-        if row[1] in statuses
-    ]
     credits = defaultdict(list)
     for project_id, unit_id, points in only(
         ProjectCredit._base_manager.filter(project__merged_into__isnull=True).annotate(
@@ -287,23 +337,17 @@ def compute(rules: CountingRules, project_ids=None) -> dict:
         if project_id in cohort_of:
             unit, signed_month = cohort_of[project_id]
             cohort[(unit, signed_month, max(month, signed_month))][0 if started else 1] += 1
-    month_of_key = {}  # a tranche of a merged project finds no credit shares, no cohort
-    for project_id, key, yuan, usd in tranches:
-        shares = credits.get(project_id)
-        if not shares:
-            continue
-        month = month_of_key.get(key)
-        if month is None:
-            month = month_of_key[key] = datetime.date(int(key[:4]), int(key[5:7]), 1)
-        yuan = yuan or 0
-        signed = cohort_of.get(project_id)
-        for unit, points in shares:
-            direct[(unit, month, _FUNDS_IN_PLACE)] += yuan * points
-            if usd is not None:
-                direct[(unit, month, _FOREIGN_FUNDS)] += usd * points
-            if signed is not None:
-                cohort[(unit, signed[1], max(month, signed[1]))][2] += yuan * points
+    if tranches:
+        _spread_tranches(*_tranche_sums(rules, ids), credits, cohort_of, direct, cohort)
+    if inputs is not None and ids is not None:
+        for project_id in ids:
+            inputs[project_id] = (cohort_of.get(project_id), tuple(credits.get(project_id, ())))
+    return _rolled(direct, mixes, cohort)
 
+
+def _rolled(direct, mixes, cohort) -> dict:
+    """The facts from the direct cells: pre-rolled over the units' ancestors, the cohorts
+    cumulative to December of the signing year."""
     lineage = _lineage()
     indicator_rows, mix_rows, cohort_rows = {}, {}, {}
     for (unit, month, indicator), value in direct.items():
@@ -408,14 +452,27 @@ def stored() -> Counter:
 @transaction.atomic
 def rebuild() -> int:
     """Recompute the whole roll-up; the number of rows written."""
-    # A plain DELETE of the whole table (SQLite truncates it; Django's delete() took 5 s for
-    # 600,000 facts at province scale).
+    rows = compute(CountingRules.from_settings())
+    # SQLite: the covering indexes are dropped while the tables refill and made again after,
+    # one sort each instead of 600,000 inserts in random order into them (≈ 3 s). All of it
+    # inside the rebuild's transaction: readers keep the old tables and indexes until it
+    # commits. Not on PostgreSQL, where dropping an index locks the table against readers.
+    editor = connection.SchemaEditorClass(connection, collect_sql=True)  # only writes the SQL
+    editor.deferred_sql = []  # (entering the editor would switch foreign keys off: not here)
+    indexes = [(model, index) for model, _, _ in TABLES.values() for index in model._meta.indexes]
     with connection.cursor() as cursor:
+        # A plain DELETE of the whole table (SQLite truncates it; Django's delete() took 5 s
+        # for 600,000 facts at province scale).
         for model, _, _ in TABLES.values():
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
-    rows = compute(CountingRules.from_settings())
-    for table, cells in rows.items():  # in the order of the unique index: appends to its B-tree
-        _upsert(table, {cell: cells[cell] for cell in sorted(cells) if any(cells[cell])}, adding=False)
+        if connection.vendor == "sqlite":
+            for model, index in indexes:
+                cursor.execute(str(index.remove_sql(model, editor)))
+        for table, cells in rows.items():  # in the order of the unique index: appends to its B-tree
+            _upsert(table, {cell: cells[cell] for cell in sorted(cells) if any(cells[cell])}, adding=False)
+        if connection.vendor == "sqlite":
+            for model, index in indexes:
+                cursor.execute(str(index.create_sql(model, editor)))
     return sum(len(cells) for cells in rows.values())
 
 
@@ -524,6 +581,8 @@ def before_write(sender, instance, raw=False, signal=None, **kwargs):
         return
     block = bulk.current()
     if block is not None:  # the block's end brings these projects up to date (below)
+        if instance._meta.label_lower in block.untouched:
+            raise RuntimeError(f"{instance._meta.label} written in a block that promised not to write it")
         block.include(ids)
         return
     instance.__dict__["_stats_before"] = (ids, compute(CountingRules.from_settings(), ids))
@@ -538,20 +597,56 @@ def after_write(sender, instance, raw=False, **kwargs):
 
 
 STATE = "stats"
+TRANCHES = "funds.fundstranche"
+
+
+def _no_tranches_written(block) -> bool:
+    """The block promised not to write funds tranches (project edits, their stage events):
+    what the tranches add can then move only where a project's cohort or credit shares
+    moved, and the two million tranches' share of the work is left out of the rest."""
+    return TRANCHES in block.untouched
 
 
 def before_block(sender, block, project_ids, **kwargs):
     """Projects a ``writing_together`` block is about to write: their facts as stored."""
     if not enabled():
         return
-    _add(block.state.setdefault(STATE, nothing()), compute(CountingRules.from_settings(), project_ids))
+    rules, total = CountingRules.from_settings(), block.state.setdefault(STATE, nothing())
+    if _no_tranches_written(block):
+        inputs = block.state.setdefault(f"{STATE}_inputs", {})
+        _add(total, compute(rules, project_ids, tranches=False, inputs=inputs))
+    else:
+        _add(total, compute(rules, project_ids))
 
 
 def after_block(sender, block, project_ids, **kwargs):
     """The block is done: the difference of all its projects' facts, added once."""
     if not enabled() or not project_ids:
         return
-    apply(_minus(compute(CountingRules.from_settings(), project_ids), block.state.get(STATE, nothing())))
+    rules, before = CountingRules.from_settings(), block.state.get(STATE, nothing())
+    if not _no_tranches_written(block):
+        apply(_minus(compute(rules, project_ids), before))
+        return
+    inputs = {}
+    delta = _minus(compute(rules, project_ids, tranches=False, inputs=inputs), before)
+    apply(_add(delta, tranches_moved(rules, block.state.get(f"{STATE}_inputs", {}), inputs)))
+
+
+def tranches_moved(rules: CountingRules, before: dict, after: dict) -> dict:
+    """What unchanged tranches add differently once their projects' cohort (count unit,
+    signing month) or credit shares changed: {project id: (cohort, shares)} before and
+    after, as ``compute(inputs=...)`` gives them."""
+    nobody = (None, ())
+    moved = [pk for pk in before.keys() | after.keys() if before.get(pk, nobody) != after.get(pk, nobody)]
+    if not moved:
+        return nothing()
+    yuan_of, usd_of = _tranche_sums(rules, moved)
+    direct, cohort = Counter(), defaultdict(lambda: [0] * 5)
+    for inputs, sign in ((after, 1), (before, -1)):
+        credits = {pk: list(inputs.get(pk, nobody)[1]) for pk in moved}
+        cohort_of = {pk: inputs[pk][0] for pk in moved if inputs.get(pk, nobody)[0] is not None}
+        _spread_tranches(yuan_of, usd_of, credits, cohort_of, direct, cohort, sign)
+    return _rolled(direct, {}, cohort)
 
 
 def recomputed_together(project_ids):

@@ -41,7 +41,6 @@ from zhaoshang.stats.services import (
     computed_values,
     direct_values,
     rank_desc,
-    rollup,
     subtrees,
 )
 
@@ -295,29 +294,48 @@ def _ratio_cells(units, ratios: list[str], period: Period, rules: CountingRules 
         return {}
     tree = subtrees(units)
     last_period = period.same_period_last_year()
-    result = {unit.pk: {} for unit in units}
+    pks = [unit.pk for unit in units]
+    result = {pk: {} for pk in pks}
     zero = Decimal(0)
     rolled: dict[int, tuple[dict, dict]] = {}
+    # ``services.rollup`` over the same tree ten times a table: its order (deepest first)
+    # sorted once, and only the units with a value carried up (a sparse dict; read with .get).
+    order = [(pk, parent_id) for _, pk, parent_id in sorted(((n.depth, n.pk, n.parent_id) for n in tree), reverse=True)]
+    present = {pk for pk, _ in order}
+
+    def rollup_sparse(direct: dict) -> dict:
+        totals = {}
+        for pk, parent_id in order:  # deepest first: children are summed before parents
+            value, own = totals.get(pk), direct.get(pk)
+            if own is not None:
+                value = own if value is None else value + own
+            if value is not None:
+                totals[pk] = value
+                if parent_id in present:
+                    above = totals.get(parent_id)
+                    totals[parent_id] = value if above is None else above + value
+        return totals
 
     def rolled_up(part: dict) -> dict:
         # The ratios share parts (the signed count is three ratios' denominator): each is
         # summed over the tree once. The part is kept with its sums so its id stays its own.
         if id(part) not in rolled:
-            rolled[id(part)] = (part, rollup(part, tree))
+            rolled[id(part)] = (part, rollup_sparse(part))
         return rolled[id(part)][1]
 
     for ratio in ratios:
         numerator, denominator = (rolled_up(part) for part in parts(ratio, period, rules, within))
         before_num, before_den = (rolled_up(part) for part in parts(ratio, last_period, rules, within))
-        for unit in units:
-            now = _divide(numerator.get(unit.pk, zero), denominator.get(unit.pk, zero))
-            then = _divide(before_num.get(unit.pk, zero), before_den.get(unit.pk, zero))
+        percent = ratio in PERCENT_RATIOS
+        for pk in pks:
+            num, den = numerator.get(pk, zero), denominator.get(pk, zero)
+            now = num / den if den else None
+            then_den = before_den.get(pk, zero)
+            then = before_num.get(pk, zero) / then_den if then_den else None
             change = None
             if now is not None and then is not None:
-                change = now - then if ratio in PERCENT_RATIOS else (now / then - 1 if then else None)
-            result[unit.pk][ratio] = RatioCell(
-                now, numerator.get(unit.pk, zero), denominator.get(unit.pk, zero), then, change
-            )
+                change = now - then if percent else (now / then - 1 if then else None)
+            result[pk][ratio] = RatioCell(now, num, den, then, change)
         ranks = rank_desc({pk: cells[ratio].value for pk, cells in result.items()})
         for pk, cells in result.items():
             cells[ratio].rank = ranks.get(pk)

@@ -11,6 +11,7 @@ from zhaoshang.core.bulk import writing_together
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.funds.services import record_tranche, return_tranche, verify_tranche
 from zhaoshang.projects.duplicates import merge_projects
+from zhaoshang.projects.models import StageEvent
 from zhaoshang.projects.services import (
     StageClaim,
     return_event,
@@ -140,6 +141,38 @@ def test_writes_together_leave_the_rollup_exact_once_the_block_ends(personas):
             update_project(a, inside, expected_version=inside.version)
             set_credits(bureau, outside, [(personas.town_a, D(60), ""), (personas.town_b, D(40), "跨区域落地")])
         assert facts.differences(limit=10_000)  # the inner block tells nothing: the outer one does
+    assert_exact()
+
+
+def test_a_block_that_writes_no_tranche_moves_the_funds_of_projects_whose_cohort_moved(personas):
+    # Ledger updates promise to write no tranche: the roll-up reads tranches only where a
+    # project's signing month, count unit or credit shares changed, and stays exact.
+    a, bureau = personas.officer_a, personas.bureau
+    moved = project(a, personas.town_a, name="锂电池项目", investor=company("甲公司"), total="20000")
+    still = project(a, personas.town_a, name="芯片项目", investor=company("乙公司"), total="30000")
+    for p in (moved, still):
+        verify_event(bureau, submit_stage(a, p, StageClaim(stage="signed", date=datetime.date(2025, 3, 10))))
+        money = FundsTranche(project=p, date=datetime.date(2025, 5, 2), amount=D("1234.5678"), source="outside_city")
+        verify_tranche(bureau, record_tranche(a, money))
+    assert_exact()
+    untouched = {"funds.fundstranche"}
+    with writing_together([moved.pk, still.pk], untouched=untouched):
+        signing = StageEvent.objects.get(project=moved, stage="signed")
+        signing.date = datetime.date(2025, 4, 20)  # the cohort of April now holds its funds
+        signing.save()
+        still.refresh_from_db()
+        still.total_investment = D("5000")
+        update_project(a, still, expected_version=still.version)
+    assert_exact()
+    april = [key for key in facts.stored() if key[0] == facts.COHORT and key[2] == datetime.date(2025, 4, 1)]
+    assert any(key[-1] == "funds" for key in april)
+    with writing_together([moved.pk], untouched=untouched):
+        set_credits(bureau, moved, [(personas.town_a, D(60), ""), (personas.town_b, D(40), "跨区域落地")])
+    assert_exact()
+    with pytest.raises(RuntimeError), writing_together([moved.pk], untouched=untouched):
+        tranche = FundsTranche.objects.filter(project=moved).first()
+        tranche.amount = D("1")
+        tranche.save()
     assert_exact()
 
 
