@@ -138,7 +138,7 @@ class Rollback(Exception):
 
 
 def bench_import(rows):
-    from zhaoshang.imports.pipeline import collector_paused
+    from zhaoshang.core.bulk import collector_paused
     from zhaoshang.imports.services import commit_ledger, preview_ledger
 
     user = User.objects.get(username="bench_bureau")
