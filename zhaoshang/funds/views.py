@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from zhaoshang.core.changes import describe_rows
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
+from zhaoshang.core.generic import apply_errors
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.numbers import wan_to_yi
 from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
@@ -136,16 +137,6 @@ def tranche_export(request):
     return xlsx_response(data, f"到位资金-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, reasons in error.message_dict.items():
-            for reason in reasons:
-                form.add_error(field if field in form.fields else None, reason)
-    else:
-        for reason in error.messages:
-            form.add_error(None, reason)
-
-
 def _save_evidence(user, tranche, files) -> None:
     for uploaded in files:
         add_evidence(user, tranche, uploaded)
@@ -174,7 +165,7 @@ def tranche_create(request, pk):
             try:
                 once = create_once(request.user, token, create, lambda t: reverse("funds:detail", args=[t.pk]))
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -208,7 +199,7 @@ def tranche_edit(request, pk):
         except StaleEditError:
             form.add_error(None, "该笔到位资金已被他人修改或审核，您的修改未保存。请返回详情页查看最新内容后重新编辑。")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
