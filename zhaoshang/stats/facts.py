@@ -649,11 +649,6 @@ def tranches_moved(rules: CountingRules, before: dict, after: dict) -> dict:
     return _rolled(direct, {}, cohort)
 
 
-def recomputed_together(project_ids):
-    """Kept for callers of the old name: ``core.bulk.writing_together``."""
-    return bulk.writing_together(project_ids)
-
-
 @contextmanager
 def unchanged():
     """For tests and tools that must write without touching the roll-up (e.g. to prove
