@@ -1,6 +1,9 @@
 """The demo city: every role can sign in, nothing is duplicated, never in production."""
 
 import csv
+import io
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -74,3 +77,16 @@ def test_the_demo_modules_are_found_and_run_after_what_they_build_on():
         "notifications",
         "bulletins",
     ]
+
+
+def test_the_demo_says_the_address_of_the_port_it_is_served_on():
+    out = io.StringIO()
+    call_command("seed_demo", "--no-business-data", "--port", "9123", stdout=out)
+    assert "浏览器打开 http://127.0.0.1:9123 登录。" in out.getvalue()
+
+
+def test_start_refuses_a_port_that_is_no_port_before_setting_anything_up():
+    start = Path(__file__).resolve().parents[3] / "scripts" / "start"
+    for bad in (["abc"], ["0"], ["70000"], []):
+        run = subprocess.run(["bash", str(start), "--port", *bad], capture_output=True, text=True, timeout=30)
+        assert run.returncode == 2 and "端口须为 1–65535 的数字" in run.stderr and run.stdout == ""

@@ -1,4 +1,4 @@
-"""manage.py seed_demo [--reset-passwords] [--no-business-data] [--force]"""
+"""manage.py seed_demo [--reset-passwords] [--no-business-data] [--force] [--port N]"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--reset-passwords", action="store_true", help="把演示账号的密码重置为演示密码")
         parser.add_argument("--no-business-data", action="store_true", help="只生成单位和账号")
         parser.add_argument("--force", action="store_true", help="在生产配置（HTTPS）下也执行")
+        # scripts/start --port N passes its port, so the address said is the one served.
+        parser.add_argument("--port", type=int, default=8000, help="提示中的本机端口（默认 8000）")
 
     def handle(self, *args, **options):
         if settings.HTTPS and not options["force"]:
@@ -35,4 +37,4 @@ class Command(BaseCommand):
         for _account, user in city.accounts:
             self.stdout.write(f"{user.username:<18}{user.role_label:<10}{user.unit.name if user.unit else '—'}")
         self.stdout.write(self.style.WARNING("\n以上均为演示账号，仅供体验，切勿用于生产环境。"))
-        self.stdout.write("浏览器打开 http://127.0.0.1:8000 登录。")
+        self.stdout.write(f"浏览器打开 http://127.0.0.1:{options['port']} 登录。")
