@@ -8,12 +8,16 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from zhaoshang.core.jobs import Job, JobKind, JobStatus, job_url
+from zhaoshang.core.models import AuditLog
 from zhaoshang.core.parsing import ParseError, normalise_text, parse_date
 from zhaoshang.funds.models import FundsTranche
 from zhaoshang.imports.choices import RowAction
+from zhaoshang.imports.command import ImportCommand
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.spec import ImportSpec, register, unregister
 from zhaoshang.projects.models import Project
@@ -279,3 +283,33 @@ def test_a_signed_row_without_its_date_is_an_error_of_the_preview_not_a_refusal_
     response = client.post(reverse("imports:ledger_commit", args=[batch.pk]))
     assert response.status_code == 400 and "第2行 签约时间：已签约项目须填写签约日期" in response.content.decode()
     assert not Project.objects.exists()
+
+
+# --- The same spec from a terminal (imports.command.ImportCommand) ---------------------------
+
+
+class ImportHolidays(ImportCommand):
+    help = "导入节假日"
+
+    def done(self, result):
+        return f"已导入 {result.count('create')} 天。"
+
+
+def test_a_command_over_the_new_spec_takes_its_options_from_the_spec(personas, holidays, tmp_path):
+    path = tmp_path / "节假日.csv"
+    path.write_bytes(CALENDAR + "2026-10-03,放假,\n".encode())
+    command = ImportHolidays()
+    command.spec = holidays
+    parser = command.create_parser("manage.py", "import_holidays")
+    offered = {option for action in parser._actions for option in action.option_strings}
+    assert {"--user", "--dry-run", "--exclude-errors"} <= offered and "--unit" not in offered  # not per unit
+    assert "--verified" not in offered  # the spec does not verify on import
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="文件有 1 处错误，未导入任何数据"):
+        call_command(command, str(path), stdout=out)
+    assert "无法识别的类型「放假」" in out.getvalue() and not Holiday.objects.exists()
+    call_command(command, str(path), "--exclude-errors", stdout=out)
+    assert "已导入 3 天。" in out.getvalue() and Holiday.objects.count() == 3
+    assert AuditLog.objects.get(action="import").source == "command"
+    with pytest.raises(CommandError, match="找不到可用的导入用户"):
+        call_command(command, str(path), "--user", "nobody")
