@@ -12,7 +12,7 @@ class AlertsConfig(AppConfig):
         from zhaoshang.alerts.templatetags.alerts_tags import project_row_badges
         from zhaoshang.core.panels import Panel, register_panel
         from zhaoshang.core.roles import BUSINESS_ROLES
-        from zhaoshang.projects.templatetags.project_list import register_row_badges
+        from zhaoshang.projects.columns import register_row_badges
 
         # 我的预警 at the top of every business role's home page.
         register_panel("home", Panel("alerts.my_warnings", "alerts/_my_warnings.html", BUSINESS_ROLES, order=10))

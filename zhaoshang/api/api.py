@@ -270,7 +270,7 @@ def _date(text):
 
 def filtered(filterset):
     """The FilterSet's rows, or 422 with the page's own messages for values it refused."""
-    from zhaoshang.projects.views import filter_errors
+    from zhaoshang.core.generic import filter_errors
 
     problems = filter_errors(filterset)
     if problems:

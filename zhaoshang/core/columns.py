@@ -105,6 +105,10 @@ class Column:
     is given, the ORM path it reads (``unit__name``: the row's unit's name).
 
     - ``label``: the header; by default the verbose name of the path's first field.
+    - ``sheet_label``: the header in a spreadsheet, where no page says the unit
+      (协议总投资（万元）); by default ``label``.
+    - ``header``: the header cell's markup instead of the label (a select-all box),
+      written in code, never from data.
     - ``value(obj)``: read the value yourself (then declare ``fields``/``select``).
     - ``html(obj)``: the cell's markup, escaped by you; by default the escaped text.
     - ``export(obj)``: the spreadsheet's value; by default the value, typed.
@@ -118,6 +122,8 @@ class Column:
 
     name: str
     label: str | None = None
+    sheet_label: str | None = None
+    header: str | None = None
     value: Callable[[Any], Any] | None = None
     html: Callable[[Any], str] | None = None
     export: Callable[[Any], Any] | None = None
@@ -137,6 +143,7 @@ class Column:
     # Filled by Columns from the model.
     _parts: list[str] = field(default_factory=list, repr=False)
     _display: bool = field(default=False, repr=False)
+    _td: str = field(default="<td>", repr=False)
 
     def bind(self, model) -> None:
         path = self.name.split("__")
@@ -165,6 +172,8 @@ class Column:
         if self.label is None:
             first = _field_or_none(model, path[0])
             self.label = str(first.verbose_name) if first is not None else self.name
+        if self.sheet_label is None:
+            self.sheet_label = self.label
         if self.kind is None:
             self.kind = _kind_of(model_field) if self.value is None else TEXT
         if self.sort is None:
@@ -177,6 +186,7 @@ class Column:
             self.width = {NUMBER: 14, PERCENT: 10, DATE: 12, DATETIME: 17, BOOL: 6}.get(self.kind, 20)
         if self.kind in (NUMBER, PERCENT) and "text-end" not in self.css:
             self.css = f"{self.css} text-end".strip()
+        self._td = f'<td class="{self.css}">' if self.css else "<td>"
 
     def read(self, obj):
         if self.value is not None:
@@ -193,13 +203,14 @@ class Column:
         return value() if callable(value) and not isinstance(value, models.Model) else value
 
     def cell_html(self, obj, url: str | None, context: dict | None = None) -> str:
-        if self.html is not None:
-            inner = self.html(obj, context or {}) if self.takes_context else self.html(obj)
+        html = self.html
+        if html is not None:
+            inner = html(obj, context or {}) if self.takes_context else html(obj)
         else:
             inner = escape(shown_text(self.read(obj), self.kind))
         if self.link and url:
             inner = f'<a href="{url}">{inner}</a>'
-        return f'<td class="{self.css}">{inner}</td>' if self.css else f"<td>{inner}</td>"
+        return f"{self._td}{inner}</td>"
 
     def sheet(self, obj):
         if self.export is not None:
@@ -298,6 +309,11 @@ class Columns:
         base = f"?{querystring}&" if querystring else "?"
         cells = []
         for column in chosen:
+            if column.header is not None:
+                cells.append(
+                    f'<th class="{column.css}">{column.header}</th>' if column.css else f"<th>{column.header}</th>"
+                )
+                continue
             label = escape(column.label)
             css = f' class="{column.css}"' if "text-end" in column.css else ""
             if column.sort:
@@ -305,15 +321,18 @@ class Columns:
                 arrow = " ↑" if sort == column.name else " ↓" if sort == f"-{column.name}" else ""
                 label = f'<a href="{base}sort={escape(target)}">{label}{arrow}</a>'
             cells.append(f"<th{css}>{label}</th>")
-        return mark_safe("".join(cells))  # noqa: S308 - every piece escaped above
+        return mark_safe("".join(cells))  # noqa: S308 - every piece escaped above; header= is code
 
     def rows_html(
         self, objects, chosen: list[Column], url_of: Callable[[Any], str] | None = None, context: dict | None = None
     ) -> str:
         rows = []
+        context = context or {}
+        if not any(column.link for column in chosen):
+            url_of = None  # no cell links to the row: no URL per row
         for obj in objects:
             url = url_of(obj) if url_of is not None else None
-            cells = "".join(column.cell_html(obj, url, context) for column in chosen)
+            cells = "".join([column.cell_html(obj, url, context) for column in chosen])
             attrs = ""
             if self.row_attrs is not None:
                 attrs = "".join(f' {name}="{escape(str(value))}"' for name, value in self.row_attrs(obj).items())
@@ -325,7 +344,7 @@ class Columns:
         chosen = [column for column in chosen if column.exported]
         return write_xlsx(
             title,
-            [(column.label, column.width) for column in chosen],
+            [(column.sheet_label, column.width) for column in chosen],
             ([column.sheet(obj) for column in chosen] for obj in objects),
             formats=[XLSX_FORMATS.get(column.kind) for column in chosen],
         )

@@ -48,12 +48,15 @@ def _lock(model, pk) -> None:
     list(model._base_manager.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
-def apply_errors(form, error: ValidationError | PermissionDenied) -> None:
-    """A service's refusal shown on the form: field messages at their fields, the rest on top."""
+def apply_errors(form, error: ValidationError | PermissionDenied, fields: dict[str, str] | None = None) -> None:
+    """A service's refusal shown on the form: field messages at their fields, the rest on top.
+    ``fields`` maps a model field the service names to the form field that edits it (the
+    project form types the investor's name into ``investor_name``)."""
     if isinstance(error, PermissionDenied):
         form.add_error(None, str(error) or "您没有权限进行此操作。")
     elif hasattr(error, "error_dict"):
         for name, texts in error.message_dict.items():
+            name = (fields or {}).get(name, name)
             for text in texts:
                 form.add_error(name if name in form.fields else None, text)
     else:
@@ -168,6 +171,10 @@ class ObjectListView(ObjectView):
         order, sort = self.columns.ordering(self.request.GET.get("sort"))
         return filterset, rows.order_by(*(order or self.ordering)), sort
 
+    def get_count_cap(self) -> int | None:
+        """Count at most this many rows (a free-text search need not read the whole table)."""
+        return self.count_cap
+
     def decorate(self, rows: list) -> None:
         """Attach to a page of rows (or an export's) what they show beyond their fields."""
 
@@ -215,7 +222,7 @@ class ObjectListView(ObjectView):
             return self.export()
         filterset, rows, sort = self.filtered(Action.VIEW)
         chosen = self.chosen_columns()
-        page = paginate(request, self.columns.prepare(rows, chosen), self.per_page, count_cap=self.count_cap)
+        page = paginate(request, self.columns.prepare(rows, chosen), self.per_page, count_cap=self.get_count_cap())
         shown = list(page.object_list)
         self.decorate(shown)
         qs = querystring_without_page(request)
@@ -228,7 +235,7 @@ class ObjectListView(ObjectView):
             "title": self.title or str(self.model._meta.verbose_name_plural),
             "subtitle": self.subtitle,
             "filterset": filterset,
-            "filter_errors": _filter_errors(filterset),
+            "filter_errors": filter_errors(filterset),
             "page": page,
             "rows": shown,
             "qs": qs,
@@ -293,7 +300,7 @@ class ObjectListView(ObjectView):
         return batch
 
 
-def _filter_errors(filterset) -> list[str]:
+def filter_errors(filterset) -> list[str]:
     """「阶段：…」 lines for filter values not understood (a hand-edited or outdated link)."""
     if filterset is None or not filterset.form.is_bound or filterset.form.is_valid():
         return []

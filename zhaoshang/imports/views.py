@@ -13,10 +13,10 @@ from zhaoshang.core.models import AuditLog
 from zhaoshang.core.views import paginate
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.spec import spec_for
+from zhaoshang.projects.columns import LIST_ORDERING, PROJECT_COLUMNS
 from zhaoshang.projects.exports import ledger_workbook
 from zhaoshang.projects.filtersets import ProjectFilterSet
 from zhaoshang.projects.models import Project
-from zhaoshang.projects.views import SORTS
 
 
 @login_required
@@ -64,7 +64,8 @@ def ledger_export(request):
         raise Http404
     base = Project.objects.restrict(request.user, Action.EXPORT).filter(merged_into__isnull=True)
     filterset = ProjectFilterSet(request.GET or None, queryset=base, request=request)
-    rows = filterset.qs.order_by(SORTS.get(request.GET.get("sort", "-updated"), "-updated_at"), "-id")
+    order, _ = PROJECT_COLUMNS.ordering(request.GET.get("sort"))
+    rows = filterset.qs.order_by(*(order or LIST_ORDERING))
     today = timezone.localdate()
     data, count = ledger_workbook(rows, unit_name=_title_unit(request, filterset), as_of=today)
     AuditLog.record(

@@ -5,34 +5,20 @@ import datetime
 import io
 from decimal import Decimal
 
+from zhaoshang.core.columns import NUMBER
 from zhaoshang.core.export import safe_cell
+from zhaoshang.projects.columns import PROJECT_COLUMNS
 
-# (group, header, width, value of a project)
-COLUMNS = [
-    ("项目基本情况", "项目编号", 18, lambda p: p.code),
-    ("项目基本情况", "项目名称", 32, lambda p: p.name),
-    ("项目基本情况", "投资方", 30, lambda p: p.investor.name if p.investor_id else ""),
-    ("项目基本情况", "统一社会信用代码", 22, lambda p: (p.investor.uscc or "") if p.investor_id else ""),
-    ("项目基本情况", "所属行业", 20, lambda p: p.industry.name if p.industry_id else p.industry_text),
-    ("投资情况", "协议总投资（万元）", 16, lambda p: p.total_investment),
-    ("投资情况", "固定资产投资（万元）", 16, lambda p: p.fixed_asset_investment),
-    ("项目进展情况", "当前阶段（填报）", 12, lambda p: p.get_stage_display()),
-    ("项目进展情况", "审核状态", 14, lambda p: verification_status(p)),
-    ("项目进展情况", "签约时间", 12, lambda p: p.signed_on),
-    ("项目进展情况", "开工时间", 12, lambda p: p.started_on),
-    ("责任落实", "责任单位", 16, lambda p: p.responsible_unit.name),
-    ("责任落实", "责任领导", 10, lambda p: p.responsible_leader),
+# The bureau's groups over the list's columns (projects/columns.py): headers, widths and
+# values come from there, so the 台账 and the list's own export never say a thing twice.
+GROUPS = [
+    ("项目基本情况", ("code", "name", "investor", "uscc", "industry")),
+    ("投资情况", ("amount", "fixed_asset_investment")),
+    ("项目进展情况", ("stage", "verification", "signed_on", "started_on")),
+    ("责任落实", ("unit", "leader")),
 ]
-TOTALLED = {"协议总投资（万元）": 5, "固定资产投资（万元）": 6}
-
-
-def verification_status(project) -> str:
-    """已审核 when the bureau confirmed the stage the unit reports; otherwise how far it did."""
-    if not project.verified_stage:
-        return "未审核"
-    if project.verified_stage == project.stage:
-        return "已审核"
-    return f"已审核至「{project.get_verified_stage_display()}」"
+COLUMNS = [(group, PROJECT_COLUMNS.by_name[name]) for group, names in GROUPS for name in names]
+REMARKS = PROJECT_COLUMNS.by_name["remarks"]
 
 
 def ledger_workbook(projects, *, unit_name: str, as_of: datetime.date) -> tuple[bytes, int]:
@@ -66,32 +52,34 @@ def ledger_workbook(projects, *, unit_name: str, as_of: datetime.date) -> tuple[
         sheet.cell(row=3, column=column, value=group)
         if len(span) > 1:
             sheet.merge_cells(start_row=3, start_column=column, end_row=3, end_column=column + len(span) - 1)
-        for offset, (_, header, col_width, _) in enumerate(span):
-            sheet.cell(row=4, column=column + offset, value=header)
-            sheet.column_dimensions[get_column_letter(column + offset)].width = col_width
+        for offset, (_, definition) in enumerate(span):
+            sheet.cell(row=4, column=column + offset, value=definition.sheet_label)
+            sheet.column_dimensions[get_column_letter(column + offset)].width = definition.width
         column += len(span)
     sheet.cell(row=3, column=width, value="备注")
     sheet.merge_cells(start_row=3, start_column=width, end_row=4, end_column=width)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions[get_column_letter(width)].width = 20
 
-    totals = {header: Decimal(0) for header in TOTALLED}
+    # The money columns get a 合计: exact Decimal sums, written as numbers.
+    totalled = [index for index, (_, definition) in enumerate(COLUMNS) if definition.kind == NUMBER]
+    totals = dict.fromkeys(totalled, Decimal(0))
+    definitions = [definition for _, definition in COLUMNS]
     count = 0
-    for count, project in enumerate(
-        projects.select_related("investor", "industry", "responsible_unit").iterator(chunk_size=2000), start=1
-    ):
+    rows = PROJECT_COLUMNS.prepare(projects, [*definitions, REMARKS])
+    for count, project in enumerate(rows.iterator(chunk_size=2000), start=1):
         row = [count]
-        for _, header, _, value in COLUMNS:
-            cell = value(project)
-            if header in totals and cell is not None:
-                totals[header] += cell
+        for index, definition in enumerate(definitions):
+            cell = definition.sheet(project)
+            if index in totals and cell is not None:
+                totals[index] += cell
             row.append(safe_cell(cell) if cell is not None else None)
-        row.append(safe_cell(project.remarks))
+        row.append(safe_cell(REMARKS.sheet(project) or ""))
         sheet.append(row)
     total_row = [None] * width
     total_row[0] = "合计"
-    for header, index in TOTALLED.items():
-        total_row[index + 1] = totals[header]
+    for index, total in totals.items():
+        total_row[index + 1] = total
     sheet.append(total_row)
 
     last = sheet.max_row

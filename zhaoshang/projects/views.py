@@ -11,19 +11,22 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core import generic
 from zhaoshang.core.changes import describe_rows, format_local_date
 from zhaoshang.core.choices import Action
-from zhaoshang.core.models import AuditLog, StaleEditError
+from zhaoshang.core.models import AuditLog, ListColumns, StaleEditError
 from zhaoshang.core.numbers import format_exact, wan_to_yi
 from zhaoshang.core.once import back_to_saved, create_once, posted_token, saved_response
 from zhaoshang.core.panels import panels_for
-from zhaoshang.core.views import paginate, querystring_without_page
+from zhaoshang.core.views import querystring_without_page
 from zhaoshang.projects.attachments import download_name, save_attachment
 from zhaoshang.projects.choices import LIFECYCLE, Stage
+from zhaoshang.projects.columns import LIST_ORDERING, PROJECT_COLUMNS, ROW_BADGES
 from zhaoshang.projects.duplicates import find_duplicates, merge_projects
 from zhaoshang.projects.filtersets import ProjectFilterSet
 from zhaoshang.projects.forms import (
@@ -50,43 +53,8 @@ from zhaoshang.projects.services import (
     withdrawal_refusal,
 )
 
-SORTS = {
-    "name": "name",
-    "-amount": "-total_investment",
-    "amount": "total_investment",
-    "-signed": "-signed_on",
-    "signed": "signed_on",
-    "stage": "stage",
-    "unit": "responsible_unit__path",
-    "-updated": "-updated_at",
-}
-OPTIONAL_COLUMNS = {
-    "investor": "投资方",
-    "industry": "行业",
-    "leading_industry": "主导产业",
-    "signed_on": "签约日期",
-    "started_on": "开工日期",
-    "leader": "责任领导",
-    "verification": "审核",
-}
-DEFAULT_COLUMNS = ["investor", "signed_on", "verification"]
-# What templatetags/project_list.py reads of each row, whichever columns are chosen.
-LIST_FIELDS = [
-    "code",
-    "name",
-    "is_key",
-    "total_investment",
-    "stage",
-    "verified_stage",
-    "signed_on",
-    "started_on",
-    "responsible_leader",
-    "leading_industry",
-    "industry_text",
-    "responsible_unit__name",
-    "investor__name",
-    "industry__name",
-]
+# What a kanban card reads.
+KANBAN_FIELDS = ["name", "is_key", "total_investment", "stage", "responsible_unit__name", "investor__name"]
 
 
 def _project_or_404(user, pk, action=Action.VIEW) -> Project:
@@ -108,70 +76,84 @@ def _can(user, action, project=None) -> bool:
     return project is None or Project.objects.restrict(user, action).filter(pk=project.pk).exists()
 
 
-def _columns(request) -> list[str]:
-    """The optional columns this user chose, remembered in the session."""
-    if "cols" in request.GET:
-        chosen = [name for name in request.GET.getlist("cols") if name in OPTIONAL_COLUMNS]
-        request.session["project_columns"] = chosen
+class ProjectList(generic.ObjectListView):
+    """项目库: the generic list over projects/columns.py, with the bulk edit's boxes, the
+    warnings' badges after each name and the page's 协议总投资 in 亿元 under the table."""
+
+    model = Project
+    columns = PROJECT_COLUMNS
+    filterset_class = ProjectFilterSet
+    ordering = LIST_ORDERING
+    list_url, detail_url, create_url = "projects:list", "projects:detail", "projects:create"
+    list_key = "projects:list"
+    template_name, table_template, table_id = (
+        "projects/project_list.html",
+        "projects/_project_table.html",
+        "project-table",
+    )
+    title, add_label, export_title = "项目库", "新建项目", "项目库"
+    empty_title, empty_hint = "没有符合条件的项目", "换个筛选条件，或新建项目、导入台账。"
+    exporting = False
+
+    def filter_queryset(self, queryset):
+        return queryset.filter(merged_into__isnull=True)
+
+    def get_count_cap(self):
+        # A free-text search reads every live project; counting stops at 1,000 so it costs no more.
+        return 1000 if self.request.GET.get("q", "").strip() else None
+
+    def chosen_names(self):
+        if "cols" in self.request.GET:  # a link that names its columns shows them, saving nothing
+            return self.columns.clean(self.request.GET.getlist("cols"))
+        # The chooser used to keep the choice in the session: carried over once to the
+        # user's saved columns (ListColumns), never over a choice saved since.
+        carried = self.request.session.pop("project_columns", None)
+        if carried is not None:
+            ListColumns.objects.get_or_create(
+                user=self.request.user, list_key=self.get_list_key(), defaults={"columns": self.columns.clean(carried)}
+            )
+        return super().chosen_names()
+
+    def chosen_columns(self):
+        chosen = super().chosen_columns()
+        if not self.can_bulk:
+            chosen = [column for column in chosen if column.name != "select"]
         return chosen
-    return request.session.get("project_columns", DEFAULT_COLUMNS)
+
+    @cached_property
+    def can_bulk(self) -> bool:
+        return Project.access.allows(self.request.user, Action.CHANGE)
+
+    def decorate(self, rows):
+        self.page_total = sum((project.total_investment or 0) for project in rows)
+        if self.exporting or not rows:
+            return
+        ids = [project.pk for project in rows]
+        badge_makers = [provider(ids) for provider in ROW_BADGES]  # one query each for the page
+        for project in rows:
+            project.row_badges = "".join(badges_of(project.pk) for badges_of in badge_makers)
+
+    def cell_context(self):
+        return {**super().cell_context(), "row_url": self.row_url()}
+
+    def export(self):
+        self.exporting = True
+        return super().export()
+
+    def get_extra_context(self):
+        return {"page_total_yi": wan_to_yi(self.page_total), "can_bulk": self.can_bulk}
 
 
-def project_queryset(request):
-    """The list's rows: in scope, not merged away, filtered as on screen, sorted."""
-    base = Project.objects.restrict(request.user).filter(merged_into__isnull=True)
-    filterset = ProjectFilterSet(request.GET or None, queryset=base, request=request)
-    rows = filterset.qs.select_related("investor", "responsible_unit", "industry")
-    sort = request.GET.get("sort", "-updated")
-    return filterset, rows.order_by(SORTS.get(sort, "-updated_at"), "-id"), sort
-
-
-def filter_errors(filterset) -> list[str]:
-    """「阶段：…」 lines for filter values that could not be understood (a hand-edited or
-    outdated link), so the list never silently shows something other than what was asked."""
-    if filterset.form.is_bound and not filterset.form.is_valid():
-        form = filterset.form
-        return [
-            f"{form.fields[name].label}：{message}" if name in form.fields else message
-            for name, errors in form.errors.items()
-            for message in errors
-        ]
-    return []
-
-
-@login_required
-def project_list(request):
-    if not Project.access.allows(request.user, Action.VIEW):
-        raise Http404
-    filterset, rows, sort = project_queryset(request)
-    # Only the columns the rows show: 150 model instances a page, each converting every
-    # column (the description, dates and times) it would never print.
-    rows = rows.only(*LIST_FIELDS)
-    # A free-text search reads every live project; counting stops at 1,000 so it costs no more.
-    page = paginate(request, rows, 50, count_cap=1000 if request.GET.get("q", "").strip() else None)
-    total = sum((project.total_investment or 0) for project in page.object_list)
-    context = {
-        "filterset": filterset,
-        "page": page,
-        "qs": querystring_without_page(request),
-        "sort": sort,
-        "columns": _columns(request),
-        "optional_columns": OPTIONAL_COLUMNS,
-        "page_total_yi": wan_to_yi(total),
-        "can_add": Project.access.allows(request.user, Action.ADD),
-        "can_bulk": Project.access.allows(request.user, Action.CHANGE),
-        "filter_errors": filter_errors(filterset),
-    }
-    template = "projects/project_list.html#project-table" if request.htmx else "projects/project_list.html"
-    return render(request, template, context)
+project_list = ProjectList.as_view()
 
 
 @login_required
 def project_kanban(request):
     if not Project.access.allows(request.user, Action.VIEW):
         raise Http404
-    filterset, rows, _ = project_queryset(request)
-    rows = rows.only(*LIST_FIELDS)
+    base = Project.objects.restrict(request.user).filter(merged_into__isnull=True)
+    filterset = ProjectFilterSet(request.GET or None, queryset=base, request=request)
+    rows = filterset.qs.select_related("investor", "responsible_unit").only(*KANBAN_FIELDS).order_by(*LIST_ORDERING)
     columns = []
     for stage in [*LIFECYCLE, Stage.ON_HOLD]:
         in_stage = rows.filter(stage=stage)
@@ -272,16 +254,8 @@ def _save_investor(request, form, unit):
     return link.company
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            target = {"investor": "investor_name", "is_supplementary": "stage"}.get(field, field)
-            target = target if target in form.fields else None
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+# The service's field → the form's: the investor is typed by name, a supplement is a kind of stage claim.
+FORM_FIELDS = {"investor": "investor_name", "is_supplementary": "stage"}
 
 
 @login_required
@@ -302,10 +276,8 @@ def project_create(request):
 
             try:
                 once = create_once(request.user, token, create, _detail_url)
-            except ValidationError as error:
-                _apply_service_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
+            except (ValidationError, PermissionDenied) as error:
+                generic.apply_errors(form, error, FORM_FIELDS)
             else:
                 return saved_response(request, once, lambda made: f"已创建项目「{made.name}」（{made.code}）。")
     else:
@@ -335,7 +307,7 @@ def project_edit(request, pk):
             stale = error.current
             form.add_error(None, "该项目已被他人修改，您的修改未保存。请对照下方他人保存的内容，在最新版本上重新编辑。")
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            generic.apply_errors(form, error, FORM_FIELDS)
         else:
             messages.success(request, "已保存。")
             return redirect("projects:detail", pk=project.pk)
@@ -403,7 +375,7 @@ def project_advance(request, pk):
             try:
                 once = create_once(request.user, token, create, _detail_url)
             except ValidationError as error:
-                _apply_service_errors(form, error)
+                generic.apply_errors(form, error, FORM_FIELDS)
             else:
                 return saved_response(
                     request, once, lambda event: f"已填报「{event.get_stage_display()}」，等待招商局审核。"
@@ -463,7 +435,7 @@ def follow_up_add(request, pk):
                 request.user, token, lambda: add_follow_up(request.user, project, form.save(commit=False)), _detail_url
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            generic.apply_errors(form, error, FORM_FIELDS)
         else:
             return saved_response(request, once, lambda _: "已添加跟踪洽谈记录。")
     return _detail_page(request, project, follow_up_form=form)
