@@ -143,6 +143,7 @@ class Column:
     # Filled by Columns from the model.
     _parts: list[str] = field(default_factory=list, repr=False)
     _display: bool = field(default=False, repr=False)
+    _labels: dict = field(default_factory=dict, repr=False)
     _td: str = field(default="<td>", repr=False)
 
     def bind(self, model) -> None:
@@ -165,6 +166,10 @@ class Column:
             self.select = tuple(dict.fromkeys((*self.select, *related)))
             self._parts = path
             self._display = bool(getattr(model_field, "choices", None))
+            if self._display:
+                # The labels read once: get_FOO_display() normalises the field's choices
+                # on every call, a good part of a row's time.
+                self._labels = {key: str(label) for key, label in model_field.flatchoices}
         if self.exported is None:
             self.exported = (
                 self.value is not None or self.export is not None or model_field is not None or hasattr(model, path[0])
@@ -198,7 +203,8 @@ class Column:
                 return None
         last = self._parts[-1]
         if self._display:
-            return getattr(current, f"get_{last}_display")()
+            value = getattr(current, last)
+            return self._labels.get(value, value)
         value = getattr(current, last)
         return value() if callable(value) and not isinstance(value, models.Model) else value
 

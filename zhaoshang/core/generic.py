@@ -191,8 +191,9 @@ class ObjectListView(ObjectView):
         return self.columns.chosen(self.chosen_names())
 
     def chosen_names(self) -> list[str] | None:
-        stored = ListColumns.objects.restrict(self.request.user).filter(list_key=self.get_list_key()).first()
-        return None if stored is None else self.columns.clean(stored.columns)
+        mine = ListColumns.objects.restrict(self.request.user).filter(list_key=self.get_list_key())
+        stored = mine.values_list("columns", flat=True).first()
+        return None if stored is None else self.columns.clean(stored)
 
     def post(self, request, *args, **kwargs):
         """The column chooser: keep the ticked columns (valid names only) for this user and list."""

@@ -11,7 +11,11 @@ from collections.abc import Callable
 from html import escape  # Django's escape() is this plus a lazy-string wrapper, slow per cell
 
 from zhaoshang.core.columns import DATE, NUMBER, Column, Columns, shown_text
+from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
+
+# Read once: get_stage_display() normalises the choices on every call (twice a row).
+STAGE_LABELS = {stage.value: str(stage.label) for stage in Stage}
 
 # Badges other apps put after a project's name in the list (alerts: its open warnings),
 # registered in their AppConfig.ready() so this app imports none of them. A provider takes
@@ -31,7 +35,7 @@ def verification_status(project) -> str:
         return "未审核"
     if project.verified_stage == project.stage:
         return "已审核"
-    return f"已审核至「{project.get_verified_stage_display()}」"
+    return f"已审核至「{STAGE_LABELS.get(project.verified_stage, project.verified_stage)}」"
 
 
 def _text(value) -> str:
@@ -57,12 +61,14 @@ def _industry(project) -> str:
 
 
 def _stage_badge(project) -> str:
-    return f'<span class="badge bg-{project.stage_badge}-lt">{escape(project.get_stage_display())}</span>'
+    label = STAGE_LABELS.get(project.stage, project.stage)
+    return f'<span class="badge bg-{project.stage_badge}-lt">{escape(label)}</span>'
 
 
 def _verified_badge(project) -> str:
     if project.verified_stage:
-        return f'<span class="badge bg-green-lt">{escape(project.get_verified_stage_display())}</span>'
+        label = STAGE_LABELS.get(project.verified_stage, project.verified_stage)
+        return f'<span class="badge bg-green-lt">{escape(label)}</span>'
     return '<span class="text-secondary small">未审核</span>'
 
 
@@ -163,7 +169,7 @@ PROJECT_COLUMNS = Columns(
         "stage",
         label="阶段",
         sheet_label="当前阶段（填报）",
-        value=lambda project: project.get_stage_display(),
+        value=lambda project: STAGE_LABELS.get(project.stage, project.stage),
         html=_stage_badge,
         fields=("stage",),
         sort="stage",
