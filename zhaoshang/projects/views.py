@@ -153,7 +153,9 @@ def project_kanban(request):
         raise Http404
     base = Project.objects.restrict(request.user).filter(merged_into__isnull=True)
     filterset = ProjectFilterSet(request.GET or None, queryset=base, request=request)
-    rows = filterset.qs.select_related("investor", "responsible_unit").only(*KANBAN_FIELDS).order_by(*LIST_ORDERING)
+    order, _ = PROJECT_COLUMNS.ordering(request.GET.get("sort"))  # the list's sort, if it came with one
+    rows = filterset.qs.select_related("investor", "responsible_unit").only(*KANBAN_FIELDS)
+    rows = rows.order_by(*(order or LIST_ORDERING))
     columns = []
     for stage in [*LIFECYCLE, Stage.ON_HOLD]:
         in_stage = rows.filter(stage=stage)

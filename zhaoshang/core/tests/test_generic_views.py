@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -261,3 +263,16 @@ def test_a_record_still_referred_to_is_refused_in_words(personas, client_for):
     assert response.status_code == 200
     assert 'data-testid="delete-refused"' in page and "不能删除" in page and "项目" in page
     assert Company.objects.filter(pk=firm.pk).exists()
+
+
+def test_a_services_refusal_lands_on_the_form_field_that_edits_what_it_names():
+    class ProjectLikeForm(forms.Form):
+        investor_name = forms.CharField(required=False)
+        name = forms.CharField(required=False)
+
+    form = ProjectLikeForm({})
+    assert form.is_valid()
+    error = ValidationError({"investor": "投资方已停用", "name": "项目名称重复", "code": "编号冲突"})
+    generic.apply_errors(form, error, {"investor": "investor_name"})
+    assert form.errors["investor_name"] == ["投资方已停用"] and form.errors["name"] == ["项目名称重复"]
+    assert form.non_field_errors() == ["编号冲突"]  # a field the form does not have: on top
