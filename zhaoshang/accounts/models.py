@@ -173,6 +173,15 @@ class User(VersionedModel, AuditedModel, AbstractUser):
     is_demo = models.BooleanField("演示账号", default=False)
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    sso_subject = models.CharField(
+        "统一身份认证标识",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="首次通过统一身份认证登录时绑定的用户标识（sub），此后只接受同一身份。",
+    )
 
     audit_masked_fields = ("password",)
     audit_ignored_fields = ("last_login",)
