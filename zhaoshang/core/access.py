@@ -148,12 +148,14 @@ class OrganisationRule(AccessRule):
         if role == Role.SYSADMIN:
             return True
         if role in (Role.LEADER, Role.BUREAU, Role.OFFICER):
-            return action in READ_ACTIONS
+            return action in READ_ACTIONS or (action == Action.ADDRESS and role != Role.LEADER)
         return False
 
     def filter(self, queryset, user, action):
         if not self.allows(user, action):
             return queryset.none()
+        if action == Action.ADDRESS:
+            return queryset  # the whole tree, to pick the other side of a handover
         if user.role == Role.OFFICER:
             if user.unit_id is None:
                 return queryset.none()
@@ -166,6 +168,10 @@ class AccountRule(OrganisationRule):
     system admin's or the auditor's accounts, nor when they last signed in. Separation of
     duties (三权分立): who administers and who audits is none of the business's concern,
     and an account list is where an attacker inside would look first."""
+
+    def allows(self, user, action):
+        # Units are addressed by name across the tree; people are not.
+        return action != Action.ADDRESS and super().allows(user, action)
 
     def filter(self, queryset, user, action):
         queryset = super().filter(queryset, user, action)

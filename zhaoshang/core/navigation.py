@@ -32,6 +32,8 @@ NAV_ITEMS = [
     NavItem("项目库", "projects:list", "briefcase", BUSINESS, "项目"),
     NavItem("项目看板", "projects:kanban", "layout-kanban", BUSINESS, "项目"),
     NavItem("投资方", "relations:company_list", "building-skyscraper", BUSINESS, "项目"),
+    NavItem("线索池", "leads:pool_list", "bucket", BUSINESS, "项目"),
+    NavItem("项目信息共享", "leads:handover_list", "arrows-exchange", BUSINESS, "项目"),
     NavItem("新建项目", "projects:create", "plus", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("台账导入", "imports:ledger_upload", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("到位资金", "funds:list", "coin-yuan", BUSINESS, "资金与目标"),

@@ -338,6 +338,11 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
     for _, percent, _ in shares:
         if Decimal(percent) <= 0:
             raise ValidationError({"credits": "比例须大于 0。"})
+    return _replace_credits(project, shares)
+
+
+def _replace_credits(project: Project, shares: list[tuple[object, Decimal, str]]) -> list[ProjectCredit]:
+    """Write checked shares (summing to 100) and the count unit they imply."""
     keep = {unit.pk: (Decimal(percent), reason) for unit, percent, reason in shares}
     for credit in list(project.credits.all()):
         if credit.unit_id not in keep:
@@ -363,6 +368,23 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
         project.version += 1  # an edit form opened before the change is now stale
         project.save()
     return result
+
+
+@writing_together()  # one transaction; the roll-up follows its writes once, at the end
+def reassign_project(project: Project, responsible_unit, shares: list[tuple[object, Decimal, str]]) -> Project:
+    """Make ``responsible_unit`` answer for ``project`` with these credit shares (summing to 100).
+
+    For a workflow that has checked its own authority and rule first — a handover the
+    receiving unit accepted, a pool lead claimed or assigned (``leads.services``) — where
+    the acting officer cannot yet change the project themselves. The project's version is
+    raised, so a form opened before the move is stale.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.responsible_unit = responsible_unit
+    project.version += 1
+    project.save()
+    _replace_credits(project, shares)
+    return Project.objects.get(pk=project.pk)
 
 
 # --- Withdrawing a project created in error -----------------------------------------------------
