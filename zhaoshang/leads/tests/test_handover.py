@@ -120,3 +120,17 @@ def test_another_towns_officer_sees_no_handover_and_the_leader_only_reads(person
         client.force_login(persona)
         assert client.get(reverse("leads:handover_list")).status_code == 404
         assert client.get(reverse("leads:handover_detail", args=[handover.pk])).status_code == 404
+
+
+def test_the_offer_form_names_units_across_the_tree_but_never_their_people(personas, client):
+    from zhaoshang.accounts.models import Unit, User
+    from zhaoshang.core.choices import Action
+
+    addressed = set(Unit.objects.restrict(personas.officer_a, Action.ADDRESS).values_list("code", flat=True))
+    assert {"SFX-HK", "SFS-TCJ"} <= addressed  # outside town A's subtree
+    assert not User.objects.restrict(personas.officer_a, Action.ADDRESS).exists()
+    assert not Unit.objects.restrict(personas.leader, Action.ADDRESS).exists()  # leaders hand nothing over
+    lead = project(personas.officer_a, personas.town_a)
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("leads:handover_create", args=[lead.pk])).content.decode()
+    assert "河口镇" in page and 'value="20"' in page
