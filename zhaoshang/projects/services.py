@@ -105,9 +105,17 @@ def date_order_problems(project: Project) -> dict[str, str]:
     return problems
 
 
+def loss_problems(project: Project) -> dict[str, str]:
+    """Where a project went and why are facts of a dropped project only."""
+    if project.stage != Stage.DROPPED and (project.lost_to_division_id or project.lost_reason):
+        field = "lost_to_division" if project.lost_to_division_id else "lost_reason"
+        return {field: "只有退库的项目才填写流失去向和流失原因。"}
+    return {}
+
+
 def validate_project(project: Project) -> None:
     """Everything a project must satisfy to be saved; raises one ValidationError."""
-    problems = {**date_order_problems(project), **required_fields_problems(project)}
+    problems = {**date_order_problems(project), **required_fields_problems(project), **loss_problems(project)}
     try:
         project.full_clean(exclude=["code"] if not project.code else None, validate_unique=False)
     except ValidationError as error:
