@@ -860,3 +860,6 @@ def warnings(
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under /api/v1/: JSON, not the site's HTML 404 page."""
     return error(request, 404, "not_found", "没有这个接口，请对照 /api/v1/openapi.json。")
+
+
+api.add_router("/feeds", "zhaoshang.api.feeds.router")
