@@ -97,6 +97,10 @@ def error(request, status: int, code: str, message: str, *, headers=None, **extr
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
+    from zhaoshang.api.services import TOKEN_REFUSALS, record_refused_token
+
+    if exc.code in TOKEN_REFUSALS:
+        record_refused_token(request, exc)
     return error(request, exc.status, exc.code, exc.message, headers=exc.headers, **exc.extra)
 
 

@@ -41,6 +41,34 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
         self.extra = extra
+        self.token = None  # the token refused, when it was found (for the security event)
+
+
+# Refusals of a token that are security events (core.security.record_token_refusal).
+TOKEN_REFUSALS = {
+    "token_invalid": "API 令牌无效",
+    "token_revoked": "API 令牌已吊销",
+    "token_expired": "API 令牌已过期",
+    "user_inactive": "API 令牌所属账号已停用",
+    "ip_not_allowed": "API 令牌来源地址不允许",
+    "scope_missing": "API 令牌缺少权限范围",
+}
+
+
+def record_refused_token(request, exc: ApiError) -> None:
+    """A refused token is a security event (the auditor's 安全事件 page), with its reason and
+    the token's prefix where it was found."""
+    from zhaoshang.core.middleware import client_ip
+    from zhaoshang.core.security import record_token_refusal
+
+    token = exc.token or getattr(request, "auth", None)
+    reason = TOKEN_REFUSALS[exc.code]
+    if token is not None:
+        reason += f"（{token.prefix}…）"
+        if exc.code == "scope_missing":
+            reason += "：" + exc.message.removeprefix("该令牌没有").removesuffix("权限。")
+    record_token_refusal(request, exc.status, reason, token.user if token is not None else None, client_ip(request))
+    request.security_event_recorded = True
 
 
 def digest_of(raw: str) -> str:
@@ -126,17 +154,26 @@ def authenticate(raw: str, ip: str | None) -> ApiToken:
     if token is None or not hmac.compare_digest(token.digest, digest_of(raw)):
         raise ApiError(401, "token_invalid", "API 令牌无效，请检查 Authorization 请求头（Bearer 令牌）。")
     if token.revoked_at is not None:
-        raise ApiError(401, "token_revoked", "该 API 令牌已被吊销，请创建新的令牌。")
+        raise _refused(token, 401, "token_revoked", "该 API 令牌已被吊销，请创建新的令牌。")
     if token.expires_at <= timezone.now():
-        raise ApiError(401, "token_expired", "该 API 令牌已过期，请创建新的令牌。")
+        raise _refused(token, 401, "token_expired", "该 API 令牌已过期，请创建新的令牌。")
     if not token.user.is_active:
-        raise ApiError(401, "user_inactive", "令牌所属账号已停用。")
+        raise _refused(token, 401, "user_inactive", "令牌所属账号已停用。")
     if not token.allows_ip(ip):
-        raise ApiError(
-            403, "ip_not_allowed", f"该令牌不允许从 {ip or '未知地址'} 使用，请联系令牌所有人核对允许的来源地址。"
+        raise _refused(
+            token,
+            403,
+            "ip_not_allowed",
+            f"该令牌不允许从 {ip or '未知地址'} 使用，请联系令牌所有人核对允许的来源地址。",
         )
     touch(token, ip)
     return token
+
+
+def _refused(token: ApiToken, status: int, code: str, message: str) -> ApiError:
+    exc = ApiError(status, code, message)
+    exc.token = token
+    return exc
 
 
 def touch(token: ApiToken, ip: str | None) -> None:
