@@ -46,10 +46,16 @@ class UnifiedIdentityBackend(OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token, id_token, payload):
         user = super().get_or_create_user(access_token, id_token, payload)
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or user.is_service_account:
             claims = payload or {}
             name = self._username(claims) or str(claims.get("sub", ""))
-            reason = "本系统没有对应的账号" if user is None else "账号已停用"
+            reason = (
+                "本系统没有对应的账号"
+                if user is None
+                else "服务账号不能登录页面"
+                if user.is_service_account
+                else "账号已停用"
+            )
             AuditLog.record(AuditAction.LOGIN_FAILED, username=name[:150], detail=f"统一身份认证登录被拒绝：{reason}")
             logger.warning("oidc login refused for %r: %s", name, reason)
             return None
