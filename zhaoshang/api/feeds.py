@@ -127,8 +127,11 @@ def _labelled(choices):
     return lambda code: labels.get(code, code or "")
 
 
-def _local(moment):
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+def _local():
+    """Local time as ISO text; the zone looked up once per feed, not once per row (asking
+    for the current zone costs more than the conversion)."""
+    zone = timezone.get_current_timezone()
+    return lambda moment: moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
 
 
 def _project_feed() -> Feed:
@@ -182,7 +185,7 @@ def _project_feed() -> Feed:
             ("started_on", "开工日期", "started_on"),
             ("production_on", "投产日期", "production_on"),
             ("version", "版本", "version"),
-            ("updated_at", "更新时间", "updated_at", _local),
+            ("updated_at", "更新时间", "updated_at", _local()),
         ],
     )
 
@@ -234,11 +237,9 @@ def _tranche_feed() -> Feed:
 
 
 def _ndjson(keys: list[str], batches):
+    encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode  # one encoder, not one a row
     for batch in batches:
-        yield "".join(
-            json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False, default=_json_default) + "\n"
-            for row in batch
-        )
+        yield "".join(encode(dict(zip(keys, row, strict=True))) + "\n" for row in batch)
 
 
 def _csv(headers: list[str], batches):
