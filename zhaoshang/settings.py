@@ -213,7 +213,7 @@ ZHAOSHANG_OIDC_ISSUER = env_str("ZHAOSHANG_OIDC_ISSUER", "").rstrip("/")
 ZHAOSHANG_OIDC_ENABLED = bool(ZHAOSHANG_OIDC_ISSUER)
 ZHAOSHANG_OIDC_USERNAME_CLAIM = env_str("ZHAOSHANG_OIDC_USERNAME_CLAIM", "preferred_username")
 ZHAOSHANG_OIDC_BUTTON = env_str("ZHAOSHANG_OIDC_BUTTON", "统一身份认证登录")
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["zhaoshang.accounts.backends.PeopleBackend"]
 if ZHAOSHANG_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("zhaoshang.accounts.sso.UnifiedIdentityBackend")
     OIDC_RP_CLIENT_ID = env_str("ZHAOSHANG_OIDC_CLIENT_ID")

@@ -19,6 +19,7 @@ from zhaoshang.core.access import AccountRule, OrganisationRule
 from zhaoshang.core.fields import EncryptedTextField
 from zhaoshang.core.models import AuditedModel, AuditedQuerySet, VersionedModel
 
+SERVICE_ACCOUNT_ROLE_MESSAGE = "服务账号不能是系统管理员：账号和权限只能由系统管理员本人在页面上管理。"
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
@@ -171,6 +172,11 @@ class User(VersionedModel, AuditedModel, AbstractUser):
     phone = models.CharField("手机号", max_length=20, blank=True)
     title = models.CharField("职务", max_length=50, blank=True)
     is_demo = models.BooleanField("演示账号", default=False)
+    # A machine client (the data-sharing platform, a town's own tool): it acts only through
+    # API tokens the system admin issues, never signs in on the pages (accounts.backends).
+    is_service_account = models.BooleanField(
+        "服务账号", default=False, help_text="供其他系统通过 API 令牌调用本平台，不能登录页面；令牌由系统管理员签发。"
+    )
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     sso_subject = models.CharField(
@@ -200,6 +206,10 @@ class User(VersionedModel, AuditedModel, AbstractUser):
         super().clean()
         if self.role in (Role.LEADER, Role.BUREAU, Role.OFFICER) and not self.unit_id:
             raise ValidationError({"unit": "领导、招商局和单位填报员必须属于一个单位。"})
+        if self.is_service_account and self.role == Role.SYSADMIN:
+            # Managing accounts stays with people: a token that creates users and roles
+            # would be a system admin nobody signs in as (三权分立).
+            raise ValidationError({"role": SERVICE_ACCOUNT_ROLE_MESSAGE})
 
     def save(self, *args, **kwargs):
         # No Django superuser or staff flags: every power comes from the one role.

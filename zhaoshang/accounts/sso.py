@@ -62,7 +62,7 @@ class UnifiedIdentityBackend(OIDCAuthenticationBackend):
     def update_user(self, user, claims):
         # Names, roles and units are managed here, not by the platform; only the first
         # sign-in's identifier is kept, to recognise the same person next time.
-        if user.sso_subject is None:
+        if user.sso_subject is None and not user.is_service_account:
             user.sso_subject = str(claims.get("sub")).strip()
             user.save()
             AuditLog.record(
@@ -72,10 +72,16 @@ class UnifiedIdentityBackend(OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token, id_token, payload):
         user = super().get_or_create_user(access_token, id_token, payload)
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or user.is_service_account:
             claims = payload or {}
             name = self._username(claims) or str(claims.get("sub", ""))
-            reason = self.refusal or ("本系统没有对应的账号" if user is None else "账号已停用")
+            reason = self.refusal or (
+                "本系统没有对应的账号"
+                if user is None
+                else "服务账号不能登录页面"
+                if user.is_service_account
+                else "账号已停用"
+            )
             AuditLog.record(AuditAction.LOGIN_FAILED, username=name[:150], detail=f"统一身份认证登录被拒绝：{reason}")
             logger.warning("oidc login refused for %r: %s", name, reason)
             return None

@@ -442,6 +442,8 @@ class SecurityEvent(models.Model):
     username = models.CharField("用户名", max_length=150, blank=True)
     path = models.CharField("地址", max_length=500)
     status = models.PositiveSmallIntegerField("响应")
+    # Why, where the answer alone does not say (a refused API token: 无效、已过期、已吊销 …).
+    reason = models.CharField("原因", max_length=200, blank=True, default="")
     ip = models.GenericIPAddressField("IP 地址（最近一次）", null=True, blank=True)
     count = models.PositiveIntegerField("次数", default=1)
     first_at = models.DateTimeField("首次")
@@ -455,7 +457,9 @@ class SecurityEvent(models.Model):
         verbose_name_plural = "安全事件"
         ordering = ["-last_at"]
         constraints = [
-            models.UniqueConstraint(fields=["username", "path", "status", "hour"], name="security_event_once_per_hour")
+            models.UniqueConstraint(
+                fields=["username", "path", "status", "reason", "hour"], name="security_event_once_per_hour_reason"
+            )
         ]
 
     def __str__(self):

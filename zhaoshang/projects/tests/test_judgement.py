@@ -35,7 +35,11 @@ def test_the_judgement_is_saved_from_the_form_and_shown_on_the_page(personas, cl
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     lead = Project.objects.get(pk=lead.pk)
-    assert (lead.landing_likelihood, lead.competitor_regions, lead.headquarters_kind) == ("high", "合肥、武汉", "regional")
+    assert (lead.landing_likelihood, lead.competitor_regions, lead.headquarters_kind) == (
+        "high",
+        "合肥、武汉",
+        "regional",
+    )
     page = client.get(reverse("projects:detail", args=[lead.pk])).content.decode()
     assert "区域总部" in page and "高 / 合肥、武汉" in page
     assert [p.pk for p in Project.objects.filter(headquarters_kind="regional")] == [lead.pk]
