@@ -268,6 +268,12 @@ def report_save(request, report_id: int, payload: ReportIn, response: HttpRespon
     business(request, "scheduling", "write")
     may(RoundItem, request.user, message="您的角色只能查看调度报告，不能填报。")
     item = one(_reports(request.user, Action.CHANGE).select_related("round"), report_id)
+    if not (if_match or "").strip():  # api.py's own message speaks of projects
+        raise ApiError(
+            428,
+            "precondition_required",
+            "填报调度报告须带 If-Match 请求头（取自读取该报告时应答的 ETag），以免覆盖他人的填报。",
+        )
     expected = _if_match(if_match)
     if expected != item.version:
         raise _stale(item)
