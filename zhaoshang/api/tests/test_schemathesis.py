@@ -91,7 +91,7 @@ def test_every_operation_answers_as_documented(case, officer_token, request):
         from zhaoshang.projects.models import Project
         from zhaoshang.scheduling.models import RoundItem
 
-        if "report_id" in case.path_parameters:
+        if "report_id" in (case.path_parameters or {}):
             version = RoundItem.objects.get(pk=case.path_parameters["report_id"]).version
         else:
             version = Project.objects.get(pk=project_id).version
