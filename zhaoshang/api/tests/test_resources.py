@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 
+from zhaoshang.projects.tests.factories import project
+
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today().isoformat()
@@ -28,6 +30,7 @@ def test_another_towns_problem_instruction_and_report_are_404_through_every_endp
         call(token, "get", f"/api/v1/scheduling/reports/{report.pk}"),
         call(token, "put", f"/api/v1/scheduling/reports/{report.pk}", REPORT, headers={"If-Match": '"1"'}),
         call(token, "get", f"/api/v1/dashboard?unit={world.town_b.pk}"),
+        call(token, "get", f"/api/v1/dashboard/not-started?unit={world.town_b.pk}"),
     ]
     for answer in answers:
         assert answer.status_code == 404, answer.content
@@ -171,6 +174,17 @@ def test_the_dashboard_is_the_pages_for_the_users_scope(world, token_for, call):
     assert all(isinstance(kpi["value"], str) for kpi in mine["kpis"])
     county = call(token_for(world.bureau), "get", "/api/v1/dashboard", {"unit": world.county.pk}).json()
     assert {row["unit"] for row in county["ranking"]} == {"城关镇", "河口镇"}
+    from zhaoshang.projects.services import verify_event
+
+    signed = project(
+        world.officer_a, world.town_a, name="签约未开工", stage="signed", agreed_start_on=datetime.date(2025, 1, 1)
+    )
+    verify_event(world.bureau, signed.events.get(stage="signed"))
+    counts = [
+        call(token_for(user), "get", "/api/v1/dashboard/not-started").json()["count"]
+        for user in (world.officer_a, world.officer_b)
+    ]
+    assert counts == [1, 0]
 
 
 @pytest.mark.parametrize("role", ["sysadmin", "auditor"])
@@ -201,6 +215,7 @@ def test_the_system_admin_and_the_auditor_are_refused_every_business_endpoint(ro
         ("get", "/api/v1/assessment/schemes", None),
         ("get", f"/api/v1/assessment/results/{extra['result'].pk}", None),
         ("get", "/api/v1/dashboard", None),
+        ("get", "/api/v1/dashboard/not-started", None),
     ):
         answer = call(token, method, path, body)
         assert answer.status_code == 403, (path, answer.content)
