@@ -866,4 +866,12 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error(request, 404, "not_found", "没有这个接口，请对照 /api/v1/openapi.json。")
 
 
+# --- The other apps' resources: a Router each in zhaoshang/api/resources/, and the feeds ------
+
 api.add_router("/feeds", "zhaoshang.api.feeds.router")
+api.add_router("", "zhaoshang.api.resources.supervision.router")
+api.add_router("", "zhaoshang.api.resources.scheduling.router")
+api.add_router("", "zhaoshang.api.resources.bulletins.router")
+api.add_router("", "zhaoshang.api.resources.assessment.router")
+api.add_router("", "zhaoshang.api.resources.dashboard.router")
+api.add_router("", "zhaoshang.api.resources.users.router")

@@ -6,6 +6,7 @@ from zhaoshang.core.once import OneTimeTokenFormMixin
 
 
 def scope_choices(user) -> list[tuple[str, str]]:
+    """The scopes worth giving this user's token (``services.usable_scopes``)."""
     from zhaoshang.api.services import usable_scopes
 
     return [(scope, scope_label(scope)) for scope in usable_scopes(user)]

@@ -98,13 +98,17 @@ class NewToken:
 
 def usable_scopes(user) -> list[str]:
     """The scopes worth giving this user's token: those their role can use at all (a
-    leader's token gets no write scope, the auditor's and the system admin's no business
-    data: 三权分立 holds for tokens as for pages)."""
+    leader's token gets no write scope but 批示, the auditor's and the system admin's no
+    business data: 三权分立 holds for tokens as for pages)."""
     from zhaoshang.accounts.models import Unit
     from zhaoshang.alerts.models import Warning
+    from zhaoshang.assessment.models import AssessmentResult
+    from zhaoshang.bulletins.models import Bulletin
     from zhaoshang.funds.models import FundsTranche
     from zhaoshang.projects.models import Project
+    from zhaoshang.scheduling.models import RoundItem
     from zhaoshang.stats.models import UnitMonthFact
+    from zhaoshang.supervision.models import Instruction, Problem
     from zhaoshang.targets.models import Target
 
     models = {
@@ -114,12 +118,25 @@ def usable_scopes(user) -> list[str]:
         ScopeApp.TARGETS: Target,
         ScopeApp.STATS: UnitMonthFact,
         ScopeApp.ALERTS: Warning,
+        ScopeApp.SUPERVISION: Problem,
+        ScopeApp.SCHEDULING: RoundItem,
+        ScopeApp.BULLETINS: Bulletin,
+        ScopeApp.ASSESSMENT: AssessmentResult,
+        ScopeApp.DASHBOARD: Project,  # the dashboard's own test: who reads projects
+    }
+    # Where the model's rule alone does not say it: a leader, who otherwise only reads,
+    # writes 批示 (supervision:write); the account list is the system admin's alone.
+    special = {
+        "supervision:write": lambda: (
+            Problem.access.allows(user, Action.CHANGE) or Instruction.access.allows(user, Action.ADD)
+        ),
+        "users:read": lambda: user.role == Role.SYSADMIN,
     }
     usable = []
     for scope in ALL_SCOPES:
         app, _, level = scope.partition(":")
         action = Action.VIEW if level == "read" else Action.CHANGE
-        if models[ScopeApp(app)].access.allows(user, action):
+        if special[scope]() if scope in special else models[ScopeApp(app)].access.allows(user, action):
             usable.append(scope)
     return usable
 
