@@ -19,10 +19,11 @@ class ScopeApp(models.TextChoices):
     ASSESSMENT = "assessment", "考核"
     DASHBOARD = "dashboard", "驾驶舱"
     USERS = "users", "用户账号"
+    LEADS = "leads", "线索共享"
 
 
 # Apps with write endpoints today; a write scope implies reading the same app.
-WRITE_APPS = {ScopeApp.PROJECTS, ScopeApp.SUPERVISION, ScopeApp.SCHEDULING}
+WRITE_APPS = {ScopeApp.PROJECTS, ScopeApp.SUPERVISION, ScopeApp.SCHEDULING, ScopeApp.LEADS}
 LEVELS = {"read": "读取", "write": "写入"}
 
 
