@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "zhaoshang.bulletins",
     "zhaoshang.review",
     "zhaoshang.api",
+    "zhaoshang.webhooks",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from zhaoshang.alerts import registry
 from zhaoshang.alerts.choices import ScanSource, ScanStatus, WarningLevel, WarningStatus
 from zhaoshang.alerts.models import Warning, WarningRule, WarningScan
 from zhaoshang.core.choices import Action
+from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.jobs import Job, JobKind, JobOutcome, enqueue
 
 logger = logging.getLogger(__name__)
@@ -160,6 +161,22 @@ def reconcile(spec: registry.RuleKind, rule: WarningRule, today: datetime.date) 
         for pk, finding, _, _ in changed
         if finding.level == WarningLevel.RED and open_levels.get(pk) != WarningLevel.RED
     )
+    if new:
+        # The new rows were written without objects (plain INSERTs, all stamped ``now``): the
+        # receivers get them as a query, read only when somebody subscribed.
+        emit(EventType.WARNING_RAISED, Warning, Warning.objects.filter(kind=spec.kind, created_at=now))
+    new_red = any(finding.level == WarningLevel.RED for _, finding, _ in new)
+    red_ids = [
+        pk
+        for pk, finding, _, _ in changed
+        if finding.level == WarningLevel.RED and open_levels.get(pk) != WarningLevel.RED
+    ]
+    if new_red or red_ids:
+        emit(
+            EventType.WARNING_RED,
+            Warning,
+            Warning.objects.filter(Q(pk__in=red_ids) | Q(kind=spec.kind, created_at=now, level=WarningLevel.RED)),
+        )
     gone = [row[0] for row in open_rows.values()]
     for start in range(0, len(gone), BATCH):
         Warning.objects.filter(pk__in=gone[start : start + BATCH]).update(status=WarningStatus.CLEARED, cleared_at=now)
