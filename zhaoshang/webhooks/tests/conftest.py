@@ -1,57 +1,18 @@
-"""A local receiver: a threading HTTP server on 127.0.0.1 that records what it receives and
-answers as the test says (a status, a pause), with the allowed hosts set to it."""
-
-import threading
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+"""The receiving end: the notifications tests' local robot (a threading HTTP server on
+127.0.0.1 that records what it receives and answers as the test says, with the allowed
+hosts set to it), posted to at ``HOOK``."""
 
 import pytest
 
+from zhaoshang.notifications.tests.conftest import robot  # noqa: F401 (the local HTTP server, as a fixture)
 
-@dataclass
-class Receiver:
-    base: str = ""
-    status: int = 200
-    pause: float = 0.0  # seconds to wait before answering (a slow receiver)
-    received: list = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"{self.base}/hooks/zhaoshang"
+HOOK = "/hooks/zhaoshang"
 
 
 @pytest.fixture
-def receiver(settings):
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            state.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
-            if state.pause:
-                time.sleep(state.pause)
-            try:
-                self.send_response(state.status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-            except OSError:  # the client gave up waiting
-                pass
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{server.server_port}"
-    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+def receiver(robot, settings):  # noqa: F811
     settings.SITE_URL = "https://zs.example.gov.cn"
-    yield state
-    server.shutdown()
-    server.server_close()
+    return robot
 
 
 @pytest.fixture
@@ -62,7 +23,8 @@ def subscribe(receiver):
 
     def make(user, unit, event_types, *, name="县大数据平台", url=None):
         return create_subscription(
-            user, Subscription(name=name, unit=unit, target_url=url or receiver.url, event_types=list(event_types))
+            user,
+            Subscription(name=name, unit=unit, target_url=url or receiver.url(HOOK), event_types=list(event_types)),
         )
 
     return make

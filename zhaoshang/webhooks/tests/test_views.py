@@ -13,6 +13,7 @@ from django.urls import reverse
 from zhaoshang.core.models import AuditLog
 from zhaoshang.webhooks.choices import DeliveryStatus
 from zhaoshang.webhooks.models import Delivery, Subscription
+from zhaoshang.webhooks.tests.conftest import HOOK
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def form_data(personas, receiver, **overrides):
     data = {
         "name": "城关镇数据平台",
         "unit": personas.town_a.pk,
-        "target_url": receiver.url,
+        "target_url": receiver.url(HOOK),
         "event_types": ["stage.verified", "project.created"],
         "payload_version": 1,
         "active": "on",
@@ -97,12 +98,16 @@ def test_editing_keeps_the_address_when_left_empty_and_the_secret_always(persona
     subscription, secret = subscribe(personas.officer_a, personas.town_a, ["stage.verified"])
     client = client_for(personas.officer_a)
     page = client.get(reverse("webhooks:edit", args=[subscription.pk])).content.decode()
-    assert f'value="{receiver.url}"' not in page and secret not in page
+    assert f'value="{receiver.url(HOOK)}"' not in page and secret not in page
     data = form_data(personas, receiver, target_url="", name="改名后的平台", version=subscription.version)
     response = client.post(reverse("webhooks:edit", args=[subscription.pk]), data)
     assert response.status_code == 302
     subscription.refresh_from_db()
-    assert (subscription.name, subscription.target_url, subscription.secret) == ("改名后的平台", receiver.url, secret)
+    assert (subscription.name, subscription.target_url, subscription.secret) == (
+        "改名后的平台",
+        receiver.url(HOOK),
+        secret,
+    )
 
 
 @pytest.mark.parametrize("who", ["leader", "sysadmin", "auditor"])
