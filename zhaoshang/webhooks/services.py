@@ -44,6 +44,7 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 MAX_ATTEMPTS = len(BACKOFF) + 1
 LOCK = timedelta(minutes=5)  # longer than a try takes; a crashed worker's rows come back after it
 CHUNK = 1000  # objects per scope query when an event concerns many (a warning scan)
+TASK_IDS = 200  # deliveries per queued first try: a first warning scan makes thousands
 
 
 # --- Subscriptions ---------------------------------------------------------------------------
@@ -165,11 +166,7 @@ def on_business_event(sender, *, event_type, model, objects, occurred_at, **kwar
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             visible = {
-                subscription.pk: set(
-                    model.objects.restrict(viewers[subscription.pk], Action.VIEW)
-                    .filter(pk__in=chunk)
-                    .values_list("pk", flat=True)
-                )
+                subscription.pk: model.objects.visible_ids(viewers[subscription.pk], Action.VIEW, chunk)
                 for subscription in subscriptions
             }
             wanted = set().union(*visible.values())
@@ -198,7 +195,8 @@ def queue_first_try(delivery_ids: list[int]) -> None:
     queue cannot be written, the deliveries stay due and the worker's minute round sends them."""
     from zhaoshang.webhooks.tasks import deliver
 
-    deliver.enqueue(delivery_ids)
+    for start in range(0, len(delivery_ids), TASK_IDS):
+        deliver.enqueue(delivery_ids[start : start + TASK_IDS])
 
 
 # --- Signing and sending -----------------------------------------------------------------------
