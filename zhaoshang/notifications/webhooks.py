@@ -207,7 +207,7 @@ def post(webhook, message: Message) -> None:
         headers["X-Zhaoshang-Signature"] = (
             "sha256=" + hmac.new(webhook.secret.encode(), signed, hashlib.sha256).hexdigest()
         )
-    text = send_json(url, data, headers, secrets=_secrets(webhook))
+    _, text = send_json(url, data, headers, secrets=_secrets(webhook))
     if webhook.kind in (WebhookKind.DINGTALK, WebhookKind.WECOM):
         # Both robots answer 200 with {"errcode": 0, "errmsg": "ok"}; anything else is a refusal.
         try:
@@ -221,10 +221,12 @@ def post(webhook, message: Message) -> None:
             )
 
 
-def send_json(url: str, data: bytes, headers: dict, *, secrets: list[str], timeout: int | None = None) -> str:
+def send_json(
+    url: str, data: bytes, headers: dict, *, secrets: list[str], timeout: int | None = None
+) -> tuple[int, str]:
     """POST ``data`` to an address already checked by ``check_url``, without following a
-    redirect, within ``timeout`` seconds (``WEBHOOK_TIMEOUT_SECONDS``). Returns the start of
-    the answer's body; raises DeliveryError (with the HTTP status when there was one) in
+    redirect, within ``timeout`` seconds (``WEBHOOK_TIMEOUT_SECONDS``). Returns the HTTP
+    status and the start of the answer's body; raises DeliveryError (with the HTTP status when there was one) in
     Chinese, every one of ``secrets`` removed from it. The group robots and the outbound
     webhooks (zhaoshang.webhooks) both post through here."""
     timeout = timeout or settings.WEBHOOK_TIMEOUT_SECONDS
@@ -248,7 +250,7 @@ def send_json(url: str, data: bytes, headers: dict, *, secrets: list[str], timeo
         raise DeliveryError(f"网络错误：{clean(str(error), secrets)}") from None
     if not 200 <= status < 300:
         raise DeliveryError(f"对方返回 HTTP {status}。", status)
-    return text
+    return status, text
 
 
 def _secrets(webhook) -> list[str]:

@@ -232,8 +232,10 @@ def post(delivery: Delivery) -> int:
         raise DeliveryError("；".join(error.messages)) from None
     body = body_of(delivery)
     headers = headers_for(delivery, body, int(time.time()))
-    send_json(subscription.target_url, body, headers, secrets=[subscription.target_url, subscription.secret])
-    return 200
+    status, _ = send_json(
+        subscription.target_url, body, headers, secrets=[subscription.target_url, subscription.secret]
+    )
+    return status
 
 
 def _due(now) -> Q:

@@ -99,7 +99,7 @@ def test_a_500_is_retried_after_1_5_30_minutes_2_and_12_hours_then_given_up(
     with django_capture_on_commit_callbacks(execute=True):
         resend(personas.bureau, delivery)
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 1)
+    assert (delivery.status, delivery.attempts, delivery.last_status) == (DeliveryStatus.SUCCEEDED, 1, 204)
     bodies = {json.loads(r["body"])["id"] for r in receiver.received}
     assert bodies == {delivery.event_id}
 
