@@ -156,22 +156,18 @@ def reconcile(spec: registry.RuleKind, rule: WarningRule, today: datetime.date) 
     _update(changed)
     new_by_unit = Counter(finding.unit_id for _, finding, _ in new)
     red_by_unit = Counter(finding.unit_id for _, finding, _ in new if finding.level == WarningLevel.RED)
-    red_by_unit.update(
-        finding.unit_id
+    turned_red = [
+        (pk, finding)
         for pk, finding, _, _ in changed
         if finding.level == WarningLevel.RED and open_levels.get(pk) != WarningLevel.RED
-    )
+    ]
+    red_by_unit.update(finding.unit_id for _, finding in turned_red)
     if new:
         # The new rows were written without objects (plain INSERTs, all stamped ``now``): the
         # receivers get them as a query, read only when somebody subscribed.
         emit(EventType.WARNING_RAISED, Warning, Warning.objects.filter(kind=spec.kind, created_at=now))
-    new_red = any(finding.level == WarningLevel.RED for _, finding, _ in new)
-    red_ids = [
-        pk
-        for pk, finding, _, _ in changed
-        if finding.level == WarningLevel.RED and open_levels.get(pk) != WarningLevel.RED
-    ]
-    if new_red or red_ids:
+    if red_by_unit:
+        red_ids = [pk for pk, _ in turned_red]
         emit(
             EventType.WARNING_RED,
             Warning,
