@@ -209,3 +209,22 @@ def test_the_ledgers_the_bureau_confirms_while_importing_are_not_events(
     with django_capture_on_commit_callbacks(execute=True):
         verify_event(personas.bureau, claim, by_import=True)
     assert heard(subscriptions["a"], "stage.verified") == []
+
+
+def test_a_warning_that_turns_red_in_a_later_scan_is_sent_as_red_once(
+    personas, subscriptions, django_capture_on_commit_callbacks
+):
+    signed(personas, personas.town_a, name="城关镇逾期开工", agreed_start_on=datetime.date(2024, 5, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_on(datetime.date(2024, 5, 3))
+    raised = heard(subscriptions["a"], "warning.raised")
+    yellow = [
+        pk for _, pk in raised if Delivery.objects.filter(payload__data__id=pk, payload__data__level="yellow").exists()
+    ]
+    assert yellow and heard(subscriptions["a"], "warning.red") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_on(datetime.date(2025, 9, 1))
+        scan_on(datetime.date(2025, 9, 2))
+    reds = [pk for _, pk in heard(subscriptions["a"], "warning.red")]
+    assert set(yellow) <= set(reds) and len(reds) == len(set(reds))
+    assert heard(subscriptions["b"]) == []
