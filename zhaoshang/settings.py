@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "zhaoshang.bulletins",
     "zhaoshang.review",
     "zhaoshang.api",
+    "zhaoshang.webhooks",
 ]
 
 MIDDLEWARE = [

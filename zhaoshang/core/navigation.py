@@ -61,6 +61,7 @@ NAV_ITEMS = [
     NavItem("行业分类", "reference:industry_list", "category", ALL - {Role.AUDITOR}, "基础数据"),
     NavItem("消息通知", "notifications:list", "bell", ALL - {Role.AUDITOR}, "通知"),
     NavItem("群机器人", "notifications:webhook_list", "robot", frozenset({Role.BUREAU}), "通知"),
+    NavItem("事件推送", "webhooks:list", "webhook", frozenset({Role.BUREAU, Role.OFFICER}), "通知"),
     NavItem("发送状况", "notifications:delivery_health", "activity", frozenset({Role.SYSADMIN}), "通知"),
     NavItem("审计日志", "core:audit_list", "shield-check", frozenset({Role.AUDITOR}), "安全"),
     NavItem("安全事件", "core:security_events", "shield-x", frozenset({Role.AUDITOR}), "安全"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhaoshang.core.bulk import writing_together
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
+from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.limits import instance_limit_problems
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.verification import return_for_correction, verify
@@ -151,6 +152,7 @@ def create_project(user, project: Project, *, year: int | None = None) -> Projec
     project.count_unit = project.responsible_unit
     project.save()
     ProjectCredit.objects.create(project=project, unit=project.responsible_unit, percent=HUNDRED)
+    emit(EventType.PROJECT_CREATED, Project, [project])
     _sync_stage_events(project, user)
     return project
 
@@ -175,19 +177,24 @@ def _sync_stage_events(project: Project, user) -> None:
     for each lifecycle stage with a date that has no event yet, so verification and
     statistics see it."""
     existing = set(project.events.values_list("stage", flat=True))
+    created = []
     for stage, field in STAGE_DATE_FIELDS.items():
         date = getattr(project, field)
         if date is None or stage in existing:
             continue
         if STAGE_ORDER[stage] > STAGE_ORDER.get(project.stage, -1) and project.stage in LIFECYCLE:
             continue
-        StageEvent.objects.create(
-            project=project,
-            stage=stage,
-            date=date,
-            amount=project.total_investment if stage == Stage.SIGNED else None,
-            submitted_by=user if getattr(user, "pk", None) else None,
+        created.append(
+            StageEvent.objects.create(
+                project=project,
+                stage=stage,
+                date=date,
+                amount=project.total_investment if stage == Stage.SIGNED else None,
+                submitted_by=user if getattr(user, "pk", None) else None,
+            )
         )
+    if created:
+        emit(EventType.STAGE_SUBMITTED, StageEvent, created)
 
 
 # --- Lifecycle --------------------------------------------------------------------------------
@@ -288,6 +295,7 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
     )
     project.version += 1  # an edit form opened before the claim is now stale
     project.save()
+    emit(EventType.STAGE_SUBMITTED, StageEvent, [event])
     return event
 
 
