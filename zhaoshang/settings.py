@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhaoshang.projects",
     "zhaoshang.imports",
     "zhaoshang.funds",
+    "zhaoshang.leads",
     "zhaoshang.targets",
     "zhaoshang.stats",
     "zhaoshang.dashboard",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "zhaoshang.bulletins",
     "zhaoshang.review",
     "zhaoshang.api",
+    "zhaoshang.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -212,7 +214,7 @@ ZHAOSHANG_OIDC_ISSUER = env_str("ZHAOSHANG_OIDC_ISSUER", "").rstrip("/")
 ZHAOSHANG_OIDC_ENABLED = bool(ZHAOSHANG_OIDC_ISSUER)
 ZHAOSHANG_OIDC_USERNAME_CLAIM = env_str("ZHAOSHANG_OIDC_USERNAME_CLAIM", "preferred_username")
 ZHAOSHANG_OIDC_BUTTON = env_str("ZHAOSHANG_OIDC_BUTTON", "统一身份认证登录")
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["zhaoshang.accounts.backends.PeopleBackend"]
 if ZHAOSHANG_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("zhaoshang.accounts.sso.UnifiedIdentityBackend")
     OIDC_RP_CLIENT_ID = env_str("ZHAOSHANG_OIDC_CLIENT_ID")
@@ -288,6 +290,14 @@ MEDIA_URL = "/media-not-served/"  # files are served by views that check scope, 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("ZHAOSHANG_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+
+# Leads between units (zhaoshang/leads): what a unit that hands a project over keeps of its
+# credit unless it says otherwise (the bureau's rule, whole percent), and after how many days
+# without a follow-up a lead taken from the pool goes back to it.
+ZHAOSHANG_HANDOVER_KEPT_PERCENT = env_int("ZHAOSHANG_HANDOVER_KEPT_PERCENT", 20, minimum=0)
+if ZHAOSHANG_HANDOVER_KEPT_PERCENT > 99:
+    raise ImproperlyConfigured("ZHAOSHANG_HANDOVER_KEPT_PERCENT must be between 0 and 99.")
+ZHAOSHANG_LEAD_POOL_IDLE_DAYS = env_int("ZHAOSHANG_LEAD_POOL_IDLE_DAYS", 30, minimum=1)
 # A spreadsheet is read only within these bounds: 20 MB of .xlsx may unzip to gigabytes.
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("ZHAOSHANG_IMPORT_MAX_UNCOMPRESSED_MB", 100, minimum=1) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("ZHAOSHANG_IMPORT_MAX_ROWS", 100_000, minimum=100)

@@ -27,6 +27,8 @@ urlpatterns = [
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("bulletins/", include("zhaoshang.bulletins.urls")),
     path("review/", include("zhaoshang.review.urls")),
+    path("leads/", include("zhaoshang.leads.urls")),
+    path("webhooks/", include("zhaoshang.webhooks.urls")),
     path("api/v1/", api_v1_urls()),
     path("api/", include("zhaoshang.api.urls")),
 ]

@@ -21,7 +21,7 @@ def current_code(secret_text: str) -> str:
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_an_officer_binds_an_authenticator_and_signs_in_with_it(page, personas, width):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from zhaoshang.accounts.models import Authenticator
 
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "officer_a", personas.password)
@@ -46,7 +46,7 @@ def test_an_officer_binds_an_authenticator_and_signs_in_with_it(page, personas, 
     page.fill("#id_code", "000000")
     page.click("button:has-text('验证并进入')")
     assert "验证码错误" in page.inner_text("body")
-    TOTPDevice.objects.filter(user__username="officer_a").update(last_t=-1)  # the next 30-second window
+    Authenticator.objects.filter(user__username="officer_a").update(last_step=-1)  # the next 30-second window
     time.sleep(1.2)  # after a wrong code the next try waits a second (django-otp's throttling)
     page.fill("#id_code", current_code(secret))
     page.click("button:has-text('验证并进入')")

@@ -137,13 +137,17 @@ class UnitForm(StyledFormMixin, forms.ModelForm):
 class UserCreateForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["username", "name", "role", "unit", "phone", "title"]
+        fields = ["username", "name", "role", "unit", "phone", "title", "is_service_account"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.restrict(user).filter(active=True)
         self.fields["unit"].required = False
         self.fields["unit"].empty_label = "（系统管理员、审计员可不选）"
+        self.fields["is_service_account"].help_text = (
+            "供其他系统（如数据共享平台）调用接口：没有密码、不能登录页面，按所选角色和单位看到数据；"
+            "创建后在 API 令牌页面为其签发令牌。"
+        )
         self.fields["username"].help_text = "登录用，字母、数字或 @.+-_，创建后不能修改。"
 
     def clean(self):

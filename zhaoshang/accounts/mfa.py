@@ -3,8 +3,8 @@
 等保 level 3 asks for two kinds of proof of identity. After the password, a user with a
 confirmed authenticator must enter its six-digit code (or a recovery code) before any page
 opens; roles named in ``ZHAOSHANG_MFA_REQUIRED_ROLES`` must set one up first. The codes
-come from django-otp's ``TOTPDevice`` (RFC 6238, 30 s steps, its own throttling after wrong
-codes); recovery codes are ours, because django-otp's static tokens are stored readable:
+come from ``accounts.Authenticator`` (RFC 6238, 30 s steps, django-otp's throttling after wrong
+codes, the shared secret encrypted at rest); recovery codes are ours, because django-otp's static tokens are stored readable:
 ours are stored as SHA-256 digests (each code carries 50 random bits, so a plain digest is
 enough) and each works once. Every step writes an audit row.
 """
@@ -16,9 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhaoshang.accounts.models import RecoveryCode, User
+from zhaoshang.accounts.models import Authenticator, RecoveryCode, User
 from zhaoshang.core.choices import AuditAction
 from zhaoshang.core.models import AuditLog
 
@@ -33,19 +32,19 @@ def required_for(user) -> bool:
     return bool(user.role) and user.role in settings.ZHAOSHANG_MFA_REQUIRED_ROLES
 
 
-def confirmed_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def confirmed_device(user) -> Authenticator | None:
+    return Authenticator.objects.filter(user=user, confirmed=True).first()
 
 
 def has_second_factor(user) -> bool:
     return confirmed_device(user) is not None
 
 
-def pending_device(user) -> TOTPDevice:
+def pending_device(user) -> Authenticator:
     """The unconfirmed authenticator being set up (a new secret if none is pending)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        device = Authenticator.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     return device
 
 
@@ -73,13 +72,13 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 @transaction.atomic
-def confirm_device(request, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm_device(request, device: Authenticator, code: str) -> list[str] | None:
     """Confirm a pending authenticator with its first code; returns the recovery codes, or
     None if the code is wrong. The session counts as verified from then on."""
     if not device.verify_token(_normalise(code)):
         AuditLog.record(AuditAction.MFA_FAILED, device.user, detail="绑定身份验证器时验证码错误")
         return None
-    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save()
     otp_login(request, device)
@@ -131,24 +130,24 @@ def remaining_recovery_codes(user: User) -> int:
 def remove(actor: User, user: User, *, reason: str) -> None:
     """Remove a user's authenticator and recovery codes (lost phone: the system admin, or the
     user themself where the role does not require it). Audited with the reason."""
-    TOTPDevice.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     who = "本人" if actor.pk == user.pk else f"{actor}（{actor.role_label}）"
     AuditLog.record(AuditAction.MFA_CHANGE, user, detail=f"{who}解除两步验证：{reason}"[:500])
 
 
-def otpauth_uri(device: TOTPDevice) -> str:
+def otpauth_uri(device: Authenticator) -> str:
     return device.config_url
 
 
-def qr_svg(device: TOTPDevice) -> str:
+def qr_svg(device: Authenticator) -> str:
     """The otpauth URI as an inline SVG QR code (no image request, nothing from outside)."""
     import segno
 
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1d273b", light="#ffffff")
 
 
-def secret_for_typing(device: TOTPDevice) -> str:
+def secret_for_typing(device: Authenticator) -> str:
     """The shared secret in base32 groups of four, for apps without a camera."""
     import base64
 

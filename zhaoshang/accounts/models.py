@@ -1,16 +1,25 @@
 """Units (the organisation tree) and users."""
 
+import base64
 import re
+import secrets
+import time
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
+from django_otp.oath import TOTP
 
 from zhaoshang.accounts.choices import Role, UnitType
 from zhaoshang.core.access import AccountRule, OrganisationRule
+from zhaoshang.core.fields import EncryptedTextField
 from zhaoshang.core.models import AuditedModel, AuditedQuerySet, VersionedModel
 
+SERVICE_ACCOUNT_ROLE_MESSAGE = "服务账号不能是系统管理员：账号和权限只能由系统管理员本人在页面上管理。"
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
@@ -163,8 +172,22 @@ class User(VersionedModel, AuditedModel, AbstractUser):
     phone = models.CharField("手机号", max_length=20, blank=True)
     title = models.CharField("职务", max_length=50, blank=True)
     is_demo = models.BooleanField("演示账号", default=False)
+    # A machine client (the data-sharing platform, a town's own tool): it acts only through
+    # API tokens the system admin issues, never signs in on the pages (accounts.backends).
+    is_service_account = models.BooleanField(
+        "服务账号", default=False, help_text="供其他系统通过 API 令牌调用本平台，不能登录页面；令牌由系统管理员签发。"
+    )
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    sso_subject = models.CharField(
+        "统一身份认证标识",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="首次通过统一身份认证登录时绑定的用户标识（sub），此后只接受同一身份。",
+    )
 
     audit_masked_fields = ("password",)
     audit_ignored_fields = ("last_login",)
@@ -183,6 +206,10 @@ class User(VersionedModel, AuditedModel, AbstractUser):
         super().clean()
         if self.role in (Role.LEADER, Role.BUREAU, Role.OFFICER) and not self.unit_id:
             raise ValidationError({"unit": "领导、招商局和单位填报员必须属于一个单位。"})
+        if self.is_service_account and self.role == Role.SYSADMIN:
+            # Managing accounts stays with people: a token that creates users and roles
+            # would be a system admin nobody signs in as (三权分立).
+            raise ValidationError({"role": SERVICE_ACCOUNT_ROLE_MESSAGE})
 
     def save(self, *args, **kwargs):
         # No Django superuser or staff flags: every power comes from the one role.
@@ -222,3 +249,80 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.user} 的恢复码"
+
+
+# The authenticator apps' settings (RFC 6238 as every app reads it): 30-second steps, six
+# digits, one step of clock difference either way.
+TOTP_STEP_SECONDS = 30
+TOTP_DIGITS = 6
+TOTP_TOLERANCE_STEPS = 1
+
+
+def new_totp_secret() -> str:
+    return secrets.token_hex(20)  # 160 bits, RFC 4226's recommended length
+
+
+class Authenticator(ThrottlingMixin, Device):
+    """A user's authenticator app (the second factor, accounts/mfa.py).
+
+    Its shared secret is what makes a six-digit code proof of the phone: whoever has it can
+    produce every future code. django-otp's own TOTP device keeps it as plain hex in the
+    database, so a copy of the database or a backup would hand out everyone's second factor;
+    here it is encrypted at rest with the keys that protect the robots' secrets
+    (core/crypto.py, rotated by ``rotate_secrets``). Codes are checked with django-otp's
+    RFC 6238 arithmetic (``django_otp.oath.TOTP``) and its throttling after wrong codes.
+    """
+
+    secret = EncryptedTextField("共享密钥", default=new_totp_secret, editable=False)
+    last_step = models.BigIntegerField("最近验证的时间步", default=-1, editable=False)
+    drift = models.SmallIntegerField("时钟偏差（时间步）", default=0, editable=False)
+
+    class Meta:
+        verbose_name = "身份验证器"
+        verbose_name_plural = "身份验证器"
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.secret)
+
+    def _totp(self) -> TOTP:
+        totp = TOTP(self.bin_key, TOTP_STEP_SECONDS, 0, TOTP_DIGITS, self.drift)
+        totp.time = time.time()
+        return totp
+
+    def verify_token(self, token) -> bool:
+        """Whether ``token`` is the current code; a code is accepted once (no replay: only a
+        later step than the last accepted one counts), wrong codes are throttled."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        verified = False
+        if str(token).isdigit():
+            totp = self._totp()
+            verified = totp.verify(int(token), TOTP_TOLERANCE_STEPS, self.last_step + 1)
+            if verified:
+                self.last_step = totp.t()
+                self.drift = totp.drift  # follow a phone whose clock runs a step off
+                self.throttle_reset(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self):
+        return settings.OTP_TOTP_THROTTLE_FACTOR
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// address an authenticator app reads from the QR code."""
+        issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
+        label = quote(f"{issuer}:{self.user.get_username()}")
+        query = urlencode(
+            {
+                "secret": base64.b32encode(self.bin_key).decode().rstrip("="),
+                "algorithm": "SHA1",
+                "digits": TOTP_DIGITS,
+                "period": TOTP_STEP_SECONDS,
+            }
+        )
+        return f"otpauth://totp/{label}?{query}&issuer={quote(issuer)}"

@@ -74,12 +74,14 @@ def create_user(
     title: str = "",
     password: str | None = None,
     must_change_password: bool = True,
-) -> tuple[User, str]:
+    service_account: bool = False,
+) -> tuple[User, str | None]:
     """Create an account; returns it with its initial password (generated if not given).
 
-    An account created by an administrator must change its password at first login.
+    An account created by an administrator must change its password at first login. A
+    service account gets no password at all (None): it signs in nowhere, its API tokens
+    are issued on the token pages.
     """
-    password = password or generate_password()
     user = User(
         username=username,
         role=role,
@@ -87,10 +89,16 @@ def create_user(
         name=name,
         phone=phone,
         title=title,
-        must_change_password=must_change_password,
+        must_change_password=must_change_password and not service_account,
+        is_service_account=service_account,
     )
-    validate_password(password, user)
-    user.set_password(password)
+    if service_account:
+        password = None
+        user.set_unusable_password()
+    else:
+        password = password or generate_password()
+        validate_password(password, user)
+        user.set_password(password)
     user.full_clean()
     user.save()
     return user, password
@@ -99,6 +107,8 @@ def create_user(
 @transaction.atomic
 def reset_password(user: User) -> str:
     """An administrator resets a password: a temporary one, to be changed at next login."""
+    if user.is_service_account:
+        raise PermissionDenied("服务账号没有密码，不能登录页面；请在 API 令牌页面为其签发或吊销令牌。")
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True

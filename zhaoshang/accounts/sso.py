@@ -6,6 +6,13 @@ signs in through the platform only if an active account with the same user name 
 exists here (the claim is set by ``ZHAOSHANG_OIDC_USERNAME_CLAIM``): no account is created
 from a token, and roles, units and names are kept as the system admin set them. A refusal is
 audited like a failed password login.
+
+A user name at the platform can change hands (a retired officer's name given to a newcomer,
+an administrator's typo), so the name alone only finds the account the first time: that
+sign-in binds the platform's own never-reused identifier (the ``sub`` claim) to the account,
+audited, and from then on the account opens only for that identifier. The system admin
+releases a binding with ``manage.py sso_unbind USERNAME`` when a person's platform identity
+is really replaced.
 """
 
 import logging
@@ -32,24 +39,49 @@ class UnifiedIdentityBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims):
         return bool(self._username(claims))
 
+    refusal = ""
+
     def filter_users_by_claims(self, claims):
         username = self._username(claims)
-        if not username:
+        subject = str(claims.get("sub") or "").strip()
+        if not username or not subject:
             return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(username=username)
+        users = self.UserModel.objects.filter(username=username)
+        account = users.first()
+        if account is not None and account.sso_subject not in (None, subject):
+            self.refusal = "该账号已绑定另一个统一身份认证身份"
+            return self.UserModel.objects.none()
+        if self.UserModel.objects.filter(sso_subject=subject).exclude(username=username).exists():
+            self.refusal = "该统一身份认证身份已绑定本系统的另一个账号"
+            return self.UserModel.objects.none()
+        return users
 
     def create_user(self, claims):
         return None  # accounts are opened by the system admin, never from a token
 
     def update_user(self, user, claims):
-        return user  # names, roles and units are managed here, not by the platform
+        # Names, roles and units are managed here, not by the platform; only the first
+        # sign-in's identifier is kept, to recognise the same person next time.
+        if user.sso_subject is None and not user.is_service_account:
+            user.sso_subject = str(claims.get("sub")).strip()
+            user.save()
+            AuditLog.record(
+                AuditAction.ROLE_CHANGE, user, user=user, detail="首次通过统一身份认证登录，绑定统一身份认证身份"
+            )
+        return user
 
     def get_or_create_user(self, access_token, id_token, payload):
         user = super().get_or_create_user(access_token, id_token, payload)
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or user.is_service_account:
             claims = payload or {}
             name = self._username(claims) or str(claims.get("sub", ""))
-            reason = "本系统没有对应的账号" if user is None else "账号已停用"
+            reason = self.refusal or (
+                "本系统没有对应的账号"
+                if user is None
+                else "服务账号不能登录页面"
+                if user.is_service_account
+                else "账号已停用"
+            )
             AuditLog.record(AuditAction.LOGIN_FAILED, username=name[:150], detail=f"统一身份认证登录被拒绝：{reason}")
             logger.warning("oidc login refused for %r: %s", name, reason)
             return None

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -171,7 +172,8 @@ def unit_edit(request, pk):
 
 def _username_cell(account) -> str:
     demo = ' <span class="badge bg-orange-lt">演示</span>' if account.is_demo else ""
-    return f"{escape(account.username)}{demo}"
+    service = ' <span class="badge bg-azure-lt">服务账号</span>' if account.is_service_account else ""
+    return f"{escape(account.username)}{demo}{service}"
 
 
 def _account_state(account) -> str:
@@ -247,10 +249,14 @@ def user_create(request):
                 name=data["name"],
                 phone=data["phone"],
                 title=data["title"],
+                service_account=data["is_service_account"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if password is None:  # a service account: no password, its tokens come next
+                messages.success(request, f"已创建服务账号「{created.username}」，请为其签发 API 令牌。")
+                return redirect(f"{reverse('api:token_create')}?for={created.pk}")
             # Shown once on the next page, never stored anywhere but the session until then.
             request.session[f"new_password_{created.pk}"] = password
             messages.success(request, f"已创建账号「{created.username}」。")
@@ -286,7 +292,11 @@ def user_edit(request, pk):
 @require_POST
 def user_reset_password(request, pk):
     shown = get_object_or_404(User.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    request.session[f"new_password_{shown.pk}"] = reset_password(shown)
+    try:
+        request.session[f"new_password_{shown.pk}"] = reset_password(shown)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("accounts:user_detail", pk=shown.pk)
     messages.success(request, f"已重置「{shown.username}」的密码，对方下次登录时须修改。")
     return redirect("accounts:user_detail", pk=shown.pk)
 

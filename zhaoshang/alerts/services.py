@@ -18,6 +18,7 @@ from zhaoshang.alerts import registry
 from zhaoshang.alerts.choices import ScanSource, ScanStatus, WarningLevel, WarningStatus
 from zhaoshang.alerts.models import Warning, WarningRule, WarningScan
 from zhaoshang.core.choices import Action
+from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.jobs import Job, JobKind, JobOutcome, enqueue
 
 logger = logging.getLogger(__name__)
@@ -155,11 +156,23 @@ def reconcile(spec: registry.RuleKind, rule: WarningRule, today: datetime.date) 
     _update(changed)
     new_by_unit = Counter(finding.unit_id for _, finding, _ in new)
     red_by_unit = Counter(finding.unit_id for _, finding, _ in new if finding.level == WarningLevel.RED)
-    red_by_unit.update(
-        finding.unit_id
+    turned_red = [
+        (pk, finding)
         for pk, finding, _, _ in changed
         if finding.level == WarningLevel.RED and open_levels.get(pk) != WarningLevel.RED
-    )
+    ]
+    red_by_unit.update(finding.unit_id for _, finding in turned_red)
+    if new:
+        # The new rows were written without objects (plain INSERTs, all stamped ``now``): the
+        # receivers get them as a query, read only when somebody subscribed.
+        emit(EventType.WARNING_RAISED, Warning, Warning.objects.filter(kind=spec.kind, created_at=now))
+    if red_by_unit:
+        red_ids = [pk for pk, _ in turned_red]
+        emit(
+            EventType.WARNING_RED,
+            Warning,
+            Warning.objects.filter(Q(pk__in=red_ids) | Q(kind=spec.kind, created_at=now, level=WarningLevel.RED)),
+        )
     gone = [row[0] for row in open_rows.values()]
     for start in range(0, len(gone), BATCH):
         Warning.objects.filter(pk__in=gone[start : start + BATCH]).update(status=WarningStatus.CLEARED, cleared_at=now)

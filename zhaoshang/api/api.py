@@ -97,6 +97,10 @@ def error(request, status: int, code: str, message: str, *, headers=None, **extr
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
+    from zhaoshang.api.services import TOKEN_REFUSALS, record_refused_token
+
+    if exc.code in TOKEN_REFUSALS:
+        record_refused_token(request, exc)
     return error(request, exc.status, exc.code, exc.message, headers=exc.headers, **exc.extra)
 
 
@@ -860,3 +864,15 @@ def warnings(
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under /api/v1/: JSON, not the site's HTML 404 page."""
     return error(request, 404, "not_found", "没有这个接口，请对照 /api/v1/openapi.json。")
+
+
+# --- The other apps' resources: a Router each in zhaoshang/api/resources/, and the feeds ------
+
+api.add_router("/feeds", "zhaoshang.api.feeds.router")
+api.add_router("", "zhaoshang.api.resources.supervision.router")
+api.add_router("", "zhaoshang.api.resources.scheduling.router")
+api.add_router("", "zhaoshang.api.resources.bulletins.router")
+api.add_router("", "zhaoshang.api.resources.assessment.router")
+api.add_router("", "zhaoshang.api.resources.dashboard.router")
+api.add_router("", "zhaoshang.api.resources.users.router")
+api.add_router("", "zhaoshang.api.resources.leads.router")

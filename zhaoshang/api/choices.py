@@ -13,10 +13,17 @@ class ScopeApp(models.TextChoices):
     TARGETS = "targets", "目标任务"
     STATS = "stats", "统计报表"
     ALERTS = "alerts", "预警"
+    SUPERVISION = "supervision", "督办"
+    SCHEDULING = "scheduling", "调度"
+    BULLETINS = "bulletins", "通报"
+    ASSESSMENT = "assessment", "考核"
+    DASHBOARD = "dashboard", "驾驶舱"
+    USERS = "users", "用户账号"
+    LEADS = "leads", "线索共享"
 
 
 # Apps with write endpoints today; a write scope implies reading the same app.
-WRITE_APPS = {ScopeApp.PROJECTS}
+WRITE_APPS = {ScopeApp.PROJECTS, ScopeApp.SUPERVISION, ScopeApp.SCHEDULING, ScopeApp.LEADS}
 LEVELS = {"read": "读取", "write": "写入"}
 
 

@@ -1,36 +1,15 @@
 from django import forms
 
-from zhaoshang.api.choices import ALL_SCOPES, EXPIRY_CHOICES, ScopeApp, scope_label
-from zhaoshang.core.choices import Action
+from zhaoshang.api.choices import EXPIRY_CHOICES, scope_label
 from zhaoshang.core.forms import StyledFormMixin
 from zhaoshang.core.once import OneTimeTokenFormMixin
 
 
 def scope_choices(user) -> list[tuple[str, str]]:
-    """The scopes worth giving this user's token: those their role can use at all (a
-    leader's token gets no write scope, the auditor's no business data)."""
-    from zhaoshang.accounts.models import Unit
-    from zhaoshang.alerts.models import Warning
-    from zhaoshang.funds.models import FundsTranche
-    from zhaoshang.projects.models import Project
-    from zhaoshang.stats.models import UnitMonthFact
-    from zhaoshang.targets.models import Target
+    """The scopes worth giving this user's token (``services.usable_scopes``)."""
+    from zhaoshang.api.services import usable_scopes
 
-    models = {
-        ScopeApp.UNITS: Unit,
-        ScopeApp.PROJECTS: Project,
-        ScopeApp.FUNDS: FundsTranche,
-        ScopeApp.TARGETS: Target,
-        ScopeApp.STATS: UnitMonthFact,
-        ScopeApp.ALERTS: Warning,
-    }
-    choices = []
-    for scope in ALL_SCOPES:
-        app, _, level = scope.partition(":")
-        action = Action.VIEW if level == "read" else Action.CHANGE
-        if models[ScopeApp(app)].access.allows(user, action):
-            choices.append((scope, scope_label(scope)))
-    return choices
+    return [(scope, scope_label(scope)) for scope in usable_scopes(user)]
 
 
 class TokenForm(OneTimeTokenFormMixin, StyledFormMixin, forms.Form):

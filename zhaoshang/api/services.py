@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role
-from zhaoshang.api.choices import ALL_SCOPES
+from zhaoshang.api.choices import ALL_SCOPES, ScopeApp
 from zhaoshang.api.models import ApiToken, IdempotentRequest
 from zhaoshang.core.choices import Action
 
@@ -41,6 +41,34 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
         self.extra = extra
+        self.token = None  # the token refused, when it was found (for the security event)
+
+
+# Refusals of a token that are security events (core.security.record_token_refusal).
+TOKEN_REFUSALS = {
+    "token_invalid": "API 令牌无效",
+    "token_revoked": "API 令牌已吊销",
+    "token_expired": "API 令牌已过期",
+    "user_inactive": "API 令牌所属账号已停用",
+    "ip_not_allowed": "API 令牌来源地址不允许",
+    "scope_missing": "API 令牌缺少权限范围",
+}
+
+
+def record_refused_token(request, exc: ApiError) -> None:
+    """A refused token is a security event (the auditor's 安全事件 page), with its reason and
+    the token's prefix where it was found."""
+    from zhaoshang.core.middleware import client_ip
+    from zhaoshang.core.security import record_token_refusal
+
+    token = exc.token or getattr(request, "auth", None)
+    reason = TOKEN_REFUSALS[exc.code]
+    if token is not None:
+        reason += f"（{token.prefix}…）"
+        if exc.code == "scope_missing":
+            reason += "：" + exc.message.removeprefix("该令牌没有").removesuffix("权限。")
+    record_token_refusal(request, exc.status, reason, token.user if token is not None else None, client_ip(request))
+    request.security_event_recorded = True
 
 
 def digest_of(raw: str) -> str:
@@ -68,16 +96,86 @@ class NewToken:
     secret: str  # the whole token, shown once and never again
 
 
+def usable_scopes(user) -> list[str]:
+    """The scopes worth giving this user's token: those their role can use at all (a
+    leader's token gets no write scope but 批示, the auditor's and the system admin's no
+    business data: 三权分立 holds for tokens as for pages)."""
+    from zhaoshang.accounts.models import Unit
+    from zhaoshang.alerts.models import Warning
+    from zhaoshang.assessment.models import AssessmentResult
+    from zhaoshang.bulletins.models import Bulletin
+    from zhaoshang.funds.models import FundsTranche
+    from zhaoshang.leads.models import Handover
+    from zhaoshang.projects.models import Project
+    from zhaoshang.scheduling.models import RoundItem
+    from zhaoshang.stats.models import UnitMonthFact
+    from zhaoshang.supervision.models import Instruction, Problem
+    from zhaoshang.targets.models import Target
+
+    models = {
+        ScopeApp.UNITS: Unit,
+        ScopeApp.PROJECTS: Project,
+        ScopeApp.FUNDS: FundsTranche,
+        ScopeApp.TARGETS: Target,
+        ScopeApp.STATS: UnitMonthFact,
+        ScopeApp.ALERTS: Warning,
+        ScopeApp.SUPERVISION: Problem,
+        ScopeApp.SCHEDULING: RoundItem,
+        ScopeApp.BULLETINS: Bulletin,
+        ScopeApp.ASSESSMENT: AssessmentResult,
+        ScopeApp.DASHBOARD: Project,  # the dashboard's own test: who reads projects
+        ScopeApp.LEADS: Handover,
+    }
+    # Where the model's rule alone does not say it: a leader, who otherwise only reads,
+    # writes 批示 (supervision:write); the account list is the system admin's alone.
+    special = {
+        "supervision:write": lambda: (
+            Problem.access.allows(user, Action.CHANGE) or Instruction.access.allows(user, Action.ADD)
+        ),
+        "users:read": lambda: user.role == Role.SYSADMIN,
+    }
+    usable = []
+    for scope in ALL_SCOPES:
+        app, _, level = scope.partition(":")
+        action = Action.VIEW if level == "read" else Action.CHANGE
+        if special[scope]() if scope in special else models[ScopeApp(app)].access.allows(user, action):
+            usable.append(scope)
+    return usable
+
+
+def issuable_owner(actor, owner):
+    """Whose token ``actor`` may create: their own, or — the system admin only — a service
+    account's (a machine client has nobody to sign in and create its own)."""
+    if owner is None or owner.pk == actor.pk:
+        return actor
+    if actor.role == Role.SYSADMIN and owner.is_service_account and owner.is_active:
+        return owner
+    raise PermissionDenied("只有系统管理员能为服务账号签发令牌；其他人的令牌须由本人创建。")
+
+
 @transaction.atomic
-def create_token(user, *, name: str, scopes: list[str], days: int, allowed_networks: str = "") -> NewToken:
+def create_token(user, *, name: str, scopes: list[str], days: int, allowed_networks: str = "", owner=None) -> NewToken:
+    """A new token of ``user``'s, or of the service account ``owner`` issued by the system
+    admin ``user``; its scopes only those the owner's role can use."""
     if not ApiToken.access.allows(user, Action.ADD):
         raise PermissionDenied("您没有权限创建 API 令牌。")
+    owner = issuable_owner(user, owner)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写令牌名称，写明用途。"})
     unknown = [scope for scope in scopes if scope not in ALL_SCOPES]
     if unknown or not scopes:
         raise ValidationError({"scopes": "请至少选择一项有效的权限范围。"})
+    if refused := [scope for scope in scopes if scope not in usable_scopes(owner)]:
+        from zhaoshang.api.choices import scope_label
+
+        raise ValidationError(
+            {
+                "scopes": f"「{owner.role_label}」角色不能使用："
+                + "、".join(scope_label(scope) for scope in refused)
+                + "（系统管理员、审计员不接触业务数据，领导只读）。"
+            }
+        )
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         raise ValidationError({"days": f"有效期须在 1 至 {settings.API_TOKEN_MAX_DAYS} 天之间。"})
     if problem := network_problems(allowed_networks):
@@ -88,7 +186,7 @@ def create_token(user, *, name: str, scopes: list[str], days: int, allowed_netwo
             break
     raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken(
-        user=user,
+        user=owner,
         name=name[:100],
         prefix=prefix,
         digest=digest_of(raw),
@@ -126,17 +224,26 @@ def authenticate(raw: str, ip: str | None) -> ApiToken:
     if token is None or not hmac.compare_digest(token.digest, digest_of(raw)):
         raise ApiError(401, "token_invalid", "API 令牌无效，请检查 Authorization 请求头（Bearer 令牌）。")
     if token.revoked_at is not None:
-        raise ApiError(401, "token_revoked", "该 API 令牌已被吊销，请创建新的令牌。")
+        raise _refused(token, 401, "token_revoked", "该 API 令牌已被吊销，请创建新的令牌。")
     if token.expires_at <= timezone.now():
-        raise ApiError(401, "token_expired", "该 API 令牌已过期，请创建新的令牌。")
+        raise _refused(token, 401, "token_expired", "该 API 令牌已过期，请创建新的令牌。")
     if not token.user.is_active:
-        raise ApiError(401, "user_inactive", "令牌所属账号已停用。")
+        raise _refused(token, 401, "user_inactive", "令牌所属账号已停用。")
     if not token.allows_ip(ip):
-        raise ApiError(
-            403, "ip_not_allowed", f"该令牌不允许从 {ip or '未知地址'} 使用，请联系令牌所有人核对允许的来源地址。"
+        raise _refused(
+            token,
+            403,
+            "ip_not_allowed",
+            f"该令牌不允许从 {ip or '未知地址'} 使用，请联系令牌所有人核对允许的来源地址。",
         )
     touch(token, ip)
     return token
+
+
+def _refused(token: ApiToken, status: int, code: str, message: str) -> ApiError:
+    exc = ApiError(status, code, message)
+    exc.token = token
+    return exc
 
 
 def touch(token: ApiToken, ip: str | None) -> None:

@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.models import User
 from zhaoshang.api.forms import TokenForm
 from zhaoshang.api.models import ApiToken
 from zhaoshang.api.services import create_token, revoke_token
@@ -21,10 +22,26 @@ from zhaoshang.core.once import back_to_saved, create_once, posted_token
 @login_required
 def token_list(request):
     tokens = ApiToken.objects.restrict(request.user).select_related("user", "revoked_by")
+    is_admin = request.user.role == Role.SYSADMIN
+    service_accounts = (
+        User.objects.restrict(request.user).filter(is_service_account=True).select_related("unit") if is_admin else []
+    )
     return render(
         request,
         "api/token_list.html",
-        {"tokens": tokens, "all_users": request.user.role == Role.SYSADMIN},
+        {"tokens": tokens, "all_users": is_admin, "service_accounts": service_accounts},
+    )
+
+
+def _owner(request):
+    """The service account a system admin issues a token for (``?for=<id>``), or the user."""
+    wanted = request.GET.get("for", "")
+    if not wanted:
+        return request.user
+    if request.user.role != Role.SYSADMIN or not wanted.isdigit():
+        raise Http404
+    return get_object_or_404(
+        User.objects.restrict(request.user).filter(is_service_account=True, is_active=True), pk=int(wanted)
     )
 
 
@@ -32,7 +49,8 @@ def token_list(request):
 def token_create(request):
     if not ApiToken.access.allows(request.user, Action.ADD):
         raise Http404
-    form = TokenForm(request.POST or None, user=request.user)
+    owner = _owner(request)
+    form = TokenForm(request.POST or None, user=owner)
     if request.method == "POST":
         token = posted_token(request)
         if response := back_to_saved(request, token):  # Back → 保存: the first token stands
@@ -49,6 +67,7 @@ def token_create(request):
                         scopes=data["scopes"],
                         days=data["days"],
                         allowed_networks=data["allowed_networks"],
+                        owner=owner,
                     ),
                     lambda made: reverse("api:token_list"),
                 )
@@ -64,7 +83,7 @@ def token_create(request):
                 response = render(request, "api/token_created.html", {"new": once.created})
                 add_never_cache_headers(response)
                 return response
-    return render(request, "api/token_form.html", {"form": form})
+    return render(request, "api/token_form.html", {"form": form, "owner": owner if owner != request.user else None})
 
 
 @login_required

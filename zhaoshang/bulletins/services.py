@@ -23,6 +23,7 @@ from zhaoshang.bulletins.choices import BulletinKind, BulletinStatus
 from zhaoshang.bulletins.models import Bulletin, BulletinSnapshot
 from zhaoshang.bulletins.sections import CHINESE_NUMBERS, SECTIONS, BulletinContext, scope_word
 from zhaoshang.core.choices import Action
+from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, enqueue, pending
 from zhaoshang.stats import services as stats
 from zhaoshang.stats import tables
@@ -169,6 +170,7 @@ def publish(user, bulletin: Bulletin) -> Bulletin:
     bulletin.published_at = timezone.now()
     bulletin.save()
     _announce(user, bulletin)
+    emit(EventType.BULLETIN_PUBLISHED, Bulletin, [bulletin])
     return bulletin
 
 

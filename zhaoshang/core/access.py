@@ -32,6 +32,15 @@ class AccessRule:
         """Whether the user may do ``action`` on some rows of this kind at all (menus, buttons)."""
         raise NotImplementedError
 
+    def visible_ids(self, queryset: QuerySet, ids, user, action: str) -> set:
+        """Which of ``ids`` the user may ``action``: this rule's ``filter`` over those rows
+        alone (``RestrictedQuerySet.visible_ids``). For a question about a few given rows
+        asked for many viewers — which subscriptions may hear of this project (webhooks)."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        return set(self.filter(queryset.filter(pk__in=ids), user, action).values_list("pk", flat=True))
+
 
 class UnitScoped(AccessRule):
     """Business data owned by units (projects, funds, targets …).
@@ -76,6 +85,23 @@ class UnitScoped(AccessRule):
         parts = [_ids_in_units(queryset.model, field, unit_ids).order_by() for field in self.unit_fields]
         in_scope = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
         return queryset.filter(pk__in=in_scope)
+
+    def visible_ids(self, queryset, ids, user, action):
+        """As ``filter``, for the given rows only: the same units and fields, but each
+        condition joined to those rows. ``filter``'s union of every id in scope is right for
+        a list; for one project it made SQLite collect a city's 20,000 ids first (0.4 s),
+        where this asks the project's own unit fields (under 10 ms)."""
+        ids = list(ids)
+        if not ids or not self.allows(user, action):
+            return set()
+        rows = queryset.filter(pk__in=ids)
+        if user.role in (Role.BUREAU, Role.LEADER):
+            return set(rows.values_list("pk", flat=True))
+        unit_ids = scope_unit_ids(user)
+        found = set()
+        for field in self.unit_fields:
+            found.update(rows.filter(**{f"{field}__in": unit_ids}).values_list("pk", flat=True))
+        return found
 
 
 def scope_unit_ids(user) -> list[int]:
@@ -148,12 +174,14 @@ class OrganisationRule(AccessRule):
         if role == Role.SYSADMIN:
             return True
         if role in (Role.LEADER, Role.BUREAU, Role.OFFICER):
-            return action in READ_ACTIONS
+            return action in READ_ACTIONS or (action == Action.ADDRESS and role != Role.LEADER)
         return False
 
     def filter(self, queryset, user, action):
         if not self.allows(user, action):
             return queryset.none()
+        if action == Action.ADDRESS:
+            return queryset  # the whole tree, to pick the other side of a handover
         if user.role == Role.OFFICER:
             if user.unit_id is None:
                 return queryset.none()
@@ -166,6 +194,10 @@ class AccountRule(OrganisationRule):
     system admin's or the auditor's accounts, nor when they last signed in. Separation of
     duties (三权分立): who administers and who audits is none of the business's concern,
     and an account list is where an attacker inside would look first."""
+
+    def allows(self, user, action):
+        # Units are addressed by name across the tree; people are not.
+        return action != Action.ADDRESS and super().allows(user, action)
 
     def filter(self, queryset, user, action):
         queryset = super().filter(queryset, user, action)

@@ -14,6 +14,9 @@ class Action(models.TextChoices):
     # Counts and states without contents (how many messages failed, and why in a word):
     # what the system admin may see of business queues such as the outbox (三权分立).
     MONITOR = "monitor", "查看运行状况"
+    # Units a project may be addressed to (a handover, a pool opened to them): every active
+    # unit's name, also outside an officer's subtree — the organisation chart, not its data.
+    ADDRESS = "address", "选择对方单位"
 
 
 class AuditAction(models.TextChoices):

@@ -1,5 +1,5 @@
-"""Secrets kept in the database (robots' addresses and signing secrets, later other
-webhooks' secrets) encrypted at rest, so that a copy of the database or a backup does not
+"""Secrets kept in the database (robots' addresses and signing secrets, the authenticators'
+TOTP secrets, later other webhooks' secrets) encrypted at rest, so that a copy of the database or a backup does not
 hand out credentials.
 
 Keys come from ``ZHAOSHANG_SECRET_KEYS``: comma-separated Fernet keys, the first encrypts,

@@ -445,7 +445,7 @@ class ObjectEditView(ObjectView):
             try:
                 if creating:
                     once = create_once(request.user, token, lambda: self.create(form, obj), self.success_url)
-                    return saved_response(request, once, self.success_message)
+                    return self.created_response(once)
                 saved = self.save_in_scope(form, obj)
             except StaleEditError as error:
                 stale = error.current
@@ -456,6 +456,12 @@ class ObjectEditView(ObjectView):
                 messages.success(request, self.success_message(saved))
                 return redirect(self.success_url(saved))
         return self.render_form(form, obj, stale=stale)
+
+    def created_response(self, once):
+        """The answer to a create: by default the new object's page (or, when another POST
+        of this form made it, that one). A page that must show something once — a secret
+        only this answer may carry — renders it here instead."""
+        return saved_response(self.request, once, self.success_message)
 
     def form_ready(self, form, obj) -> bool:
         """A last look before saving (a duplicate to confirm); False shows the form again."""

@@ -41,7 +41,8 @@ class SecurityEventMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code in (403, 404):
+        # The API records its refused tokens itself, with their reason (core.security).
+        if response.status_code in (403, 404) and not getattr(request, "security_event_recorded", False):
             from zhaoshang.core.security import is_refusal, record_refusal
 
             if is_refusal(request, response.status_code):

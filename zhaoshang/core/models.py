@@ -24,6 +24,14 @@ class RestrictedQuerySet(models.QuerySet):
             raise ImproperlyConfigured(f"{self.model.__name__} declares no access rule")
         return rule.filter(self, user, action)
 
+    def visible_ids(self, user, action: str, ids) -> set:
+        """Which of ``ids`` ``user`` may ``action``: the same answer as
+        ``restrict(user, action).filter(pk__in=ids)``, asked of the rule for those rows alone."""
+        rule = getattr(self.model, "access", None)
+        if rule is None:
+            raise ImproperlyConfigured(f"{self.model.__name__} declares no access rule")
+        return rule.visible_ids(self, ids, user, action)
+
 
 class AuditedQuerySet(RestrictedQuerySet):
     """Bulk writes would bypass the audit log, so they go object by object."""
@@ -442,6 +450,8 @@ class SecurityEvent(models.Model):
     username = models.CharField("用户名", max_length=150, blank=True)
     path = models.CharField("地址", max_length=500)
     status = models.PositiveSmallIntegerField("响应")
+    # Why, where the answer alone does not say (a refused API token: 无效、已过期、已吊销 …).
+    reason = models.CharField("原因", max_length=200, blank=True, default="")
     ip = models.GenericIPAddressField("IP 地址（最近一次）", null=True, blank=True)
     count = models.PositiveIntegerField("次数", default=1)
     first_at = models.DateTimeField("首次")
@@ -455,7 +465,9 @@ class SecurityEvent(models.Model):
         verbose_name_plural = "安全事件"
         ordering = ["-last_at"]
         constraints = [
-            models.UniqueConstraint(fields=["username", "path", "status", "hour"], name="security_event_once_per_hour")
+            models.UniqueConstraint(
+                fields=["username", "path", "status", "reason", "hour"], name="security_event_once_per_hour_reason"
+            )
         ]
 
     def __str__(self):

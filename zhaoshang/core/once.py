@@ -6,6 +6,8 @@ before validating (to send a repeated POST to the saved record) and wraps the cr
 ``core.models.CreateToken`` for why that is race-free on SQLite and PostgreSQL).
 """
 
+import datetime
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from zhaoshang.core.models import CreateToken
 
@@ -94,3 +97,26 @@ def saved_response(request, once: Once, success: Callable[[Any], str]):
     else:
         messages.success(request, success(once.created))
     return redirect(once.url)
+
+
+# A spent token only has to outlive the pages that could post it again: Back, a second
+# tab, a double click — minutes, at most days. After this many days it is forgotten, so the
+# table holds about a month of saves instead of every save ever made.
+TOKEN_KEPT_DAYS = 30
+_FORGET_EVERY_SECONDS = 3600
+_last_forgotten = 0.0
+
+
+def forget_old_tokens(*, now=None, force: bool = False) -> int:
+    """Delete spent tokens older than TOKEN_KEPT_DAYS (the worker's upkeep, at most hourly).
+
+    Returns how many were deleted. A form opened before the cut-off and posted after it
+    simply creates its record: the same as a form from before tokens existed.
+    """
+    global _last_forgotten
+    if not force and time.monotonic() - _last_forgotten < _FORGET_EVERY_SECONDS:
+        return 0
+    _last_forgotten = time.monotonic()
+    cut_off = (now or timezone.now()) - datetime.timedelta(days=TOKEN_KEPT_DAYS)
+    deleted, _ = CreateToken.objects.filter(created_at__lt=cut_off).delete()
+    return deleted

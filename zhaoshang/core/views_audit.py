@@ -13,6 +13,7 @@ from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.export import write_xlsx, xlsx_response
 from zhaoshang.core.filtersets import AuditLogFilterSet
 from zhaoshang.core.models import AuditLog, SecurityEvent
+from zhaoshang.core.security import TOKEN_REASON_PREFIX
 from zhaoshang.core.views import paginate, querystring_without_page
 
 EXPORT_LIMIT = 200_000
@@ -46,7 +47,15 @@ def security_events(request):
     username = request.GET.get("username", "").strip()[:150]
     if username:
         events = events.filter(username=username)
-    context = {"page": paginate(request, events, 50), "username": username, "qs": querystring_without_page(request)}
+    kind = request.GET.get("kind", "")
+    if kind == "token":
+        events = events.filter(reason__startswith=TOKEN_REASON_PREFIX)
+    context = {
+        "page": paginate(request, events, 50),
+        "username": username,
+        "kind": kind,
+        "qs": querystring_without_page(request),
+    }
     return render(request, "core/security_events.html", context)
 
 

@@ -4,15 +4,16 @@ the panels they register in ``core.panels``."""
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role, UnitType
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.changes import describe_rows
 from zhaoshang.core.choices import AuditAction, Verification
-from zhaoshang.core.models import AuditLog
+from zhaoshang.core.models import AuditLog, SecurityEvent
 from zhaoshang.core.panels import panels_for
+from zhaoshang.core.security import TOKEN_REASON_PREFIX
 from zhaoshang.core.verification import verifiable_models
 from zhaoshang.projects.choices import LIFECYCLE, Stage
 from zhaoshang.projects.models import FollowUp, Project
@@ -41,6 +42,11 @@ def home_context(user) -> dict:
             failed_logins_today=events.filter(action=AuditAction.LOGIN_FAILED, time__gte=today).count(),
             locks_today=events.filter(action=AuditAction.LOGIN_LOCKED, time__gte=today).count(),
             exports_week=events.filter(action=AuditAction.EXPORT, time__gte=today - datetime.timedelta(days=7)).count(),
+            # Refused API tokens are security events (core.security), counted per hour's row.
+            refused_tokens_today=SecurityEvent.objects.restrict(user)
+            .filter(status__in=(401, 403), reason__startswith=TOKEN_REASON_PREFIX, hour__gte=today)
+            .aggregate(n=Sum("count"))["n"]
+            or 0,
         )
         return context
     context.update(_business_home(user))

@@ -15,7 +15,14 @@ from zhaoshang.core.validators import uscc_problem
 from zhaoshang.imports.headers import LEDGER_SYNONYMS, HeaderMatch, locate_header
 from zhaoshang.imports.reading import Sheet
 from zhaoshang.imports.spec import Parsed
-from zhaoshang.projects.choices import ConstructionNature, PromotionMethod, Stage
+from zhaoshang.projects.choices import (
+    ConstructionNature,
+    HeadquartersKind,
+    Likelihood,
+    LossReason,
+    PromotionMethod,
+    Stage,
+)
 from zhaoshang.projects.models import Project
 from zhaoshang.relations.models import Company, Contact
 
@@ -72,10 +79,57 @@ def parse_stage(value) -> str | None:
     raise ParseError(f"无法识别的项目阶段「{normalise_text(value)}」")
 
 
+# Words clerks write for a choice whose label they do not copy: the first choice whose word
+# the cell contains (落地可能性「较大」, 流失原因「用地指标不足」).
+CHOICE_WORDS = {
+    "落地可能性": [
+        ("较低", Likelihood.LOW),
+        ("较小", Likelihood.LOW),
+        ("低", Likelihood.LOW),
+        ("小", Likelihood.LOW),
+        ("一般", Likelihood.MEDIUM),
+        ("中", Likelihood.MEDIUM),
+        ("高", Likelihood.HIGH),
+        ("大", Likelihood.HIGH),
+    ],
+    "总部类型": [
+        ("区域", HeadquartersKind.REGIONAL),
+        ("功能", HeadquartersKind.FUNCTIONAL),
+        ("结算", HeadquartersKind.FUNCTIONAL),
+        ("研发", HeadquartersKind.FUNCTIONAL),
+        ("采购", HeadquartersKind.FUNCTIONAL),
+        ("销售", HeadquartersKind.FUNCTIONAL),
+        ("营销", HeadquartersKind.FUNCTIONAL),
+        ("总部", HeadquartersKind.CORPORATE),
+    ],
+    "流失原因": [
+        ("政策", LossReason.POLICY),
+        ("优惠", LossReason.POLICY),
+        ("补贴", LossReason.POLICY),
+        ("用地", LossReason.FACTORS),
+        ("土地", LossReason.FACTORS),
+        ("能耗", LossReason.FACTORS),
+        ("要素", LossReason.FACTORS),
+        ("配套", LossReason.CHAIN),
+        ("产业链", LossReason.CHAIN),
+        ("营商", LossReason.ENVIRONMENT),
+        ("服务", LossReason.ENVIRONMENT),
+        ("审批", LossReason.ENVIRONMENT),
+        ("企业", LossReason.INVESTOR),
+        ("资金", LossReason.INVESTOR),
+        ("战略", LossReason.INVESTOR),
+        ("其他", LossReason.OTHER),
+    ],
+}
+
+
 def _choice(choices, value, what: str) -> str:
     text = normalise_text(value)
     for choice_value, label in choices:
         if text in (label, choice_value) or text in label.split("/"):
+            return choice_value
+    for word, choice_value in CHOICE_WORDS.get(what, ()):
+        if word in text:
             return choice_value
     raise ParseError(f"无法识别的{what}「{text}」")
 
@@ -98,6 +152,7 @@ TEXT_FIELDS = (
     "contact_name",
     "contact_phone",
     "description",
+    "competitor_regions",
     "remarks",
 )
 DATE_ORDER = ("signed_on", "registered_on", "started_on", "production_on")
@@ -105,6 +160,9 @@ DATE_ORDER = ("signed_on", "registered_on", "started_on", "production_on")
 CHOICE_FIELDS = (
     ("promotion_method", PromotionMethod.choices, "招商方式"),
     ("construction_nature", ConstructionNature.choices, "建设性质"),
+    ("landing_likelihood", Likelihood.choices, "落地可能性"),
+    ("headquarters_kind", HeadquartersKind.choices, "总部类型"),
+    ("lost_reason", LossReason.choices, "流失原因"),
 )
 
 

@@ -73,6 +73,10 @@ PROJECT_FIELDS = (
     "chain_tag",
     "promotion_method",
     "construction_nature",
+    "landing_likelihood",
+    "competitor_regions",
+    "headquarters_kind",
+    "lost_reason",
     "description",
     "remarks",
 )

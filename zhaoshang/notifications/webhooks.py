@@ -33,7 +33,12 @@ SITE_NAME = "招商引资综合管理平台"  # in every message, so a DingTalk 
 
 
 class DeliveryError(Exception):
-    """A message that did not go out, with a reason in Chinese that names no credential."""
+    """A message that did not go out, with a reason in Chinese that names no credential;
+    ``status`` is the HTTP status the other side answered, when it answered."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,9 @@ def allowed_hosts() -> list[str]:
     return [host.strip().lower() for host in settings.WEBHOOK_ALLOWED_HOSTS if host.strip()]
 
 
-def check_url(url: str, kind: str) -> None:
-    """Refuse an address the application must not post to, with a reason in Chinese."""
+def check_url(url: str, kind: str, *, noun: str = "群机器人") -> None:
+    """Refuse an address the application must not post to, with a reason in Chinese.
+    ``noun`` names what posts there (群机器人, or the outbound webhooks' 订阅)."""
     url = (url or "").strip()
     try:
         parts = urllib.parse.urlsplit(url)
@@ -68,7 +74,7 @@ def check_url(url: str, kind: str) -> None:
     if host not in allowed and f"{host}:{port}" not in allowed:
         shown = "、".join(allowed) or "（无）"
         raise ValidationError(
-            f"出于安全考虑，群机器人只能发送到允许的主机：{shown}；「{host}」不在其中。"
+            f"出于安全考虑，{noun}只能发送到允许的主机：{shown}；「{host}」不在其中。"
             "如确需使用，请联系负责服务器的运维人员，把该主机加入服务器配置中的允许名单。"
         )
     query = urllib.parse.parse_qs(parts.query)
@@ -201,26 +207,7 @@ def post(webhook, message: Message) -> None:
         headers["X-Zhaoshang-Signature"] = (
             "sha256=" + hmac.new(webhook.secret.encode(), signed, hashlib.sha256).hexdigest()
         )
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - checked by check_url
-    try:
-        with _open(request, settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            status = response.status
-            text = response.read(65536).decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        raise DeliveryError(f"对方返回 HTTP {error.code}。") from None
-    except TimeoutError:
-        raise DeliveryError(f"连接超时（{settings.WEBHOOK_TIMEOUT_SECONDS} 秒）。") from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, TimeoutError):
-            raise DeliveryError(f"连接超时（{settings.WEBHOOK_TIMEOUT_SECONDS} 秒）。") from None
-        if isinstance(reason, ConnectionRefusedError):
-            raise DeliveryError("连接被拒绝。") from None
-        raise DeliveryError(f"网络错误：{_clean(str(reason), webhook)}") from None
-    except OSError as error:
-        raise DeliveryError(f"网络错误：{_clean(str(error), webhook)}") from None
-    if not 200 <= status < 300:
-        raise DeliveryError(f"对方返回 HTTP {status}。")
+    _, text = send_json(url, data, headers, secrets=_secrets(webhook))
     if webhook.kind in (WebhookKind.DINGTALK, WebhookKind.WECOM):
         # Both robots answer 200 with {"errcode": 0, "errmsg": "ok"}; anything else is a refusal.
         try:
@@ -234,13 +221,54 @@ def post(webhook, message: Message) -> None:
             )
 
 
-def _clean(text: str, webhook) -> str:
-    """An error text with every credential of the webhook removed."""
+def send_json(
+    url: str, data: bytes, headers: dict, *, secrets: list[str], timeout: int | None = None
+) -> tuple[int, str]:
+    """POST ``data`` to an address already checked by ``check_url``, without following a
+    redirect, within ``timeout`` seconds (``WEBHOOK_TIMEOUT_SECONDS``). Returns the HTTP
+    status and the start of the answer's body; raises DeliveryError (with the HTTP status when there was one) in
+    Chinese, every one of ``secrets`` removed from it. The group robots and the outbound
+    webhooks (zhaoshang.webhooks) both post through here."""
+    timeout = timeout or settings.WEBHOOK_TIMEOUT_SECONDS
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - checked by check_url
+    try:
+        with _open(request, timeout) as response:
+            status = response.status
+            text = response.read(65536).decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        raise DeliveryError(f"对方返回 HTTP {error.code}。", error.code) from None
+    except TimeoutError:
+        raise DeliveryError(f"连接超时（{timeout} 秒）。") from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, TimeoutError):
+            raise DeliveryError(f"连接超时（{timeout} 秒）。") from None
+        if isinstance(reason, ConnectionRefusedError):
+            raise DeliveryError("连接被拒绝。") from None
+        raise DeliveryError(f"网络错误：{clean(str(reason), secrets)}") from None
+    except OSError as error:
+        raise DeliveryError(f"网络错误：{clean(str(error), secrets)}") from None
+    if not 200 <= status < 300:
+        raise DeliveryError(f"对方返回 HTTP {status}。", status)
+    return status, text
+
+
+def _secrets(webhook) -> list[str]:
     secrets = [webhook.url.strip(), webhook.secret]
     try:
         secrets += [value for _, value in urllib.parse.parse_qsl(urllib.parse.urlsplit(webhook.url).query)]
     except ValueError:
         pass
+    return secrets
+
+
+def _clean(text: str, webhook) -> str:
+    """An error text with every credential of the webhook removed."""
+    return clean(text, _secrets(webhook))
+
+
+def clean(text: str, secrets: list[str]) -> str:
+    """``text`` with each of ``secrets`` (an address, a key) replaced by ******."""
     for value in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
         text = text.replace(value, "******")
     return text[:300]

@@ -76,3 +76,30 @@ class FollowUpKind(models.TextChoices):
     MEETING = "meeting", "会谈/视频会"
     SITE = "site", "实地考察"
     OTHER = "other", "其他"
+
+
+class Likelihood(models.TextChoices):
+    """落地可能性: the officer's judgement of whether the project will land here."""
+
+    HIGH = "high", "高"
+    MEDIUM = "medium", "中"
+    LOW = "low", "低"
+
+
+class HeadquartersKind(models.TextChoices):
+    """总部经济: a project that brings a head office, counted as a kind of its own."""
+
+    CORPORATE = "corporate", "企业总部"
+    REGIONAL = "regional", "区域总部"
+    FUNCTIONAL = "functional", "功能性总部"
+
+
+class LossReason(models.TextChoices):
+    """Why a dropped project went elsewhere (流失原因), as bureaus report it."""
+
+    POLICY = "policy", "政策条件不及竞争地区"
+    FACTORS = "factors", "用地、能耗等要素保障不足"
+    CHAIN = "chain", "产业配套不足"
+    ENVIRONMENT = "environment", "营商环境因素"
+    INVESTOR = "investor", "企业自身原因（资金、战略调整）"
+    OTHER = "other", "其他"

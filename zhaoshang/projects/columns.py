@@ -11,7 +11,7 @@ from collections.abc import Callable
 from html import escape  # Django's escape() is this plus a lazy-string wrapper, slow per cell
 
 from zhaoshang.core.columns import DATE, NUMBER, Column, Columns, shown_text
-from zhaoshang.projects.choices import Stage
+from zhaoshang.projects.choices import HeadquartersKind, Likelihood, Stage
 from zhaoshang.projects.models import Project
 
 # Read once: get_stage_display() normalises the choices on every call (twice a row).
@@ -71,6 +71,9 @@ def _verified_badge(project) -> str:
         return f'<span class="badge bg-green-lt">{escape(label)}</span>'
     return '<span class="text-secondary small">未审核</span>'
 
+
+HQ_LABELS = dict(HeadquartersKind.choices)
+LIKELIHOOD_LABELS = dict(Likelihood.choices)
 
 # Unsorted, the list, the kanban and the exports show the latest changed first.
 LIST_ORDERING = ("-updated_at", "-id")
@@ -211,6 +214,29 @@ PROJECT_COLUMNS = Columns(
         fields=("responsible_leader",),
         default=False,
         width=10,
+    ),
+    Column(
+        "headquarters_kind",
+        value=lambda project: HQ_LABELS.get(project.headquarters_kind) or None,
+        fields=("headquarters_kind",),
+        default=False,
+        css="small",
+        width=12,
+    ),
+    Column(
+        "landing_likelihood",
+        value=lambda project: LIKELIHOOD_LABELS.get(project.landing_likelihood) or None,
+        fields=("landing_likelihood",),
+        default=False,
+        width=10,
+    ),
+    Column(
+        "competitor_regions",
+        value=lambda project: project.competitor_regions or None,
+        fields=("competitor_regions",),
+        default=False,
+        css="small",
+        width=16,
     ),
     Column("remarks", value=lambda project: project.remarks, fields=("remarks",), default=False),
     narrow=True,

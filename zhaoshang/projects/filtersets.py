@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFilterSet, date_picker
 from zhaoshang.core.search import search_terms
-from zhaoshang.projects.choices import LIFECYCLE, PromotionMethod, Stage, Verification
+from zhaoshang.projects.choices import LIFECYCLE, HeadquartersKind, Likelihood, PromotionMethod, Stage, Verification
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.reference.choices import PROVINCES
 from zhaoshang.reference.models import Industry
@@ -61,6 +61,12 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
     chain_tag = django_filters.CharFilter(label="产业链", lookup_expr="exact")
     promotion_method = django_filters.ChoiceFilter(
         label="招商方式", choices=PromotionMethod.choices, empty_label="全部方式"
+    )
+    headquarters_kind = django_filters.ChoiceFilter(
+        label="总部类型", choices=HeadquartersKind.choices, empty_label="全部（含非总部项目）"
+    )
+    landing_likelihood = django_filters.ChoiceFilter(
+        label="落地可能性", choices=Likelihood.choices, empty_label="全部可能性"
     )
     amount = django_filters.ChoiceFilter(
         label="协议总投资",

@@ -9,7 +9,8 @@ from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.core.validators import uscc_problem
 from zhaoshang.projects.choices import LIFECYCLE, FollowUpKind, Stage
 from zhaoshang.projects.models import FollowUp, Project
-from zhaoshang.reference.models import Industry
+from zhaoshang.reference.choices import DivisionLevel
+from zhaoshang.reference.models import Division, Industry
 
 DATE = date_picker()
 # Amounts and areas typed as clerks write them (1,200; full-width digits).
@@ -32,6 +33,9 @@ PROJECT_FIELDS = [
     "leading_industry",
     "chain_tag",
     "promotion_method",
+    "headquarters_kind",
+    "landing_likelihood",
+    "competitor_regions",
     *NUMBER_FIELDS,
     "expected_jobs",
     "site",
@@ -47,6 +51,8 @@ PROJECT_FIELDS = [
     "started_on",
     "agreed_start_on",
     "agreed_production_on",
+    "lost_to_division",
+    "lost_reason",
     "remarks",
 ]
 FIELD_GROUPS = [
@@ -62,7 +68,8 @@ FIELD_GROUPS = [
             "investment_form",
         ],
     ),
-    ("产业", ["industry", "leading_industry", "chain_tag", "promotion_method"]),
+    ("产业", ["industry", "leading_industry", "chain_tag", "promotion_method", "headquarters_kind"]),
+    ("研判", ["landing_likelihood", "competitor_regions"]),
     (
         "投资情况（万元）",
         [*NUMBER_FIELDS, "expected_jobs"],
@@ -83,6 +90,7 @@ FIELD_GROUPS = [
         "进展",
         ["stage", "signed_on", "registered_on", "started_on", "agreed_start_on", "agreed_production_on", "remarks"],
     ),
+    ("流失情况（退库项目填写）", ["lost_to_division", "lost_reason"]),
 ]
 
 
@@ -118,6 +126,10 @@ class ProjectForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
             units = units.filter(path__startswith=user.unit.path)
         self.fields["responsible_unit"].queryset = units
         self.fields["landing_unit"].queryset = Unit.objects.restrict(user).filter(active=True).order_by("path")
+        # Provinces and prefectures: where a lost project went, for the 流失去向 count.
+        self.fields["lost_to_division"].queryset = (
+            Division.objects.restrict(user).filter(level__lte=DivisionLevel.PREFECTURE).order_by("code")
+        )
         self.fields["industry"].queryset = Industry.objects.filter(level=2).order_by("code")
         # A project's stage moves through stage claims after creation, not by editing.
         self.fields["stage"].choices = [(stage.value, stage.label) for stage in LIFECYCLE]

@@ -23,7 +23,10 @@ from zhaoshang.projects.choices import (
     STAGE_ORDER,
     ConstructionNature,
     FollowUpKind,
+    HeadquartersKind,
     InvestmentForm,
+    Likelihood,
+    LossReason,
     PromotionMethod,
     Stage,
 )
@@ -141,6 +144,25 @@ class Project(VersionedModel, AuditedModel):
     started_on = models.DateField("开工日期", null=True, blank=True, db_index=True)
     production_on = models.DateField("投产日期", null=True, blank=True)
     drop_reason = models.CharField("退库/暂缓原因", max_length=300, blank=True)
+    # Judgement and competition (from Data Hub and what bureaus report): how likely the
+    # project is to land, who else is bidding for it, and for a dropped one where it went.
+    landing_likelihood = models.CharField("落地可能性", max_length=10, choices=Likelihood.choices, blank=True)
+    competitor_regions = models.CharField(
+        "竞争地区", max_length=200, blank=True, help_text="同时在争取该项目的其他地区，如：合肥、武汉。"
+    )
+    headquarters_kind = models.CharField(
+        "总部类型", max_length=20, choices=HeadquartersKind.choices, blank=True, help_text="总部经济项目填写。"
+    )
+    lost_to_division = models.ForeignKey(
+        "reference.Division",
+        verbose_name="流失去向",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="退库项目最终落户的地区（省或市）。",
+    )
+    lost_reason = models.CharField("流失原因", max_length=20, choices=LossReason.choices, blank=True)
 
     remarks = models.TextField("备注", blank=True)
     search_text = models.CharField("检索文本", max_length=2000, blank=True, editable=False)

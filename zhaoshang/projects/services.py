@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhaoshang.core.bulk import writing_together
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.context import current_context
+from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.limits import instance_limit_problems
 from zhaoshang.core.models import AuditLog, StaleEditError
 from zhaoshang.core.verification import return_for_correction, verify
@@ -105,9 +106,17 @@ def date_order_problems(project: Project) -> dict[str, str]:
     return problems
 
 
+def loss_problems(project: Project) -> dict[str, str]:
+    """Where a project went and why are facts of a dropped project only."""
+    if project.stage != Stage.DROPPED and (project.lost_to_division_id or project.lost_reason):
+        field = "lost_to_division" if project.lost_to_division_id else "lost_reason"
+        return {field: "只有退库的项目才填写流失去向和流失原因。"}
+    return {}
+
+
 def validate_project(project: Project) -> None:
     """Everything a project must satisfy to be saved; raises one ValidationError."""
-    problems = {**date_order_problems(project), **required_fields_problems(project)}
+    problems = {**date_order_problems(project), **required_fields_problems(project), **loss_problems(project)}
     try:
         project.full_clean(exclude=["code"] if not project.code else None, validate_unique=False)
     except ValidationError as error:
@@ -143,6 +152,7 @@ def create_project(user, project: Project, *, year: int | None = None) -> Projec
     project.count_unit = project.responsible_unit
     project.save()
     ProjectCredit.objects.create(project=project, unit=project.responsible_unit, percent=HUNDRED)
+    emit(EventType.PROJECT_CREATED, Project, [project])
     _sync_stage_events(project, user)
     return project
 
@@ -167,19 +177,24 @@ def _sync_stage_events(project: Project, user) -> None:
     for each lifecycle stage with a date that has no event yet, so verification and
     statistics see it."""
     existing = set(project.events.values_list("stage", flat=True))
+    created = []
     for stage, field in STAGE_DATE_FIELDS.items():
         date = getattr(project, field)
         if date is None or stage in existing:
             continue
         if STAGE_ORDER[stage] > STAGE_ORDER.get(project.stage, -1) and project.stage in LIFECYCLE:
             continue
-        StageEvent.objects.create(
-            project=project,
-            stage=stage,
-            date=date,
-            amount=project.total_investment if stage == Stage.SIGNED else None,
-            submitted_by=user if getattr(user, "pk", None) else None,
+        created.append(
+            StageEvent.objects.create(
+                project=project,
+                stage=stage,
+                date=date,
+                amount=project.total_investment if stage == Stage.SIGNED else None,
+                submitted_by=user if getattr(user, "pk", None) else None,
+            )
         )
+    if created:
+        emit(EventType.STAGE_SUBMITTED, StageEvent, created)
 
 
 # --- Lifecycle --------------------------------------------------------------------------------
@@ -280,6 +295,7 @@ def submit_stage(user, project: Project, claim: StageClaim) -> StageEvent:
     )
     project.version += 1  # an edit form opened before the claim is now stale
     project.save()
+    emit(EventType.STAGE_SUBMITTED, StageEvent, [event])
     return event
 
 
@@ -338,6 +354,11 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
     for _, percent, _ in shares:
         if Decimal(percent) <= 0:
             raise ValidationError({"credits": "比例须大于 0。"})
+    return _replace_credits(project, shares)
+
+
+def _replace_credits(project: Project, shares: list[tuple[object, Decimal, str]]) -> list[ProjectCredit]:
+    """Write checked shares (summing to 100) and the count unit they imply."""
     keep = {unit.pk: (Decimal(percent), reason) for unit, percent, reason in shares}
     for credit in list(project.credits.all()):
         if credit.unit_id not in keep:
@@ -363,6 +384,23 @@ def set_credits(user, project: Project, shares: list[tuple[object, Decimal, str]
         project.version += 1  # an edit form opened before the change is now stale
         project.save()
     return result
+
+
+@writing_together()  # one transaction; the roll-up follows its writes once, at the end
+def reassign_project(project: Project, responsible_unit, shares: list[tuple[object, Decimal, str]]) -> Project:
+    """Make ``responsible_unit`` answer for ``project`` with these credit shares (summing to 100).
+
+    For a workflow that has checked its own authority and rule first — a handover the
+    receiving unit accepted, a pool lead claimed or assigned (``leads.services``) — where
+    the acting officer cannot yet change the project themselves. The project's version is
+    raised, so a form opened before the move is stale.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.responsible_unit = responsible_unit
+    project.version += 1
+    project.save()
+    _replace_credits(project, shares)
+    return Project.objects.get(pk=project.pk)
 
 
 # --- Withdrawing a project created in error -----------------------------------------------------

@@ -24,6 +24,7 @@ from django.utils import timezone
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.core.choices import Action
+from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.limits import date_problem
 from zhaoshang.core.parsing import ParseError, parse_date
 from zhaoshang.notifications.choices import NotificationKind
@@ -333,6 +334,8 @@ def escalate_overdue(today: datetime.date | None = None) -> list[Problem]:
             problem, NotificationKind.OVERDUE, f"问题逾期升级督办：{problem.project.name}", f"超过办结期限，{late}。"
         )
         escalated.append(problem)
+    if escalated:
+        emit(EventType.PROBLEM_ESCALATED, Problem, escalated)
     return escalated
 
 

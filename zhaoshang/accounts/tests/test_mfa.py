@@ -6,9 +6,9 @@ import time
 import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhaoshang.accounts import mfa
+from zhaoshang.accounts.models import Authenticator
 from zhaoshang.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 def code_for(device) -> str:
     """The authenticator's current code. A code is accepted once (no replay), so each call
     stands for a later 30-second window: the device forgets the last step it accepted."""
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    Authenticator.objects.filter(pk=device.pk).update(last_step=-1)
+    totp = TOTP(device.bin_key, 30, 0, 6, 0)
     totp.time = time.time()
     return f"{totp.token():06d}"
 
@@ -37,11 +37,11 @@ def sign_in(client, user, password):
     return client.post(reverse("accounts:login"), {"username": user.username, "password": password})
 
 
-def bind(client, user, password) -> tuple[TOTPDevice, list[str]]:
+def bind(client, user, password) -> tuple[Authenticator, list[str]]:
     """Sign in and bind an authenticator through the pages, as a user would."""
     sign_in(client, user, password)
     client.get(reverse("accounts:mfa_setup"))
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = Authenticator.objects.get(user=user, confirmed=False)
     response = client.post(reverse("accounts:mfa_setup"), {"code": code_for(device)})
     assert response.status_code == 302 and response.url == reverse("accounts:mfa_codes")
     codes_page = client.get(reverse("accounts:mfa_codes")).content.decode()
@@ -78,7 +78,7 @@ def test_a_wrong_code_at_binding_is_refused_in_chinese_and_binds_nothing(persona
     client.get(reverse("accounts:mfa_setup"))
     response = client.post(reverse("accounts:mfa_setup"), {"code": "000000"})
     assert "验证码不正确" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=personas.officer_a, confirmed=True).exists()
+    assert not Authenticator.objects.filter(user=personas.officer_a, confirmed=True).exists()
 
 
 def test_after_the_password_no_page_opens_until_the_code_is_given(personas, client):
@@ -175,3 +175,16 @@ def test_only_the_system_admin_removes_someone_elses_second_factor(personas, cli
 def test_the_profile_says_whether_the_second_factor_is_on(personas, client):
     client.force_login(personas.officer_a)
     assert "启用两步验证" in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_the_authenticators_shared_secret_is_not_readable_in_the_database(personas, client):
+    from django.db import connection
+
+    device, _ = bind(client, personas.officer_a, personas.password)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM accounts_authenticator WHERE id = %s", [device.pk])
+        (stored,) = cursor.fetchone()
+    assert len(device.secret) == 40 and device.secret not in stored  # a database copy does not give the codes
+    device.refresh_from_db()
+    assert sign_in(client, personas.officer_a, personas.password).status_code == 302
+    assert client.post(reverse("accounts:mfa_verify"), {"code": code_for(device)}).status_code == 302

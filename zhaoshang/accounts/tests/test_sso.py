@@ -49,15 +49,16 @@ def test_accounts_are_matched_by_user_name_and_never_created(personas, settings)
     settings.ZHAOSHANG_OIDC_USERNAME_CLAIM = "preferred_username"
     backend = UnifiedIdentityBackend.__new__(UnifiedIdentityBackend)
     backend.UserModel = type(personas.officer_a)
-    assert list(backend.filter_users_by_claims({"preferred_username": "officer_a"})) == [personas.officer_a]
+    claims = {"preferred_username": "officer_a", "sub": "platform-0001"}
+    assert list(backend.filter_users_by_claims(claims)) == [personas.officer_a]
     assert backend.create_user({"preferred_username": "newcomer"}) is None
     assert not backend.verify_claims({"sub": "x"})
 
 
 def test_a_refused_platform_user_is_audited(personas, settings, sso_on):
     backend = UnifiedIdentityBackend()
-    backend.get_userinfo = lambda *args: {"preferred_username": "stranger"}
-    assert backend.get_or_create_user("token", "id", {"preferred_username": "stranger"}) is None
+    backend.get_userinfo = lambda *args: {"preferred_username": "stranger", "sub": "s-1"}
+    assert backend.get_or_create_user("token", "id", {"preferred_username": "stranger", "sub": "s-1"}) is None
     assert AuditLog.objects.filter(action="login_failed", username="stranger").exists()
 
 
@@ -65,8 +66,8 @@ def test_a_deactivated_account_is_refused_through_the_platform(personas, setting
     personas.officer_b.is_active = False
     personas.officer_b.save()
     backend = UnifiedIdentityBackend()
-    backend.get_userinfo = lambda *args: {"preferred_username": "officer_b"}
-    assert backend.get_or_create_user("token", "id", {"preferred_username": "officer_b"}) is None
+    backend.get_userinfo = lambda *args: {"preferred_username": "officer_b", "sub": "b-1"}
+    assert backend.get_or_create_user("token", "id", {"preferred_username": "officer_b", "sub": "b-1"}) is None
 
 
 def test_an_unreachable_platform_reads_as_a_chinese_message_not_a_server_error(client, sso_on):
@@ -75,3 +76,26 @@ def test_an_unreachable_platform_reads_as_a_chinese_message_not_a_server_error(c
     response = client.get(reverse("accounts:sso_callback"), {"code": "abc", "state": state}, follow=True)
     assert response.status_code == 200
     assert "暂时无法连接统一身份认证平台" in response.content.decode()
+
+
+def _platform_sign_in(claims):
+    backend = UnifiedIdentityBackend()
+    backend.get_userinfo = lambda *args: claims
+    return backend.get_or_create_user("token", "id", claims)
+
+
+def test_the_first_sign_in_binds_the_platform_identity_and_a_reused_user_name_is_refused(personas, sso_on):
+    from django.core.management import call_command
+
+    assert _platform_sign_in({"preferred_username": "officer_a", "sub": "zhang-san"}) == personas.officer_a
+    personas.officer_a.refresh_from_db()
+    assert personas.officer_a.sso_subject == "zhang-san"
+    assert AuditLog.objects.filter(detail__contains="绑定统一身份认证身份").exists()
+    # The platform gave the name to someone else: the account does not open for them.
+    assert _platform_sign_in({"preferred_username": "officer_a", "sub": "li-si"}) is None
+    assert AuditLog.objects.filter(action="login_failed", detail__contains="已绑定另一个统一身份认证身份").exists()
+    # Nor does the bound identity open a second account under another name.
+    assert _platform_sign_in({"preferred_username": "officer_b", "sub": "zhang-san"}) is None
+    assert _platform_sign_in({"preferred_username": "officer_a", "sub": "zhang-san"}) == personas.officer_a
+    call_command("sso_unbind", "officer_a", reason="统一身份认证平台重建账号")
+    assert _platform_sign_in({"preferred_username": "officer_a", "sub": "li-si"}) == personas.officer_a

@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 
 from zhaoshang.api.choices import ALL_SCOPES
@@ -5,13 +8,20 @@ from zhaoshang.api.choices import ALL_SCOPES
 
 @pytest.fixture
 def token_for(db):
-    """``token_for(user, scopes=…)`` → the raw token (all scopes by default)."""
-    from zhaoshang.api.services import create_token
+    """``token_for(user, scopes=…)`` → the raw token (all scopes by default).
+
+    Any scope asked for, even one the user's role cannot use (which ``create_token``
+    refuses, tested in test_service_accounts): so that tests prove the endpoints refuse a
+    role themselves, as they must for a token made before its owner's role changed."""
+    from unittest import mock
+
+    from zhaoshang.api import services
 
     def make(user, scopes=None, days=30, allowed_networks=""):
-        return create_token(
-            user, name="测试令牌", scopes=scopes or ALL_SCOPES, days=days, allowed_networks=allowed_networks
-        ).secret
+        with mock.patch.object(services, "usable_scopes", lambda user: ALL_SCOPES):
+            return services.create_token(
+                user, name="测试令牌", scopes=scopes or ALL_SCOPES, days=days, allowed_networks=allowed_networks
+            ).secret
 
     return make
 
@@ -31,3 +41,59 @@ def call(client):
         return getattr(client, method)(path, data=data, headers=headers, **kwargs, **extra)
 
     return send
+
+
+@pytest.fixture
+def world(personas):
+    """Town A's and town B's project, each with a problem and a leader's instruction on it,
+    an open round with a report from each town, a published bulletin and a draft, and a
+    published assessment result ranking both towns (``personas.extra``)."""
+    from django.core.management import call_command
+
+    from zhaoshang.assessment.models import AssessmentScheme
+    from zhaoshang.assessment.services import publish as publish_result
+    from zhaoshang.assessment.services import save_scheme
+    from zhaoshang.bulletins.services import publish as publish_bulletin
+    from zhaoshang.bulletins.tests.factories import draft
+    from zhaoshang.projects.models import Project
+    from zhaoshang.projects.tests.factories import project
+    from zhaoshang.scheduling.models import RoundItem
+    from zhaoshang.scheduling.services import open_round
+    from zhaoshang.stats.choices import Indicator
+    from zhaoshang.supervision.models import Instruction
+    from zhaoshang.supervision.services import write_instruction
+    from zhaoshang.supervision.tests.factories import problem_of
+
+    call_command("load_reference", only="holidays", verbosity=0)
+    p, extra = personas, personas.extra
+    extra["mine"] = project(p.officer_a, p.town_a, name="城关镇的项目")
+    extra["theirs"] = project(p.officer_b, p.town_b, name="河口镇的项目")
+    extra["my_problem"] = problem_of(p.officer_a, extra["mine"], description="城关镇：用地指标")
+    extra["their_problem"] = problem_of(p.officer_b, extra["theirs"], description="河口镇：电力增容")
+    extra["my_instruction"] = write_instruction(
+        p.leader, Instruction(project=extra["mine"], problem=extra["my_problem"], text="尽快落实用地")
+    )
+    extra["their_instruction"] = write_instruction(
+        p.leader,
+        Instruction(project=extra["theirs"], problem=extra["their_problem"], text="请市电力公司协调增容"),
+    )
+    round_ = open_round(
+        p.bureau,
+        kind="monthly",
+        year=2026,
+        month=10,
+        projects=Project.objects.filter(pk__in=[extra["mine"].pk, extra["theirs"].pk]),
+    )
+    extra["round"] = round_
+    extra["my_report"] = RoundItem.objects.get(round=round_, project=extra["mine"])
+    extra["their_report"] = RoundItem.objects.get(round=round_, project=extra["theirs"])
+    extra["published"] = publish_bulletin(p.bureau, draft(p.bureau, p.city, year=2024, month=7))
+    extra["draft"] = draft(p.bureau, p.city, year=2024, month=8)
+    scheme = save_scheme(
+        p.bureau,
+        AssessmentScheme(name="乡镇招商考核", year=2024, parent=p.county),
+        [(Indicator.CONTRACTED_INVESTMENT, Decimal(60)), (Indicator.SIGNED_COUNT, Decimal(40))],
+        [],
+    )
+    extra["result"] = publish_result(p.bureau, scheme, "m7", today=datetime.date(2024, 8, 15))
+    return p

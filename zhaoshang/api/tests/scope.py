@@ -1,7 +1,8 @@
 """Object URLs of the api app's pages, for the generic scope check (core/testing.py).
 
-The API's own endpoints take ``project_id`` and answer tokens, not sessions; that another
-town's project is 404 through every one of them is proven in test_personas.py."""
+The API's own endpoints take object ids and answer tokens, not sessions; that another
+town's project is 404 through every one of them is proven in test_personas.py, another
+town's problem, instruction and scheduling report in test_resources.py."""
 
 from zhaoshang.testing import ScopeCheck
 

@@ -44,6 +44,17 @@ def _connection_kept_open():
         signals.request_finished.connect(close_old_connections)
 
 
+# Path parameter → the officer's own object in the ``world`` fixture (conftest.py).
+OWN_OBJECTS = {
+    "problem_id": "my_problem",
+    "instruction_id": "my_instruction",
+    "round_id": "round",
+    "report_id": "my_report",
+    "bulletin_id": "published",
+    "result_id": "result",
+}
+
+
 @pytest.fixture
 def officer_token(personas, token_for, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000  # the limit has its own test
@@ -62,15 +73,27 @@ def officer_token(personas, token_for, settings):
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_answers_as_documented(case, officer_token):
+def test_every_operation_answers_as_documented(case, officer_token, request):
     token, project_id = officer_token
     if case.path_parameters and "project_id" in case.path_parameters:
         # A generated id is almost never a project; the officer's own one reaches the
         # forms and services behind each endpoint (other towns' ids: test_personas.py).
         case.path_parameters["project_id"] = project_id
-    if case.method == "PATCH" and not (case.headers or {}).get("If-Match"):
+    own = set(case.path_parameters or ()) & set(OWN_OBJECTS)
+    if own:
+        # Likewise the officer's own problem, instruction, round, report, bulletin and
+        # result (built only for the operations that take one: test_resources.py's world).
+        extra = request.getfixturevalue("world").extra
+        for name in own:
+            case.path_parameters[name] = extra[OWN_OBJECTS[name]].pk
+    if case.method in ("PATCH", "PUT") and not (case.headers or {}).get("If-Match"):
         # Mostly the current ETag, so that edits reach the form (428 and 412 have own tests).
         from zhaoshang.projects.models import Project
+        from zhaoshang.scheduling.models import RoundItem
 
-        case.headers = {**(case.headers or {}), "If-Match": f'"{Project.objects.get(pk=project_id).version}"'}
+        if "report_id" in (case.path_parameters or {}):
+            version = RoundItem.objects.get(pk=case.path_parameters["report_id"]).version
+        else:
+            version = Project.objects.get(pk=project_id).version
+        case.headers = {**(case.headers or {}), "If-Match": f'"{version}"'}
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

@@ -63,7 +63,7 @@ def test_a_leader_is_offered_no_write_scope_and_the_auditor_no_business_data(per
     assert "projects:write" not in dict(scope_choices(personas.leader))
     assert "projects:read" in dict(scope_choices(personas.leader))
     assert dict(scope_choices(personas.auditor)) == {}
-    assert list(dict(scope_choices(personas.sysadmin))) == ["units:read"]
+    assert list(dict(scope_choices(personas.sysadmin))) == ["units:read", "users:read"]
 
 
 def test_use_is_recorded_at_most_once_a_minute(personas, token_for, call):

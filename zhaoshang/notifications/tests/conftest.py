@@ -3,6 +3,7 @@ answers as the test says, with the allowed hosts set to it."""
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,6 +16,7 @@ class Robot:
     status: int = 200
     reply: dict = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
     received: list = field(default_factory=list)
+    pause: float = 0.0  # seconds before answering: a slow host (the webhooks' timeout tests)
 
     def url(self, path="/robot/send?access_token=tok3n-abcdef123456"):
         return f"{self.base}{path}"
@@ -28,12 +30,17 @@ def robot(settings):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            if state.pause:
+                time.sleep(state.pause)
             data = json.dumps(state.reply).encode()
-            self.send_response(state.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(state.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:  # the client stopped waiting
+                pass
 
         def log_message(self, *args):
             pass
