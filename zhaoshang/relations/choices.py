@@ -20,3 +20,31 @@ class CompanyFlag(models.TextChoices):
     SPECIALISED = "specialised", "专精特新"
     HIGH_TECH = "high_tech", "高新技术企业"
     CHAIN_LEADER = "chain_leader", "链主企业"
+
+
+class ContactKind(models.TextChoices):
+    """Who a contact is to us: an investor's person (客商), a hometown notable (乡贤) who
+    lives and works elsewhere and is kept close by the town they come from, or else."""
+
+    INVESTOR = "investor", "客商"
+    NOTABLE = "notable", "乡贤"
+    OTHER = "other", "其他"
+
+
+class ConsentBasis(models.TextChoices):
+    """Why we may keep a person's information (个人信息保护法 第十三条)."""
+
+    CONSENT = "consent", "本人同意"
+    BUSINESS = "business", "工作往来中本人提供"
+    PUBLIC = "public", "本人已公开的信息"
+    OTHER = "other", "其他合法来源"
+
+
+class PersonalField(models.TextChoices):
+    """A contact's fields that are personal information: masked on every page, list,
+    export and search result; revealed one at a time, with a purpose, audited."""
+
+    PHONE = "phone", "手机号"
+    OFFICE_PHONE = "office_phone", "办公电话"
+    WECHAT = "wechat", "微信号"
+    ID_NUMBER = "id_number", "证件号码"

@@ -1,4 +1,4 @@
-"""One FilterSet for companies: the list page (and later the export and the API)."""
+"""One FilterSet per model (companies, contacts): the list page, its export (and later the API)."""
 
 import django_filters
 from django import forms
@@ -6,12 +6,13 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.db.models.lookups import Contains
 
+from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFilterSet
 from zhaoshang.core.search import search_terms
 from zhaoshang.reference.choices import DivisionLevel
 from zhaoshang.reference.models import Division
-from zhaoshang.relations.choices import CompanyFlag, CompanyNature
-from zhaoshang.relations.models import Company
+from zhaoshang.relations.choices import CompanyFlag, CompanyNature, ContactKind
+from zhaoshang.relations.models import Company, Contact
 
 
 class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
@@ -55,3 +56,37 @@ class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
         if province is None:
             return queryset
         return queryset.filter(home_division__province_code=province.code)
+
+
+class ContactFilterSet(StyledFilterSet, django_filters.FilterSet):
+    """Contacts: by name, company, title or place (with pinyin initials), kind and keeping
+    unit. Never by a phone number or an id: those are not in the search text."""
+
+    q = django_filters.CharFilter(
+        label="查找",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "姓名、企业、职务或拼音首字母"}),
+    )
+    kind = django_filters.ChoiceFilter(label="类别", choices=ContactKind.choices, empty_label="全部类别")
+    keeping_unit = django_filters.ModelChoiceFilter(
+        label="维护单位", queryset=Unit.objects.none(), method="kept_by", empty_label="全部单位"
+    )
+
+    class Meta:
+        model = Contact
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user or getattr(request, "user", None)
+        self.filters["keeping_unit"].queryset = Unit.objects.restrict(user).filter(active=True)
+
+    def search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    def kept_by(self, queryset, name, unit):
+        if unit is None:
+            return queryset
+        return queryset.filter(keeping_unit__path__startswith=unit.path)

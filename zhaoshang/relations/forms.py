@@ -1,10 +1,13 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from zhaoshang.core.forms import StyledFormMixin
+from zhaoshang.core.forms import StyledFormMixin, date_picker
 from zhaoshang.reference.choices import DivisionLevel
 from zhaoshang.reference.models import Division
-from zhaoshang.relations.choices import CompanyFlag
+from zhaoshang.relations.choices import CompanyFlag, PersonalField
 from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.services import uscc_problem_explained
 
@@ -45,39 +48,152 @@ class CompanyForm(StyledFormMixin, forms.ModelForm):
         pass
 
 
-class ContactForm(StyledFormMixin, forms.ModelForm):
-    """A contact's fields. The phone is never put back into the form: editing shows the
-    masked number, and an empty phone field keeps the stored one."""
+def local_divisions(user):
+    """Divisions of our own area, for a 乡贤's native place: the counties and townships
+    under the division of the top unit (the city); every county and township when the
+    unit tree names no division yet."""
+    from zhaoshang.accounts.models import Unit
 
-    phone = forms.CharField(label="手机号", max_length=30, required=False)
-    clear_phone = forms.BooleanField(label="删除已存手机号", required=False)
+    divisions = Division.objects.restrict(user).filter(level__gte=DivisionLevel.COUNTY)
+    codes = [code for code in Unit.objects.filter(parent=None).values_list("division__code", flat=True) if code]
+    if codes:
+        within = Q()
+        for code in codes:
+            within |= Q(code__startswith=code)
+        divisions = divisions.filter(within)
+    return divisions.order_by("code")
+
+
+PHONE_CHARACTERS = set("0123456789-+ ()")
+
+
+def _check_personal(name: str, value: str) -> str:
+    """Why a typed phone, WeChat id or ID number cannot be right, or ""."""
+    if name in (PersonalField.PHONE, PersonalField.OFFICE_PHONE):
+        digits = [char for char in value if char.isdigit()]
+        if len(digits) < 7 or any(char not in PHONE_CHARACTERS for char in value):
+            return "请填写正确的电话号码（手机号 11 位，座机可带区号和“-”）。"
+    elif name == PersonalField.WECHAT:
+        if not re.fullmatch(r"[A-Za-z0-9_\-]{5,50}", value):
+            return "微信号由字母、数字、下划线或“-”组成，至少 5 位。"
+    elif name == PersonalField.ID_NUMBER and not re.fullmatch(r"[A-Za-z0-9()（）\-]{5,30}", value):
+        return "证件号码只能包含字母、数字和“-”。"
+    return ""
+
+
+class ContactForm(StyledFormMixin, forms.ModelForm):
+    """A contact's fields. Personal information (phones, WeChat, ID number) is never put
+    back into the form: editing shows the masked value, and an empty box keeps the stored
+    one; a tick clears it."""
 
     class Meta:
         model = Contact
-        fields = ["name", "title", "email", "remarks"]
+        fields = [
+            "kind",
+            "name",
+            "title",
+            "email",
+            "native_division",
+            "residence",
+            "workplace",
+            "sector",
+            "standing",
+            "keeping_unit",
+            "keeping_officer",
+            "consent_basis",
+            "source",
+            "consent_on",
+            "remarks",
+        ]
+        widgets = {"consent_on": date_picker()}
 
-    field_order = ["name", "title", "phone", "clear_phone", "email", "remarks"]
+    phone = forms.CharField(label="手机号", max_length=30, required=False)
+    clear_phone = forms.BooleanField(label="删除已存手机号", required=False)
+    office_phone = forms.CharField(label="办公电话", max_length=30, required=False)
+    clear_office_phone = forms.BooleanField(label="删除已存办公电话", required=False)
+    wechat = forms.CharField(label="微信号", max_length=50, required=False)
+    clear_wechat = forms.BooleanField(label="删除已存微信号", required=False)
+    id_number = forms.CharField(label="证件号码", max_length=30, required=False)
+    clear_id_number = forms.BooleanField(label="删除已存证件号码", required=False)
 
-    def __init__(self, *args, **kwargs):
+    field_order = ["kind", "name", "title", "phone", "clear_phone", "office_phone", "clear_office_phone"]
+    field_order += ["wechat", "clear_wechat", "email", "id_number", "clear_id_number"]
+
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.phone:
-            self.fields["phone"].help_text = f"已存 {self.instance.masked_phone}；留空则不修改。"
-            self.fields["phone"].widget.attrs["placeholder"] = self.instance.masked_phone
-        else:
-            del self.fields["clear_phone"]
+        from zhaoshang.accounts.models import Unit, User
 
-    def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        digits = "".join(char for char in phone if char.isdigit())
-        if phone and (len(digits) < 7 or any(char not in "0123456789-+ ()" for char in phone)):
-            raise ValidationError("请填写正确的电话号码（手机号 11 位，座机可带区号和“-”）。")
-        return phone
+        stored = self.instance
+        for name in PersonalField.values:
+            if stored.pk and getattr(stored, name):
+                masked = stored.masked(name)
+                self.fields[name].help_text = f"已存 {masked}；留空则不修改。"
+                self.fields[name].widget.attrs["placeholder"] = masked
+            else:
+                del self.fields[f"clear_{name}"]
+        self.fields["native_division"].queryset = local_divisions(user)
+        self.fields["native_division"].help_text = "乡贤填写：来自本地哪个县（区）、乡镇。"
+        self.fields["keeping_unit"].queryset = Unit.objects.restrict(user).filter(active=True)
+        self.fields["keeping_unit"].required = True
+        self.fields["keeping_unit"].help_text = "只有维护单位（及其上级）、招商局和领导能看到这条记录。"
+        self.fields["keeping_officer"].queryset = (
+            User.objects.restrict(user).filter(is_active=True, unit__isnull=False).order_by("unit__path", "username")
+        )
+        if not stored.pk and user is not None and user.unit_id:
+            # The model's empty values are in the initial data already: replace them.
+            self.initial["keeping_unit"] = self.initial.get("keeping_unit") or user.unit_id
+            self.initial["keeping_officer"] = self.initial.get("keeping_officer") or user.pk
 
-    def new_phone(self) -> str | None:
-        """The number to store: None keeps the stored one."""
-        if self.cleaned_data.get("clear_phone"):
-            return ""
-        phone = self.cleaned_data.get("phone", "")
-        if phone or not self.instance.pk:
-            return phone
-        return None
+    def clean(self):
+        data = super().clean()
+        for name in PersonalField.values:
+            value = (data.get(name) or "").strip()
+            data[name] = value
+            if value and (problem := _check_personal(name, value)):
+                self.add_error(name, problem)
+        return data
+
+    def personal_values(self) -> dict[str, str]:
+        """The personal fields to store: only those typed or cleared (the rest are kept)."""
+        values = {}
+        for name in PersonalField.values:
+            if self.cleaned_data.get(f"clear_{name}"):
+                values[name] = ""
+            elif self.cleaned_data.get(name):
+                values[name] = self.cleaned_data[name]
+        return values
+
+
+class RevealForm(StyledFormMixin, forms.Form):
+    """查看完整信息: which field, and why (written to the audit log with the reveal)."""
+
+    field = forms.ChoiceField(label="查看哪一项", choices=PersonalField.choices)
+    purpose = forms.CharField(
+        label="查看目的",
+        max_length=200,
+        help_text="如：约定下周走访时间。将与本次查看一并记入审计日志。",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, contact=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        filled = [(name, label) for name, label in PersonalField.choices if contact and getattr(contact, name)]
+        self.fields["field"].choices = filled
+
+    def clean_purpose(self):
+        purpose = " ".join(self.cleaned_data["purpose"].split())
+        if len(purpose) < 2:
+            raise ValidationError("请写明查看目的。")
+        return purpose
+
+
+class SubjectRequestForm(StyledFormMixin, forms.Form):
+    """A data subject's request (导出本人信息、删除本人信息): what they asked, for the log."""
+
+    request_note = forms.CharField(
+        label="请求说明",
+        max_length=200,
+        help_text="如：本人于 5 月 3 日来电要求删除。请勿在此填写手机号等个人信息。",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    confirm = forms.BooleanField(label="我已核实请求来自本人")

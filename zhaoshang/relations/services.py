@@ -3,14 +3,16 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog, record_created
 from zhaoshang.core.parsing import normalise_text
+from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import uscc_check_character, uscc_problem
+from zhaoshang.relations.choices import ContactKind, PersonalField
 from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 
@@ -217,9 +219,13 @@ def import_contacts(user, pairs: list[tuple[Company | None, dict]]) -> None:
     if not wanted:
         return
     mine = maintained_company_ids(user, {company_pk for company_pk, _ in wanted})
+    # New contacts are kept by the importing unit (the bureau's own unit for the bureau).
+    keeping_unit_id = user.unit_id
+    # Only contacts the importing unit keeps: another unit's contact of the same name at
+    # the same firm is that unit's record, which this import neither sees nor changes.
     existing = {
         (contact.company_id, contact.name): contact
-        for contact in Contact.objects.filter(
+        for contact in Contact.objects.restrict(user, Action.CHANGE).filter(
             company_id__in={key[0] for key in wanted}, name__in={key[1] for key in wanted}
         )
     }
@@ -232,10 +238,12 @@ def import_contacts(user, pairs: list[tuple[Company | None, dict]]) -> None:
         if company_id not in mine:
             proposals.setdefault(company_id, (company, []))[1].append(name)
         elif contact is None:
-            new.append(Contact(company=company, name=name, phone=phone))
+            new.append(Contact(company=company, name=name, phone=phone, keeping_unit_id=keeping_unit_id))
         else:
             contact.phone = phone
             contact.save()
+    for contact in new:
+        contact.search_text = build_search_text(contact.name, contact.company.name)
     Contact.objects.bulk_create(new, batch_size=2000)
     record_created(new, detail="台账导入")
     for company, names in proposals.values():
@@ -319,31 +327,122 @@ def update_company(user, company: Company, *, expected_version: int) -> Company:
 
 
 @transaction.atomic
-def save_contact(user, contact: Contact, *, new_phone: str | None = None) -> Contact:
-    """Add or edit a contact of a company the user may change. ``new_phone`` None keeps
-    the stored number (edit forms never carry the full number back to the browser)."""
-    _require_maintainer(user, contact.company_id, "只有录入该企业的单位（及其上级单位）或招商局可以维护联系人。")
-    if new_phone is not None:
-        contact.phone = new_phone
+def save_contact(user, contact: Contact, *, personal: dict[str, str] | None = None) -> Contact:
+    """Add or edit a contact kept by a unit in the user's scope. ``personal``: the personal
+    fields typed or cleared ({field: value}); the others keep their stored values (edit
+    forms never carry a full number back to the browser)."""
+    if contact.pk is None and not Contact.access.allows(user, Action.ADD):
+        raise PermissionDenied("您没有新增联系人的权限。")
+    if contact.keeping_unit_id is None:
+        raise ValidationError({"keeping_unit": "请选择维护单位。"})
+    from zhaoshang.accounts.models import Unit
+
+    if not Unit.objects.restrict(user).filter(pk=contact.keeping_unit_id).exists():
+        raise ValidationError({"keeping_unit": "维护单位须是本单位或下级单位。"})
+    for name, value in (personal or {}).items():
+        if name not in PersonalField.values:
+            raise ValueError(name)
+        setattr(contact, name, value)
     if not contact.name.strip():
         raise ValidationError({"name": "请填写联系人姓名。"})
+    if contact.kind != ContactKind.NOTABLE:
+        contact.native_division = None
     contact.save()
     return contact
 
 
-def reveal_phone(user, contact_pk: int) -> Contact:
-    """The contact with its full number, for someone allowed to see it; the reveal is
-    written to the audit log (who saw whose number). Contact.DoesNotExist when the contact
-    is outside what the user may reveal."""
-    contact = Contact.objects.restrict(user, Action.REVEAL).select_related("company").get(pk=contact_pk)
+def _kept_contact(user, contact_pk, action: str) -> Contact:
+    return (
+        Contact.objects.restrict(user, action)
+        .select_related("company", "keeping_unit", "keeping_officer", "native_division")
+        .get(pk=contact_pk)
+    )
+
+
+def reveal_personal(user, contact_pk: int, field_name: str, purpose: str) -> tuple[Contact, str]:
+    """One personal field of one contact in full, for someone who may reveal it (the
+    keeping unit's subtree, the bureau), with the purpose they stated; the reveal is
+    written to the audit log: who saw which field of whom, and why. Contact.DoesNotExist
+    when the contact is outside what the user may reveal."""
+    if field_name not in PersonalField.values:
+        raise ValidationError({"field": "请选择要查看的信息。"})
+    purpose = " ".join((purpose or "").split())
+    if len(purpose) < 2:
+        raise ValidationError({"purpose": "请写明查看目的。"})
+    contact = _kept_contact(user, contact_pk, Action.REVEAL)
+    label = PersonalField(field_name).label
     AuditLog.record(
         AuditAction.REVEAL,
         contact,
-        changes={"field": "phone"},
-        detail=f"查看联系人「{contact.name}」（{contact.company.name}）的完整手机号",
+        changes={"field": field_name, "purpose": purpose},
+        detail=f"查看联系人「{contact.name}」的完整{label}；目的：{purpose}",
         user=user,
     )
-    return contact
+    return contact, getattr(contact, field_name)
+
+
+# The rows of one person's data as given to them on request (个人信息保护法 第四十五条).
+SUBJECT_FIELDS = (
+    "kind",
+    "name",
+    "company",
+    "title",
+    *PersonalField.values,
+    "email",
+    "native_division",
+    "residence",
+    "workplace",
+    "sector",
+    "standing",
+    "keeping_unit",
+    "keeping_officer",
+    "consent_basis",
+    "source",
+    "consent_on",
+    "remarks",
+    "created_at",
+)
+
+
+def contact_data(user, contact_pk: int, request_note: str) -> tuple[Contact, bytes]:
+    """Everything we keep about one person, unmasked, as a workbook to hand to them on
+    their request; only for those who may reveal it, and audited with the request."""
+    from zhaoshang.core.columns import shown_text
+    from zhaoshang.core.export import write_xlsx
+
+    contact = _kept_contact(user, contact_pk, Action.REVEAL)
+    rows = []
+    for name in SUBJECT_FIELDS:
+        field = Contact._meta.get_field(name)
+        display = getattr(contact, f"get_{name}_display", None)
+        value = display() if display is not None and getattr(contact, name) else getattr(contact, name)
+        rows.append((str(field.verbose_name), shown_text(value)))
+    AuditLog.record(
+        AuditAction.EXPORT,
+        contact,
+        changes={"request": request_note},
+        detail=f"应本人请求导出联系人「{contact.name}」的全部信息；请求：{request_note}",
+        user=user,
+    )
+    return contact, write_xlsx("个人信息", [("项目", 20), ("内容", 60)], rows)
+
+
+@transaction.atomic
+def erase_contact(user, contact_pk: int, request_note: str) -> None:
+    """Erase a person's record on their request. The audit row says that a contact with
+    this id was erased, by whom, when and on what request, and keeps none of its data
+    (not even the name). Contact.DoesNotExist when the user may not delete it."""
+    contact = Contact.objects.restrict(user, Action.DELETE).select_for_update().get(pk=contact_pk)
+    AuditLog.record(
+        AuditAction.DELETE,
+        contact,
+        changes={"erased": True, "request": request_note},
+        detail=f"应本人请求删除联系人（编号 {contact.pk}）的个人信息；请求：{request_note}",
+        user=user,
+        shown_as=f"已删除的联系人（编号 {contact.pk}）",
+    )
+    # Not AuditedModel.delete(): that would copy every field into the log.
+    models.Model.delete(contact)
 
 
 def uscc_problem_explained(code: str) -> str | None:

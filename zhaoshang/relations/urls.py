@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/", views.CompanyDetail.as_view(), name="company_detail"),
     path("<int:pk>/edit/", views.CompanyEdit.as_view(), name="company_edit"),
     path("<int:pk>/contacts/new/", views.ContactAdd.as_view(), name="contact_add"),
+    path("contacts/", views.ContactList.as_view(), name="contact_list"),
+    path("contacts/new/", views.ContactEdit.as_view(), name="contact_create"),
+    path("contacts/<int:pk>/", views.ContactDetail.as_view(), name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.ContactEdit.as_view(), name="contact_edit"),
     path("contacts/<int:pk>/reveal/", views.contact_reveal, name="contact_reveal"),
+    path("contacts/<int:pk>/export/", views.contact_export, name="contact_export"),
+    path("contacts/<int:pk>/erase/", views.contact_erase, name="contact_erase"),
 ]

@@ -2,32 +2,37 @@
 
 Companies are a shared registry (core/access.py ``SharedRegistry``): every business user
 reads every company; the bureau changes any, an officer changes those their unit's
-subtree entered. Contacts' phone numbers are masked on every page; the full number is
-fetched one contact at a time by POST, only by someone who may change the company, and
-each reveal is written to the audit log.
+subtree entered. Contacts are each keeping unit's own (``PersonalRecords``); their
+personal fields are masked on every page and export, and revealed one field at a time,
+with a purpose, by someone who may change the contact, each reveal in the audit log.
 """
 
 from html import escape
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
 from zhaoshang.core.columns import Column, Columns
+from zhaoshang.core.export import xlsx_response
 from zhaoshang.core.panels import panels_for
-from zhaoshang.relations.filtersets import CompanyFilterSet
-from zhaoshang.relations.forms import CompanyForm, ContactForm
+from zhaoshang.relations.choices import PersonalField
+from zhaoshang.relations.filtersets import CompanyFilterSet, ContactFilterSet
+from zhaoshang.relations.forms import CompanyForm, ContactForm, RevealForm, SubjectRequestForm
 from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import (
+    contact_data,
     create_company,
+    erase_contact,
     find_similar_companies,
-    reveal_phone,
+    reveal_personal,
     save_contact,
     update_company,
 )
@@ -85,9 +90,11 @@ class CompanyDetail(CompanyPages, generic.ObjectDetailView):
         return {
             # The company's projects come from the projects app's panel (core.panels).
             "panels": panels_for("company", self.request.user, company),
-            "contacts": company.contacts.all(),
-            # SharedRegistry reveals a phone to those who may change the company.
-            "can_reveal": self.can(Action.CHANGE, company),
+            # The company is shared; its contacts are each unit's own (PersonalRecords).
+            "contacts": Contact.objects.restrict(self.request.user)
+            .filter(company=company)
+            .select_related("keeping_unit"),
+            "can_add_contact": Contact.access.allows(self.request.user, Action.ADD),
             "hints": find_similar_companies(company.name, company.uscc or "", exclude_pk=company.pk),
         }
 
@@ -145,50 +152,161 @@ def company_duplicates(request):
     return render(request, "relations/_company_hints.html", {"hints": hints})
 
 
-class ContactEdit(generic.ObjectEditView):
-    """A contact of a company the user may change; the number never goes back to the browser."""
+# --- contacts ----------------------------------------------------------------------------
+#
+# A contact is kept by a unit (``PersonalRecords``): its subtree, the bureau and leaders
+# read it; another town gets 404 from every contact URL. Personal fields are shown masked
+# on every page and in every export; the full value of one field comes from the reveal
+# page, with a purpose, audited.
 
-    model, form_class, select_related = Contact, ContactForm, ("company",)
+
+def _masked(field):
+    return Column(
+        field,
+        value=lambda contact: contact.masked(field),
+        css="font-monospace",
+        sort=False,
+        fields=(field,),
+    )
+
+
+CONTACT_COLUMNS = Columns(
+    Contact,
+    Column("name", label="姓名", link=True, required=True),
+    Column("kind"),
+    Column("company__name", label="企业"),
+    Column("title"),
+    _masked("phone"),
+    _masked("wechat"),
+    _masked("office_phone"),
+    Column("native_division__name", label="籍贯（本地）"),
+    Column("workplace", default=False),
+    Column("sector", default=False),
+    Column("standing", default=False),
+    Column("keeping_unit__name", label="维护单位", sort="keeping_unit__path", css="small"),
+    Column("keeping_officer__first_name", label="联络责任人", default=False),
+    Column("consent_basis", default=False),
+    Column("source", default=False),
+)
+
+
+class ContactPages:
+    model = Contact
+    list_url, detail_url, edit_url, create_url = (
+        "relations:contact_list",
+        "relations:contact_detail",
+        "relations:contact_edit",
+        "relations:contact_create",
+    )
+
+
+class ContactList(ContactPages, generic.ObjectListView):
+    columns, filterset_class, ordering = CONTACT_COLUMNS, ContactFilterSet, ("name", "pk")
+    title = "客商与乡贤"
+    subtitle = "各单位维护的联系人：只有维护单位（及其上级）、招商局和领导能看到；手机号、微信号等一律隐藏显示。"
+    empty_title, add_label = "没有符合条件的联系人", "新增联系人"
+    empty_hint = "换个关键词试试：姓名、企业、职务或拼音首字母都可以。"
+    export_title = "联系人"
+
+
+class ContactDetail(ContactPages, generic.ObjectDetailView):
+    select_related = ("company", "keeping_unit", "keeping_officer", "native_division")
+    template_name, context_object_name = "relations/contact_detail.html", "contact"
+
+    def get_extra_context(self, contact):
+        return {
+            "personal": contact.personal_values(),
+            "can_reveal": self.can(Action.REVEAL, contact),
+            "can_erase": self.can(Action.DELETE, contact),
+        }
+
+
+class ContactEdit(ContactPages, generic.ObjectEditView):
+    """A contact kept by the user's unit's subtree; no full number goes back to the browser."""
+
+    form_class, select_related = ContactForm, ("company",)
     template_name, context_object_name = "relations/contact_form.html", "contact"
 
-    def company(self, contact) -> Company:
-        return contact.company
+    def get_form_kwargs(self, obj):
+        return {"instance": obj, "user": self.request.user}
 
     def save(self, form, contact, expected_version):
         edited = form.save(commit=False)
-        edited.company = self.company(contact)
-        return save_contact(self.request.user, edited, new_phone=form.new_phone())
+        return save_contact(self.request.user, edited, personal=form.personal_values())
 
     def success_message(self, contact):
         return f"已保存联系人「{contact.name}」。"
 
-    def success_url(self, contact):
-        return reverse("relations:company_detail", args=[contact.company_id])
-
     def get_extra_context(self, form, contact):
-        return {"company": self.company(contact)}
+        return {"company": contact.company}
 
 
 class ContactAdd(ContactEdit):
-    """新增联系人: the URL's pk is the company's, which the user must be able to change."""
+    """新增联系人 of a company (the URL's pk is the company's). Companies are shared, so
+    any business user who reads the company may keep their own contact there."""
 
     creating = True
 
     def new_object(self):
-        self.parent = _company_or_404(self.request.user, self.kwargs["pk"], Action.CHANGE)
-        return Contact(company=self.parent)
-
-    def company(self, contact):
-        return self.parent
+        return Contact(company=_company_or_404(self.request.user, self.kwargs["pk"]))
 
 
 @never_cache
 @login_required
-@require_POST
 def contact_reveal(request, pk):
-    """htmx POST: the full number of one contact, audited. 404 for anyone who may not."""
-    try:
-        contact = reveal_phone(request.user, pk)
-    except Contact.DoesNotExist:
-        raise Http404 from None
-    return render(request, "relations/_phone.html", {"contact": contact})
+    """查看完整信息: GET asks which field and why; POST shows it once, audited. 404 for
+    anyone who may not reveal this contact's information."""
+    contact = _contact_or_404(request.user, pk, Action.REVEAL)
+    form = RevealForm(request.POST or None, contact=contact, initial={"field": request.GET.get("field")})
+    shown = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact, value = reveal_personal(request.user, pk, form.cleaned_data["field"], form.cleaned_data["purpose"])
+        except Contact.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as error:
+            generic.apply_errors(form, error)
+        else:
+            shown = (PersonalField(form.cleaned_data["field"]).label, value)
+    return render(request, "relations/contact_reveal.html", {"contact": contact, "form": form, "shown": shown})
+
+
+@never_cache
+@login_required
+def contact_export(request, pk):
+    """A person's own data on their request (个人信息保护法 第四十五条): a confirmation
+    page; POST downloads everything we keep about them, unmasked, audited."""
+    contact = _contact_or_404(request.user, pk, Action.REVEAL)
+    form = SubjectRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact, data = contact_data(request.user, pk, form.cleaned_data["request_note"])
+        except Contact.DoesNotExist:
+            raise Http404 from None
+        return xlsx_response(data, f"个人信息-{contact.name}-{timezone.localdate():%Y%m%d}.xlsx")
+    return render(request, "relations/contact_subject.html", {"contact": contact, "form": form, "erasing": False})
+
+
+@never_cache
+@login_required
+def contact_erase(request, pk):
+    """Erasure on request (个人信息保护法 第四十七条): a confirmation page; POST erases the
+    record, audited without its data."""
+    contact = _contact_or_404(request.user, pk, Action.DELETE)
+    form = SubjectRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erase_contact(request.user, pk, form.cleaned_data["request_note"])
+        except Contact.DoesNotExist:
+            raise Http404 from None
+        messages.success(request, "已按本人请求删除该联系人的全部信息。")
+        return (
+            redirect("relations:company_detail", contact.company_id)
+            if contact.company_id
+            else redirect("relations:contact_list")
+        )
+    return render(request, "relations/contact_subject.html", {"contact": contact, "form": form, "erasing": True})
+
+
+def _contact_or_404(user, pk, action) -> Contact:
+    return get_object_or_404(Contact.objects.restrict(user, action).select_related("company", "keeping_unit"), pk=pk)
