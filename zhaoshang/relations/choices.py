@@ -48,3 +48,38 @@ class PersonalField(models.TextChoices):
     OFFICE_PHONE = "office_phone", "办公电话"
     WECHAT = "wechat", "微信号"
     ID_NUMBER = "id_number", "证件号码"
+
+
+class LocalStatus(models.TextChoices):
+    """Whether the firm is already one of ours (存量企业, whose reinvestment counts) or not."""
+
+    LOCAL = "local", "已落户本地的存量企业"
+    EXTERNAL = "external", "外地企业"
+
+
+class EmployeeBand(models.TextChoices):
+    UNDER_50 = "lt50", "50 人以下"
+    UNDER_300 = "50_299", "50–299 人"
+    UNDER_1000 = "300_999", "300–999 人"
+    UNDER_5000 = "1000_4999", "1000–4999 人"
+    OVER_5000 = "ge5000", "5000 人及以上"
+
+
+class RevenueBand(models.TextChoices):
+    """Annual operating revenue (营业收入)."""
+
+    UNDER_20M = "lt2000", "2000 万元以下"
+    UNDER_100M = "2000_1e4", "2000 万–1 亿元"
+    UNDER_1B = "1e4_1e5", "1–10 亿元"
+    UNDER_10B = "1e5_1e6", "10–100 亿元"
+    OVER_10B = "ge1e6", "100 亿元及以上"
+
+
+class Exchange(models.TextChoices):
+    SSE = "sse", "上海证券交易所"
+    SZSE = "szse", "深圳证券交易所"
+    BSE = "bse", "北京证券交易所"
+    HKEX = "hkex", "香港联合交易所"
+    NYSE = "nyse", "纽约证券交易所"
+    NASDAQ = "nasdaq", "纳斯达克"
+    OTHER = "other", "其他交易所"

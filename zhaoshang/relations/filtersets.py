@@ -11,7 +11,7 @@ from zhaoshang.core.forms import StyledFilterSet
 from zhaoshang.core.search import search_terms
 from zhaoshang.reference.choices import DivisionLevel
 from zhaoshang.reference.models import Division
-from zhaoshang.relations.choices import CompanyFlag, CompanyNature, ContactKind
+from zhaoshang.relations.choices import CompanyFlag, CompanyNature, ContactKind, LocalStatus
 from zhaoshang.relations.models import Company, Contact
 
 
@@ -19,12 +19,13 @@ class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="查找",
         method="search",
-        widget=forms.TextInput(attrs={"placeholder": "企业名称、统一社会信用代码或拼音首字母"}),
+        widget=forms.TextInput(attrs={"placeholder": "企业名称、曾用名、信用代码或拼音首字母"}),
     )
     nature = django_filters.ChoiceFilter(label="企业性质", choices=CompanyNature.choices, empty_label="全部性质")
     flag = django_filters.ChoiceFilter(
         label="企业标签", choices=CompanyFlag.choices, method="with_flag", empty_label="全部标签"
     )
+    local_status = django_filters.ChoiceFilter(label="本地状态", choices=LocalStatus.choices, empty_label="本地与外地")
     province = django_filters.ModelChoiceFilter(
         label="来源省份",
         queryset=Division.objects.none(),

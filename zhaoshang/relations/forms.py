@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from zhaoshang.core.forms import StyledFormMixin, date_picker
+from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField, date_picker
 from zhaoshang.reference.choices import DivisionLevel
-from zhaoshang.reference.models import Division
-from zhaoshang.relations.choices import CompanyFlag, PersonalField
+from zhaoshang.reference.models import Division, Industry
+from zhaoshang.relations.choices import CompanyFlag, LocalStatus, PersonalField
 from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.services import uscc_problem_explained
 
@@ -19,9 +19,38 @@ class CompanyForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_duplicate = forms.BooleanField(label="我已核对，确认不是同一家企业，仍然保存", required=False)
 
+    former_names = forms.CharField(
+        label="曾用名",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行一个。查重和台账导入时，曾用名也能找到这家企业。",
+    )
+    registered_capital = TypedDecimalField(
+        label="注册资本（万元）", required=False, max_digits=18, decimal_places=4, min_value=0
+    )
+
     class Meta:
         model = Company
-        fields = ["name", "uscc", "nature", "flags", "home_division", "address", "website", "remarks"]
+        fields = [
+            "name",
+            "former_names",
+            "uscc",
+            "nature",
+            "local_status",
+            "flags",
+            "listed_exchange",
+            "stock_code",
+            "industry",
+            "parent",
+            "global_hq",
+            "registered_capital",
+            "employee_band",
+            "revenue_band",
+            "home_division",
+            "address",
+            "website",
+            "remarks",
+        ]
         widgets = {"remarks": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -34,6 +63,33 @@ class CompanyForm(StyledFormMixin, forms.ModelForm):
         self.fields["nature"].choices = [("", "（未填）"), *self.fields["nature"].choices[1:]]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        self.initial["former_names"] = "\n".join(self.instance.former_names or [])
+        self.fields["industry"].queryset = Industry.objects.restrict(user).order_by("code")
+        self.fields["industry"].empty_label = "（未填）"
+        # The parent is typed as a company id picked from the registry's search; a dropdown
+        # of every company would be 200,000 options at province scale.
+        self.fields["parent"].widget = forms.NumberInput(attrs={"placeholder": "母公司在企业库中的编号"})
+        self.fields["parent"].help_text = "填写母公司在企业库中的编号（企业页面地址中的数字），没有可不填。"
+        self.fields["parent"].queryset = Company.objects.filter(merged_into__isnull=True)
+        self.fields["local_status"].required = False
+        for name in ("employee_band", "revenue_band", "listed_exchange"):
+            self.fields[name].choices = [("", "（未填）"), *self.fields[name].choices[1:]]
+
+    def clean_local_status(self):
+        return self.cleaned_data.get("local_status") or LocalStatus.EXTERNAL
+
+    def clean_former_names(self):
+        lines = (self.cleaned_data.get("former_names") or "").splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent")
+        if parent is not None and self.instance.pk and parent.pk == self.instance.pk:
+            self.add_error("parent", "母公司不能是企业自身。")
+        if data.get("stock_code") and not data.get("listed_exchange"):
+            self.add_error("listed_exchange", "填写了股票代码，请选择上市交易所。")
+        return data
 
     def clean_uscc(self):
         code = (self.cleaned_data.get("uscc") or "").strip().upper()
@@ -197,3 +253,15 @@ class SubjectRequestForm(StyledFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     confirm = forms.BooleanField(label="我已核实请求来自本人")
+
+
+class MergeForm(StyledFormMixin, forms.Form):
+    """Which of two records of one firm survives, and why they are one (for the log)."""
+
+    keep = forms.ChoiceField(label="保留哪一条", widget=forms.RadioSelect)
+    reason = forms.CharField(label="合并说明", max_length=200, help_text="如：同一企业的两种写法，信用代码一致。")
+    confirm = forms.BooleanField(label="我已核对，两条记录是同一家企业；合并后不能撤销")
+
+    def __init__(self, *args, pair=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(str(company.pk), company.name) for company in pair or ()]

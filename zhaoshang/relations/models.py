@@ -6,10 +6,20 @@ from django.db import models
 
 from zhaoshang.core.access import PersonalRecords, SharedRegistry
 from zhaoshang.core.masking import mask_id_number, mask_phone
-from zhaoshang.core.models import AuditedModel, VersionedModel
+from zhaoshang.core.models import AuditedModel, RestrictedManager, VersionedModel
 from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import validate_uscc
-from zhaoshang.relations.choices import CompanyFlag, CompanyNature, ConsentBasis, ContactKind, PersonalField
+from zhaoshang.relations.choices import (
+    CompanyFlag,
+    CompanyNature,
+    ConsentBasis,
+    ContactKind,
+    EmployeeBand,
+    Exchange,
+    LocalStatus,
+    PersonalField,
+    RevenueBand,
+)
 from zhaoshang.relations.normalise import normalise_company_name
 
 
@@ -38,8 +48,45 @@ class Company(VersionedModel, AuditedModel):
         related_name="+",
         help_text="企业总部所在地，用于「客商来源」地图。",
     )
+    former_names = models.JSONField("曾用名", default=list, blank=True)
+    industry = models.ForeignKey(
+        "reference.Industry",
+        verbose_name="国民经济行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="GB/T 4754-2017 门类或大类。",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="母公司",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+    )
+    global_hq = models.CharField("全球总部", max_length=200, blank=True, help_text="集团总部名称及所在国家/地区")
+    registered_capital = models.DecimalField("注册资本（万元）", max_digits=18, decimal_places=4, null=True, blank=True)
+    employee_band = models.CharField("员工规模", max_length=20, choices=EmployeeBand.choices, blank=True)
+    revenue_band = models.CharField("营业收入规模", max_length=20, choices=RevenueBand.choices, blank=True)
+    listed_exchange = models.CharField("上市交易所", max_length=20, choices=Exchange.choices, blank=True)
+    stock_code = models.CharField("股票代码", max_length=20, blank=True)
+    local_status = models.CharField(
+        "本地状态", max_length=20, choices=LocalStatus.choices, default=LocalStatus.EXTERNAL
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     website = models.CharField("网站", max_length=200, blank=True)
+    # A merged duplicate stays (its history, its audit rows) and points at the survivor.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="已合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        editable=False,
+    )
     remarks = models.TextField("备注", blank=True)
     created_by_unit = models.ForeignKey(
         "accounts.Unit", verbose_name="录入单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -58,23 +105,58 @@ class Company(VersionedModel, AuditedModel):
     def __str__(self):
         return self.name
 
+    def derive_fields(self) -> None:
+        self.uscc = (self.uscc or "").strip().upper() or None
+        self.normalised_name = normalise_company_name(self.name)
+        self.former_names = list(dict.fromkeys(name.strip() for name in self.former_names or [] if name.strip()))
+        if self.listed_exchange and CompanyFlag.LISTED not in self.flags:
+            self.flags = [*self.flags, CompanyFlag.LISTED.value]
+        self.search_text = build_search_text(self.name, self.uscc or "", self.stock_code, *self.former_names)
+
     def save(self, *args, **kwargs):
         self.derive_fields()
-        renamed = self.pk is not None and getattr(self, "_audit_before", {}).get("name") not in (None, self.name)
+        before = getattr(self, "_audit_before", {})
+        renamed = self.pk is not None and before.get("name") not in (None, self.name)
+        renamed_before = self.pk is None or before.get("former_names", []) != self.former_names
         super().save(*args, **kwargs)
+        if renamed_before:
+            self.former_keys.all().delete()
+            FormerName.objects.bulk_create(
+                FormerName(company=self, normalised_name=key)
+                for key in dict.fromkeys(normalise_company_name(name) for name in self.former_names)
+                if key and key != self.normalised_name
+            )
         if renamed:
             # Projects search by their investor's name: keep their search text current.
             for project in self.projects.all():
                 project.save()
 
-    def derive_fields(self) -> None:
-        self.uscc = (self.uscc or "").strip().upper() or None
-        self.normalised_name = normalise_company_name(self.name)
-        self.search_text = build_search_text(self.name, self.uscc or "")
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
     def flag_labels(self) -> list[str]:
         labels = dict(CompanyFlag.choices)
         return [labels.get(flag, flag) for flag in self.flags]
+
+
+class FormerName(models.Model):
+    """A company's former name, normalised, indexed: what finds "深圳安泰电子" when the firm
+    is now "安泰科技". Derived from ``Company.former_names`` on every save (the audited
+    list), so it is not audited itself."""
+
+    company = models.ForeignKey(Company, verbose_name="企业", on_delete=models.CASCADE, related_name="former_keys")
+    normalised_name = models.CharField("规范化曾用名", max_length=200, db_index=True)
+
+    access = SharedRegistry("company__created_by_unit")
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = "企业曾用名"
+        verbose_name_plural = "企业曾用名"
+
+    def __str__(self):
+        return self.normalised_name
 
 
 class Contact(AuditedModel):

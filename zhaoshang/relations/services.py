@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from zhaoshang.core.choices import Action, AuditAction
@@ -12,8 +12,8 @@ from zhaoshang.core.models import AuditLog, record_created
 from zhaoshang.core.parsing import normalise_text
 from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import uscc_check_character, uscc_problem
-from zhaoshang.relations.choices import ContactKind, PersonalField
-from zhaoshang.relations.models import Company, Contact
+from zhaoshang.relations.choices import ContactKind, LocalStatus, PersonalField
+from zhaoshang.relations.models import Company, Contact, FormerName
 from zhaoshang.relations.normalise import normalise_company_name
 
 
@@ -126,10 +126,17 @@ def _match_companies(wanted: dict[str, tuple[str, str]]) -> dict[str, Company]:
     """{key: stored Company} for {key: (name, credit code)}: by code, then by normalised name."""
     codes = [uscc for _, uscc in wanted.values() if uscc]
     names = {normalise_company_name(name) for name, _ in wanted.values() if name}
-    by_code = {company.uscc: company for company in Company.objects.filter(uscc__in=codes)} if codes else {}
+    live = Company.objects.filter(merged_into__isnull=True)
+    by_code = {company.uscc: company for company in live.filter(uscc__in=codes)} if codes else {}
     by_name = {}
-    for company in Company.objects.filter(normalised_name__in=names).order_by("pk") if names else ():
+    for company in live.filter(normalised_name__in=names).order_by("pk") if names else ():
         by_name.setdefault(company.normalised_name, company)
+    # A firm typed by its former name (or by a duplicate's name, merged away) is the firm.
+    missing = names - set(by_name)
+    if missing:
+        former = FormerName.objects.filter(normalised_name__in=missing, company__merged_into__isnull=True)
+        for row in former.select_related("company").order_by("company_id"):
+            by_name.setdefault(row.normalised_name, row.company)
     found = {}
     for key, (name, uscc) in wanted.items():
         company = by_code.get(uscc) if uscc else None
@@ -265,20 +272,29 @@ class CompanyHint:
         return "统一社会信用代码相同" in self.reasons
 
 
-def find_similar_companies(name: str, uscc: str = "", *, exclude_pk=None) -> list[CompanyHint]:
-    """Companies with the same credit code or the same normalised name ("深圳安泰电子元件
-    有限公司" and "深圳安泰电子元件（有限公司）" are one firm). Companies are a shared
-    registry, so every business user may be told which ones exist."""
+def find_similar_companies(name: str, uscc: str = "", *, exclude_pk=None, former_names=()) -> list[CompanyHint]:
+    """Companies with the same credit code, the same normalised name ("深圳安泰电子元件
+    有限公司" and "深圳安泰电子元件（有限公司）" are one firm), or a name that is the other's
+    former name. Companies are a shared registry, so every business user may be told which
+    ones exist. Merged duplicates are left out: their survivor is found instead."""
     uscc = (uscc or "").strip().upper()
     key = normalise_company_name(name) if (name or "").strip() else ""
+    former_keys = {normalise_company_name(former) for former in former_names if former.strip()} - {key, ""}
+    keys = {key} - {""} | former_keys
     condition = Q()
     if uscc:
         condition |= Q(uscc=uscc)
-    if key:
-        condition |= Q(normalised_name=key)
+    if keys:
+        condition |= Q(normalised_name__in=keys)
+        condition |= Q(pk__in=FormerName.objects.filter(normalised_name__in=keys).values("company_id"))
     if not condition:
         return []
-    candidates = Company.objects.filter(condition).select_related("created_by_unit").order_by("pk")
+    candidates = (
+        Company.objects.filter(condition, merged_into__isnull=True)
+        .select_related("created_by_unit")
+        .prefetch_related("former_keys")
+        .order_by("pk")
+    )
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
     hints = []
@@ -288,9 +304,151 @@ def find_similar_companies(name: str, uscc: str = "", *, exclude_pk=None) -> lis
             reasons.append("统一社会信用代码相同")
         if key and candidate.normalised_name == key:
             reasons.append("企业名称相同（忽略“有限公司”、括号、空格等）")
+        if candidate.normalised_name in former_keys:
+            reasons.append("其名称是本企业的曾用名")
+        if keys & {row.normalised_name for row in candidate.former_keys.all()}:
+            reasons.append("名称与其曾用名相同")
         hints.append(CompanyHint(candidate, reasons))
     hints.sort(key=lambda hint: not hint.same_code)
     return hints
+
+
+def duplicate_groups(limit: int = 100) -> list[list[Company]]:
+    """Companies stored twice: the same normalised name, or a name that is another's former
+    name. For the bureau's 疑似重复企业 page; merged ones are left out."""
+    live = Company.objects.filter(merged_into__isnull=True)
+    names = (
+        live.values("normalised_name")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by("normalised_name")
+        .values_list("normalised_name", flat=True)[:limit]
+    )
+    groups: dict[str, set[int]] = {name: set() for name in names}
+    for pk, normalised in live.filter(normalised_name__in=list(groups)).values_list("pk", "normalised_name"):
+        groups[normalised].add(pk)
+    former = FormerName.objects.filter(
+        company__merged_into__isnull=True, normalised_name__in=live.values("normalised_name")
+    ).values_list("company_id", "normalised_name")[:limit]
+    former = list(former)
+    holders = {}
+    for pk, normalised in live.filter(normalised_name__in={name for _, name in former}).values_list(
+        "pk", "normalised_name"
+    ):
+        holders.setdefault(normalised, set()).add(pk)
+    for company_id, normalised in former:
+        others = holders.get(normalised, set()) - {company_id}
+        if others:
+            groups.setdefault(f"former:{normalised}", set()).update(others | {company_id})
+    wanted = {pk for pks in groups.values() for pk in pks}
+    companies = Company.objects.select_related("created_by_unit").in_bulk(wanted)
+    result, seen = [], set()
+    for pks in groups.values():
+        key = frozenset(pks)
+        if len(pks) > 1 and key not in seen:
+            seen.add(key)
+            result.append([companies[pk] for pk in sorted(pks)])
+    return result[:limit]
+
+
+# Relations a merge must not move: the duplicate's own bookkeeping.
+_NOT_MOVED = {"former_keys", "merged_from"}
+
+
+def _moved_relations():
+    for relation in Company._meta.related_objects:
+        if relation.one_to_many and relation.get_accessor_name() not in _NOT_MOVED:
+            yield relation
+
+
+def linked_counts(company: Company) -> dict[str, int]:
+    """{kind: count} of the records naming ``company`` that a merge would move (for the
+    bureau's merge page, which compares the two records)."""
+    counts = {}
+    for relation in _moved_relations():
+        count = relation.related_model._base_manager.filter(**{relation.field.name: company}).count()
+        if count:
+            label = str(relation.related_model._meta.verbose_name)
+            counts[label] = counts.get(label, 0) + count
+    return counts
+
+
+@transaction.atomic
+def merge_companies(user, keep: Company, duplicate: Company, *, reason: str = "") -> Company:
+    """Fold ``duplicate`` into ``keep``: every record that names the duplicate (projects,
+    contacts, subsidiaries, and whatever later apps point at a company) moves to ``keep``,
+    each row saved and so audited; the duplicate's name and former names become former
+    names of ``keep`` (so a ledger that still writes the old spelling finds ``keep``), its
+    credit code and any profile field ``keep`` lacks move over; the duplicate stays,
+    marked ``merged_into``, with its history. Bureau only."""
+    if user.role != "bureau":
+        raise PermissionDenied("只有招商局可以合并企业。")
+    if keep.pk == duplicate.pk:
+        raise ValidationError("不能将企业与自身合并。")
+    keep = Company.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Company.objects.select_for_update().get(pk=duplicate.pk)
+    for company in (keep, duplicate):
+        if company.merged_into_id:
+            raise ValidationError(f"企业「{company.name}」已合并至其他企业。")
+    moved = {}
+    for relation in _moved_relations():
+        name = relation.field.name
+        rows = relation.related_model._base_manager.filter(**{name: duplicate})
+        if relation.related_model is Company:
+            rows = rows.exclude(pk=keep.pk)
+        count = 0
+        for row in rows:
+            setattr(row, name, keep)
+            if hasattr(row, "version"):
+                row.version += 1  # an edit form opened before the merge is now stale
+            row.save()
+            count += 1
+        if count:
+            label = str(relation.related_model._meta.verbose_name)
+            moved[label] = moved.get(label, 0) + count
+    if keep.parent_id == duplicate.pk:
+        keep.parent = duplicate.parent if duplicate.parent_id != keep.pk else None
+    code = None
+    if duplicate.uscc and not keep.uscc:
+        code, duplicate.uscc = duplicate.uscc, None
+    keep.former_names = [*keep.former_names, duplicate.name, *duplicate.former_names]
+    for name in MERGE_FILLED_FIELDS:
+        value = getattr(duplicate, name)
+        if getattr(keep, name) in (None, "") and value not in (None, "") and value != keep:
+            setattr(keep, name, value)
+    if duplicate.local_status == LocalStatus.LOCAL:
+        keep.local_status = LocalStatus.LOCAL  # settled here under either record: settled here
+    keep.flags = list(dict.fromkeys([*keep.flags, *duplicate.flags]))
+    duplicate.merged_into = keep
+    duplicate.version += 1
+    duplicate.save()
+    if code:
+        keep.uscc = code
+    keep.version += 1
+    keep.save()
+    summary = "、".join(f"{label} {count} 条" for label, count in moved.items()) or "无关联记录"
+    detail = f"合并重复企业「{duplicate.name}」→「{keep.name}」，转移{summary}。{reason}".strip()
+    changes = {"merged": [duplicate.name, keep.name], "moved": moved, "reason": reason}
+    AuditLog.record(AuditAction.MERGE, keep, changes=changes, detail=detail, user=user)
+    AuditLog.record(AuditAction.MERGE, duplicate, changes=changes, detail=detail, user=user)
+    return keep
+
+
+# Profile fields a merge copies from the duplicate where the survivor has none.
+MERGE_FILLED_FIELDS = (
+    "nature",
+    "home_division",
+    "industry",
+    "parent",
+    "global_hq",
+    "registered_capital",
+    "employee_band",
+    "revenue_band",
+    "listed_exchange",
+    "stock_code",
+    "address",
+    "website",
+)
 
 
 def _check_company(company: Company) -> None:

@@ -11,7 +11,7 @@ from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,20 +22,25 @@ from zhaoshang.core.choices import Action
 from zhaoshang.core.columns import Column, Columns
 from zhaoshang.core.export import xlsx_response
 from zhaoshang.core.panels import panels_for
+from zhaoshang.core.roles import Role
 from zhaoshang.relations.choices import PersonalField
 from zhaoshang.relations.filtersets import CompanyFilterSet, ContactFilterSet
-from zhaoshang.relations.forms import CompanyForm, ContactForm, RevealForm, SubjectRequestForm
+from zhaoshang.relations.forms import CompanyForm, ContactForm, MergeForm, RevealForm, SubjectRequestForm
 from zhaoshang.relations.models import Company, Contact
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import (
     contact_data,
     create_company,
+    duplicate_groups,
     erase_contact,
     find_similar_companies,
+    linked_counts,
+    merge_companies,
     reveal_personal,
     save_contact,
     update_company,
 )
+from zhaoshang.relations.timeline import company_timeline
 
 
 def _company_or_404(user, pk, action=Action.VIEW) -> Company:
@@ -76,6 +81,10 @@ class CompanyPages:
 
 class CompanyList(CompanyPages, generic.ObjectListView):
     columns, filterset_class, ordering = COMPANY_COLUMNS, CompanyFilterSet, ("name", "pk")
+
+    def filter_queryset(self, queryset):
+        return queryset.filter(merged_into__isnull=True)  # a merged duplicate lives on in its survivor
+
     template_name = "relations/company_list.html"
     title, subtitle = "投资方", "全市共用的企业库：同一家企业只建一条记录，各单位的项目都挂在它名下。"
     empty_title, add_label = "没有符合条件的企业", "新增企业"
@@ -83,11 +92,16 @@ class CompanyList(CompanyPages, generic.ObjectListView):
 
 
 class CompanyDetail(CompanyPages, generic.ObjectDetailView):
-    select_related = ("home_division", "created_by_unit")
+    select_related = ("home_division", "created_by_unit", "industry", "parent", "merged_into")
     template_name, context_object_name = "relations/company_detail.html", "company"
 
     def get_extra_context(self, company):
+        user = self.request.user
         return {
+            "timeline": company_timeline(user, company),
+            "subsidiaries": company.subsidiaries.filter(merged_into__isnull=True).order_by("name")[:50],
+            "merged_from": company.merged_from.order_by("name"),
+            "can_merge": user.role == Role.BUREAU and not company.is_merged,
             # The company's projects come from the projects app's panel (core.panels).
             "panels": panels_for("company", self.request.user, company),
             # The company is shared; its contacts are each unit's own (PersonalRecords).
@@ -95,7 +109,11 @@ class CompanyDetail(CompanyPages, generic.ObjectDetailView):
             .filter(company=company)
             .select_related("keeping_unit"),
             "can_add_contact": Contact.access.allows(self.request.user, Action.ADD),
-            "hints": find_similar_companies(company.name, company.uscc or "", exclude_pk=company.pk),
+            "hints": []
+            if company.is_merged
+            else find_similar_companies(
+                company.name, company.uscc or "", exclude_pk=company.pk, former_names=company.former_names
+            ),
         }
 
 
@@ -106,16 +124,23 @@ class CompanyEdit(CompanyPages, generic.ObjectEditView):
     stale_message = "该企业已被他人修改，您的修改未保存。请对照他人保存的内容重新编辑。"
     hints = ()
 
+    def get_queryset(self, action=None):
+        return super().get_queryset(action).filter(merged_into__isnull=True)
+
     def get_form_kwargs(self, obj):
         # Read before the form writes the posted values into the instance.
-        self.stored_key = (obj.normalised_name, obj.uscc)
+        self.stored_key = (obj.normalised_name, obj.uscc, list(obj.former_names))
         return {"instance": obj, "user": self.request.user}
 
     def form_ready(self, form, company):
         data = form.cleaned_data
-        self.hints = find_similar_companies(data["name"], data.get("uscc") or "", exclude_pk=company.pk)
+        former = data.get("former_names") or []
+        self.hints = find_similar_companies(
+            data["name"], data.get("uscc") or "", exclude_pk=company.pk, former_names=former
+        )
         # Ask only when the name or code changed: an old look-alike needs no new confirmation.
-        changed = company.pk is None or (normalise_company_name(data["name"]), data["uscc"]) != self.stored_key
+        typed = (normalise_company_name(data["name"]), data["uscc"], former)
+        changed = company.pk is None or typed != self.stored_key
         if self.hints and changed and not data.get("confirm_duplicate"):
             form.add_error(
                 None,
@@ -150,6 +175,47 @@ def company_duplicates(request):
         exclude_pk=int(exclude) if exclude.isdigit() else None,
     )
     return render(request, "relations/_company_hints.html", {"hints": hints})
+
+
+@login_required
+def company_duplicate_groups(request):
+    """疑似重复企业 (bureau): companies stored twice, each group with a merge link."""
+    if request.user.role != Role.BUREAU:
+        raise Http404
+    return render(request, "relations/company_duplicate_groups.html", {"groups": duplicate_groups()})
+
+
+@login_required
+def company_merge(request, pk):
+    """Merge a duplicate into this company (bureau): GET compares the two and asks which
+    survives; POST merges, audited. ``?other=`` names the other company."""
+    if request.user.role != Role.BUREAU:
+        raise Http404
+    live = Company.objects.restrict(request.user, Action.CHANGE).filter(merged_into__isnull=True)
+    company = get_object_or_404(live, pk=pk)
+    other_pk = request.POST.get("other") or request.GET.get("other") or ""
+    other = live.exclude(pk=company.pk).filter(pk=other_pk).first() if other_pk.isdigit() else None
+    form = MergeForm(request.POST or None, pair=(company, other) if other else None)
+    if request.method == "POST" and other is not None and form.is_valid():
+        keep, duplicate = (company, other) if form.cleaned_data["keep"] == str(company.pk) else (other, company)
+        try:
+            merge_companies(request.user, keep, duplicate, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as error:
+            generic.apply_errors(form, error)
+        else:
+            messages.success(request, f"已将「{duplicate.name}」合并至「{keep.name}」。")
+            return redirect("relations:company_detail", keep.pk)
+    candidates = (
+        []
+        if other
+        else find_similar_companies(
+            company.name, company.uscc or "", exclude_pk=company.pk, former_names=company.former_names
+        )
+    )
+    context = {"company": company, "other": other, "form": form, "candidates": candidates}
+    if other is not None:
+        context["sides"] = [(side, linked_counts(side)) for side in (company, other)]
+    return render(request, "relations/company_merge.html", context)
 
 
 # --- contacts ----------------------------------------------------------------------------

@@ -44,3 +44,6 @@ SHARED_CHECKS = [
     # Companies are shared: anyone who reads one may keep their own contact there.
     ScopeCheck("relations:contact_add", lambda p: {"pk": town_b_company(p).pk}, shared_with=("officer_a", "bureau")),
 ]
+
+# The bureau's alone: merging two records of one firm (relations/tests/test_merge.py).
+ADMIN_ONLY_URLS = ["relations:company_merge"]
