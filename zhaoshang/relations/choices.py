@@ -83,3 +83,23 @@ class Exchange(models.TextChoices):
     NYSE = "nyse", "纽约证券交易所"
     NASDAQ = "nasdaq", "纳斯达克"
     OTHER = "other", "其他交易所"
+
+
+class InteractionKind(models.TextChoices):
+    """走访、接待、洽谈: how we met the firm or the person."""
+
+    VISIT = "visit", "外出拜访"
+    RECEPTION = "reception", "来访接待"
+    CALL = "call", "电话/视频"
+    FORUM = "forum", "座谈会"
+    INSPECTION = "inspection", "考察"
+
+
+class LeaderLevel(models.TextChoices):
+    """The highest level of our leaders who took part: what bulletins count as 高位推动."""
+
+    NONE = "", "无领导参加"
+    TOWN = "town", "乡镇（部门）领导"
+    COUNTY = "county", "县（区）领导"
+    CITY = "city", "市领导"
+    PROVINCE = "province", "省领导"

@@ -11,8 +11,8 @@ from zhaoshang.core.forms import StyledFilterSet
 from zhaoshang.core.search import search_terms
 from zhaoshang.reference.choices import DivisionLevel
 from zhaoshang.reference.models import Division
-from zhaoshang.relations.choices import CompanyFlag, CompanyNature, ContactKind, LocalStatus
-from zhaoshang.relations.models import Company, Contact
+from zhaoshang.relations.choices import CompanyFlag, CompanyNature, ContactKind, InteractionKind, LocalStatus
+from zhaoshang.relations.models import Company, Contact, Interaction
 
 
 class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
@@ -91,3 +91,25 @@ class ContactFilterSet(StyledFilterSet, django_filters.FilterSet):
         if unit is None:
             return queryset
         return queryset.filter(keeping_unit__path__startswith=unit.path)
+
+
+class InteractionFilterSet(StyledFilterSet, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="查找", method="search", widget=forms.TextInput(attrs={"placeholder": "企业名称或拼音首字母"})
+    )
+    kind = django_filters.ChoiceFilter(label="方式", choices=InteractionKind.choices, empty_label="全部方式")
+    date_from = django_filters.DateFilter(
+        label="起始日期", field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label="截止日期", field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Interaction
+        fields = []
+
+    def search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(company__search_text__contains=term)
+        return queryset

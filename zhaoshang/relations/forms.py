@@ -7,9 +7,9 @@ from django.db.models import Q
 from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField, date_picker
 from zhaoshang.reference.choices import DivisionLevel
 from zhaoshang.reference.models import Division, Industry
-from zhaoshang.relations.choices import CompanyFlag, LocalStatus, PersonalField
-from zhaoshang.relations.models import Company, Contact
-from zhaoshang.relations.services import uscc_problem_explained
+from zhaoshang.relations.choices import CompanyFlag, LeaderLevel, LocalStatus, PersonalField
+from zhaoshang.relations.models import Company, Contact, Interaction
+from zhaoshang.relations.services import find_company, uscc_problem_explained
 
 
 class CompanyForm(StyledFormMixin, forms.ModelForm):
@@ -159,6 +159,7 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
             "consent_basis",
             "source",
             "consent_on",
+            "is_key",
             "remarks",
         ]
         widgets = {"consent_on": date_picker()}
@@ -265,3 +266,98 @@ class MergeForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, pair=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].choices = [(str(company.pk), company.name) for company in pair or ()]
+
+
+class InteractionForm(StyledFormMixin, forms.ModelForm):
+    """A meeting with a firm or person. The company is typed by name or credit code (a
+    dropdown of a province's companies would be 200,000 options) and must already be in
+    the registry; their participants are the contacts of that company the user may see."""
+
+    company_name = forms.CharField(
+        label="企业", required=False, max_length=200, help_text="企业名称或统一社会信用代码；走访乡贤等个人可不填。"
+    )
+    project_code = forms.CharField(label="相关项目编号", required=False, max_length=40)
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "kind",
+            "date",
+            "contacts",
+            "our_people",
+            "our_people_text",
+            "leader_level",
+            "content",
+            "requests",
+            "next_step",
+            "next_contact_on",
+            "received_by",
+            "sites_seen",
+        ]
+        widgets = {
+            "date": date_picker(),
+            "next_contact_on": date_picker(),
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "requests": forms.Textarea(attrs={"rows": 2}),
+            "contacts": forms.CheckboxSelectMultiple,
+            "our_people": forms.CheckboxSelectMultiple,
+        }
+
+    field_order = ["kind", "date", "company_name", "contacts", "our_people", "our_people_text", "leader_level"]
+
+    def __init__(self, *args, user=None, company=None, contact=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from zhaoshang.accounts.models import User
+
+        self.user = user
+        stored = self.instance
+        company = company or (stored.company if stored.company_id else None)
+        if self.is_bound and self.data.get("company_name"):
+            company = find_company(self.data["company_name"]) or company
+        if company is not None:
+            self.initial.setdefault("company_name", company.name)
+        if stored.project_id:
+            self.initial.setdefault("project_code", stored.project.code)
+        shown = Q(company=company) if company is not None else Q(pk__in=[])
+        if contact is not None:
+            shown |= Q(pk=contact.pk)
+            self.initial.setdefault("contacts", [contact.pk])
+        if stored.pk:
+            shown |= Q(pk__in=stored.contacts.values("pk"))
+        self.fields["contacts"].queryset = Contact.objects.restrict(user).filter(shown).order_by("name")
+        colleagues = User.objects.restrict(user).filter(is_active=True)
+        if user is not None and user.unit_id:
+            colleagues = colleagues.filter(unit__path__startswith=user.unit.path)
+        self.fields["our_people"].queryset = colleagues.order_by("unit__path", "username")
+        if not stored.pk and user is not None:
+            self.initial.setdefault("our_people", [user.pk])
+        self.fields["leader_level"].choices = LeaderLevel.choices
+        self.fields["received_by"].help_text = "来访接待时填写：我方哪些人员接待。"
+        self.fields["sites_seen"].help_text = "来访接待、考察时填写：看了哪些园区、地块、企业。"
+
+    def clean_company_name(self):
+        text = (self.cleaned_data.get("company_name") or "").strip()
+        if not text:
+            return None
+        company = find_company(text)
+        if company is None:
+            raise ValidationError("企业库中没有这家企业：请核对名称，或先在企业库中新增。")
+        return company
+
+    def clean_project_code(self):
+        code = (self.cleaned_data.get("project_code") or "").strip()
+        if not code:
+            return None
+        Project = Interaction._meta.get_field("project").related_model
+        project = Project.objects.restrict(self.user).filter(code=code).first()
+        if project is None:
+            raise ValidationError("没有找到您可查看的该编号项目。")
+        return project
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("company_name") and not data.get("contacts") and not self.errors:
+            raise ValidationError("请填写企业，或勾选对方人员。")
+        if data.get("date") and data.get("next_contact_on") and data["next_contact_on"] < data["date"]:
+            self.add_error("next_contact_on", "下次联系日期不能早于本次日期。")
+        return data

@@ -4,7 +4,7 @@ relationship features (乡贤, 中介, trips, campaigns) grow here later."""
 from django.conf import settings
 from django.db import models
 
-from zhaoshang.core.access import PersonalRecords, SharedRegistry
+from zhaoshang.core.access import PersonalRecords, SharedRegistry, UnitScoped
 from zhaoshang.core.masking import mask_id_number, mask_phone
 from zhaoshang.core.models import AuditedModel, RestrictedManager, VersionedModel
 from zhaoshang.core.search import build_search_text
@@ -16,6 +16,8 @@ from zhaoshang.relations.choices import (
     ContactKind,
     EmployeeBand,
     Exchange,
+    InteractionKind,
+    LeaderLevel,
     LocalStatus,
     PersonalField,
     RevenueBand,
@@ -209,7 +211,11 @@ class Contact(AuditedModel):
     source = models.CharField("信息来源", max_length=200, blank=True, help_text="如：2024年深圳恳谈会现场交换名片")
     consent_on = models.DateField("取得日期", null=True, blank=True)
     remarks = models.CharField("备注", max_length=200, blank=True)
+    is_key = models.BooleanField("重点联系", default=False, help_text="长期未走访、未联系时提醒联络责任人。")
     created_at = models.DateTimeField("录入时间", auto_now_add=True, null=True)
+    # When the keeping officer was last told this key contact has not been met: one
+    # reminder per silence, not one a day. Bookkeeping, not audited.
+    silence_reminded_on = models.DateField("长期未联系提醒日期", null=True, blank=True, editable=False)
     # Names, company, place and sector with their pinyin; never a number or an id, so a
     # search cannot be used to test whose phone is whose.
     search_text = models.TextField("检索文本", blank=True, editable=False)
@@ -217,7 +223,7 @@ class Contact(AuditedModel):
     access = PersonalRecords("keeping_unit")
     # The auditor reads the log, not phone books: a changed number shows as changed, not as itself.
     audit_masked_fields = tuple(PersonalField.values)
-    audit_ignored_fields = ("search_text",)
+    audit_ignored_fields = ("search_text", "silence_reminded_on")
 
     class Meta:
         verbose_name = "联系人"
@@ -247,3 +253,53 @@ class Contact(AuditedModel):
     def personal_values(self) -> list[tuple[str, str, str]]:
         """(field, label, masked value) of the personal fields that hold something."""
         return [(name, label, self.masked(name)) for name, label in PersonalField.choices if getattr(self, name)]
+
+
+class Interaction(VersionedModel, AuditedModel):
+    """A meeting with a firm or a person (走访、接待、洽谈), not only about a project: who
+    of ours went (and the highest leader), whom of theirs we met, what they said and
+    asked, what comes next. The recording unit's subtree, the bureau and leaders see it."""
+
+    kind = models.CharField("方式", max_length=20, choices=InteractionKind.choices)
+    date = models.DateField("日期", db_index=True)
+    unit = models.ForeignKey("accounts.Unit", verbose_name="记录单位", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions"
+    )
+    contacts = models.ManyToManyField(Contact, verbose_name="对方人员", blank=True, related_name="interactions")
+    our_people = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="我方人员", blank=True, related_name="+")
+    our_people_text = models.CharField("我方其他人员", max_length=200, blank=True, help_text="不在系统中的领导或同事")
+    leader_level = models.CharField("领导参加", max_length=20, choices=LeaderLevel.choices, blank=True)
+    content = models.TextField("交流内容")
+    requests = models.TextField("对方诉求", blank=True)
+    next_step = models.CharField("下一步", max_length=200, blank=True)
+    next_contact_on = models.DateField("下次联系日期", null=True, blank=True, db_index=True)
+    # 来访接待: who received the visitors and what they saw.
+    received_by = models.CharField("接待人员", max_length=200, blank=True)
+    sites_seen = models.CharField("考察点位", max_length=300, blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="相关项目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # Whether the next-contact reminder went out (relations.reminders); bookkeeping.
+    next_contact_reminded = models.BooleanField("已提醒下次联系", default=False, editable=False)
+
+    access = UnitScoped("unit")
+    audit_ignored_fields = ("next_contact_reminded",)
+
+    class Meta:
+        verbose_name = "走访接待"
+        verbose_name_plural = "走访接待"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        who = self.company.name if self.company_id else "联系人"
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}（{who}）"

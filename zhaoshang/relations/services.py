@@ -13,7 +13,7 @@ from zhaoshang.core.parsing import normalise_text
 from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import uscc_check_character, uscc_problem
 from zhaoshang.relations.choices import ContactKind, LocalStatus, PersonalField
-from zhaoshang.relations.models import Company, Contact, FormerName
+from zhaoshang.relations.models import Company, Contact, FormerName, Interaction
 from zhaoshang.relations.normalise import normalise_company_name
 
 
@@ -145,6 +145,16 @@ def _match_companies(wanted: dict[str, tuple[str, str]]) -> dict[str, Company]:
         if company is not None:
             found[key] = company
     return found
+
+
+def find_company(text: str) -> Company | None:
+    """The stored company typed as a name (any spelling, a former name) or a credit code."""
+    text = normalise_text(text or "")
+    code = text.upper() if len(text) == 18 and text.isalnum() else ""
+    name = "" if code else text
+    if not text:
+        return None
+    return _match_companies({company_key(name, code): (name, code)}).get(company_key(name, code))
 
 
 def _wanted(pairs) -> dict[str, tuple[str, str]]:
@@ -601,6 +611,38 @@ def erase_contact(user, contact_pk: int, request_note: str) -> None:
     )
     # Not AuditedModel.delete(): that would copy every field into the log.
     models.Model.delete(contact)
+
+
+@transaction.atomic
+def save_interaction(
+    user, interaction: Interaction, *, contacts, our_people, expected_version: int | None = None
+) -> Interaction:
+    """Record or edit a meeting (走访、接待、洽谈) for the user's unit. Their participants
+    must be contacts the user may see, and the meeting names a company or a person."""
+    if interaction.pk is None:
+        if not Interaction.access.allows(user, Action.ADD) or user.unit_id is None:
+            raise PermissionDenied("您没有记录走访接待的权限。")
+        interaction.unit = user.unit
+        interaction.created_by = user
+    contacts = list(contacts)
+    visible = set(Contact.objects.restrict(user).filter(pk__in=[c.pk for c in contacts]).values_list("pk", flat=True))
+    if any(contact.pk not in visible for contact in contacts):
+        raise ValidationError({"contacts": "对方人员中有您无权查看的联系人。"})
+    if interaction.company_id is None and not contacts:
+        raise ValidationError("请填写企业，或勾选对方人员。")
+    if interaction.next_contact_on and interaction.next_contact_on < interaction.date:
+        raise ValidationError({"next_contact_on": "下次联系日期不能早于本次日期。"})
+    if interaction.pk is not None and "next_contact_on" in interaction.__dict__:
+        before = getattr(interaction, "_audit_before", {}).get("next_contact_on")
+        if before != interaction.next_contact_on:
+            interaction.next_contact_reminded = False  # a new date gets its own reminder
+    if expected_version is not None:
+        interaction.save_versioned(expected_version)  # StaleEditError if someone saved since
+    else:
+        interaction.save()
+    interaction.contacts.set(contacts)
+    interaction.our_people.set(list(our_people))
+    return interaction
 
 
 def uscc_problem_explained(code: str) -> str | None:

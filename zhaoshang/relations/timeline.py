@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from zhaoshang.core.changes import describe_rows
 from zhaoshang.core.models import AuditLog
@@ -55,8 +56,25 @@ def company_changes(user, company) -> list[Entry]:
     return entries
 
 
+def company_interactions(user, company) -> list[Entry]:
+    """Meetings with the firm that the user may read (their unit's subtree, or all for
+    the bureau and leaders)."""
+    from django.urls import reverse
+
+    from zhaoshang.relations.models import Interaction
+
+    rows = Interaction.objects.restrict(user).filter(company=company).select_related("unit").order_by("-date")[:100]
+    entries = []
+    for row in rows:
+        when = timezone.make_aware(datetime.datetime.combine(row.date, datetime.time(12)))
+        url = reverse("relations:interaction_detail", args=[row.pk])
+        detail = f"{row.unit.name}：{row.content[:80]}"
+        entries.append(Entry(when, row.get_kind_display(), row.get_kind_display(), url, detail=detail, colour="teal"))
+    return entries
+
+
 def company_timeline(user, company, *, limit: int = 200) -> list[Entry]:
-    entries = company_changes(user, company)
+    entries = company_changes(user, company) + company_interactions(user, company)
     for source in _SOURCES.values():
         entries.extend(source(user, company))
     entries.sort(key=lambda entry: entry.when, reverse=True)

@@ -20,4 +20,9 @@ urlpatterns = [
     path("contacts/<int:pk>/reveal/", views.contact_reveal, name="contact_reveal"),
     path("contacts/<int:pk>/export/", views.contact_export, name="contact_export"),
     path("contacts/<int:pk>/erase/", views.contact_erase, name="contact_erase"),
+    path("interactions/", views.InteractionList.as_view(), name="interaction_list"),
+    path("interactions/new/", views.InteractionEdit.as_view(), name="interaction_create"),
+    path("interactions/<int:pk>/", views.InteractionDetail.as_view(), name="interaction_detail"),
+    path("interactions/<int:pk>/edit/", views.InteractionEdit.as_view(), name="interaction_edit"),
+    path("interactions/<int:pk>/delete/", views.InteractionDelete.as_view(), name="interaction_delete"),
 ]

@@ -24,9 +24,16 @@ from zhaoshang.core.export import xlsx_response
 from zhaoshang.core.panels import panels_for
 from zhaoshang.core.roles import Role
 from zhaoshang.relations.choices import PersonalField
-from zhaoshang.relations.filtersets import CompanyFilterSet, ContactFilterSet
-from zhaoshang.relations.forms import CompanyForm, ContactForm, MergeForm, RevealForm, SubjectRequestForm
-from zhaoshang.relations.models import Company, Contact
+from zhaoshang.relations.filtersets import CompanyFilterSet, ContactFilterSet, InteractionFilterSet
+from zhaoshang.relations.forms import (
+    CompanyForm,
+    ContactForm,
+    InteractionForm,
+    MergeForm,
+    RevealForm,
+    SubjectRequestForm,
+)
+from zhaoshang.relations.models import Company, Contact, Interaction
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import (
     contact_data,
@@ -38,6 +45,7 @@ from zhaoshang.relations.services import (
     merge_companies,
     reveal_personal,
     save_contact,
+    save_interaction,
     update_company,
 )
 from zhaoshang.relations.timeline import company_timeline
@@ -109,6 +117,7 @@ class CompanyDetail(CompanyPages, generic.ObjectDetailView):
             .filter(company=company)
             .select_related("keeping_unit"),
             "can_add_contact": Contact.access.allows(self.request.user, Action.ADD),
+            "can_record": Interaction.access.allows(self.request.user, Action.ADD) and not company.is_merged,
             "hints": []
             if company.is_merged
             else find_similar_companies(
@@ -284,6 +293,10 @@ class ContactDetail(ContactPages, generic.ObjectDetailView):
             "personal": contact.personal_values(),
             "can_reveal": self.can(Action.REVEAL, contact),
             "can_erase": self.can(Action.DELETE, contact),
+            "interactions": Interaction.objects.restrict(self.request.user)
+            .filter(contacts=contact)
+            .select_related("unit")[:50],
+            "can_record": Interaction.access.allows(self.request.user, Action.ADD),
         }
 
 
@@ -376,3 +389,96 @@ def contact_erase(request, pk):
 
 def _contact_or_404(user, pk, action) -> Contact:
     return get_object_or_404(Contact.objects.restrict(user, action).select_related("company", "keeping_unit"), pk=pk)
+
+
+# --- interactions (走访、接待、洽谈) ---------------------------------------------------------
+
+
+INTERACTION_COLUMNS = Columns(
+    Interaction,
+    Column("date", label="日期", link=True, required=True),
+    Column("kind"),
+    Column("company__name", label="企业"),
+    Column("leader_level"),
+    Column("content", value=lambda row: row.content[:60], sort=False, fields=("content",)),
+    Column("next_contact_on"),
+    Column("unit__name", label="记录单位", sort="unit__path", css="small"),
+    Column("requests", default=False, sort=False),
+    Column("next_step", default=False, sort=False),
+)
+
+
+class InteractionPages:
+    model = Interaction
+    list_url, detail_url, edit_url, create_url, delete_url = (
+        "relations:interaction_list",
+        "relations:interaction_detail",
+        "relations:interaction_edit",
+        "relations:interaction_create",
+        "relations:interaction_delete",
+    )
+
+
+class InteractionList(InteractionPages, generic.ObjectListView):
+    columns, filterset_class, ordering = INTERACTION_COLUMNS, InteractionFilterSet, ("-date", "-pk")
+    title = "走访接待"
+    subtitle = "外出拜访、来访接待、电话/视频、座谈会、考察：与企业和客商、乡贤的每一次交流。"
+    empty_title, add_label = "没有符合条件的走访接待记录", "记录走访接待"
+
+
+class InteractionDetail(InteractionPages, generic.ObjectDetailView):
+    select_related = ("company", "unit", "project", "created_by")
+    template_name, context_object_name = "relations/interaction_detail.html", "interaction"
+
+    def get_extra_context(self, interaction):
+        user = self.request.user
+        return {
+            # Their participants as this user may see them: another unit's contact stays unnamed.
+            "contacts": Contact.objects.restrict(user).filter(interactions=interaction),
+            "hidden_contacts": interaction.contacts.count()
+            - Contact.objects.restrict(user).filter(interactions=interaction).count(),
+            "our_people": interaction.our_people.select_related("unit"),
+        }
+
+
+class InteractionEdit(InteractionPages, generic.ObjectEditView):
+    form_class, select_related = InteractionForm, ("company", "project")
+    template_name, context_object_name = "relations/interaction_form.html", "interaction"
+    title_create = "记录走访接待"
+
+    def get_form_kwargs(self, obj):
+        kwargs = {"instance": obj, "user": self.request.user}
+        if obj.pk is None:
+            kwargs["company"], kwargs["contact"] = self.preset()
+        return kwargs
+
+    def preset(self):
+        """The company or contact the page was opened from (?company=, ?contact=)."""
+        user, query = self.request.user, self.request.GET
+        company = contact = None
+        if str(query.get("company", "")).isdigit():
+            company = Company.objects.restrict(user).filter(pk=query["company"], merged_into__isnull=True).first()
+        if str(query.get("contact", "")).isdigit():
+            contact = Contact.objects.restrict(user).select_related("company").filter(pk=query["contact"]).first()
+            if contact is not None and company is None:
+                company = contact.company
+        return company, contact
+
+    def save(self, form, interaction, expected_version):
+        edited = form.save(commit=False)
+        edited.company = form.cleaned_data.get("company_name")
+        edited.project = form.cleaned_data.get("project_code")
+        return save_interaction(
+            self.request.user,
+            edited,
+            contacts=form.cleaned_data.get("contacts") or [],
+            our_people=form.cleaned_data.get("our_people") or [],
+            expected_version=expected_version,
+        )
+
+    def success_message(self, interaction):
+        return "已保存走访接待记录。"
+
+
+class InteractionDelete(InteractionPages, generic.ObjectDeleteView):
+    pass

@@ -23,6 +23,24 @@ def town_b_contact(personas):
     )
 
 
+def town_b_interaction(personas):
+    import datetime
+
+    from zhaoshang.relations.models import Interaction
+
+    return Interaction.objects.create(
+        kind="visit",
+        date=datetime.date(2024, 5, 6),
+        unit=personas.town_b,
+        company=town_b_company(personas),
+        content="赴深圳拜访",
+    )
+
+
+def _interaction(p):
+    return {"pk": town_b_interaction(p).pk}
+
+
 def _contact(p):
     return {"pk": town_b_contact(p).pk}
 
@@ -37,6 +55,9 @@ SCOPE_CHECKS = [
     ScopeCheck("relations:contact_export", _contact, method="post"),
     ScopeCheck("relations:contact_erase", _contact),
     ScopeCheck("relations:contact_erase", _contact, method="post"),
+    ScopeCheck("relations:interaction_detail", _interaction),
+    ScopeCheck("relations:interaction_edit", _interaction),
+    ScopeCheck("relations:interaction_delete", _interaction),
 ]
 
 SHARED_CHECKS = [
