@@ -34,6 +34,7 @@ NAV_ITEMS = [
     NavItem("投资方", "relations:company_list", "building-skyscraper", BUSINESS, "项目"),
     NavItem("客商与乡贤", "relations:contact_list", "address-book", BUSINESS, "项目"),
     NavItem("走访接待", "relations:interaction_list", "messages", BUSINESS, "项目"),
+    NavItem("中介机构", "relations:intermediary_list", "building-community", BUSINESS, "项目"),
     NavItem("新建项目", "projects:create", "plus", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("台账导入", "imports:ledger_upload", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("到位资金", "funds:list", "coin-yuan", BUSINESS, "资金与目标"),

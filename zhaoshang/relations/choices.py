@@ -103,3 +103,14 @@ class LeaderLevel(models.TextChoices):
     COUNTY = "county", "县（区）领导"
     CITY = "city", "市领导"
     PROVINCE = "province", "省领导"
+
+
+class IntermediaryKind(models.TextChoices):
+    CHAMBER = "chamber", "商会"
+    REGIONAL_CHAMBER = "regional_chamber", "异地商会"
+    ASSOCIATION = "association", "行业协会"
+    AGENCY = "agency", "招商代理机构"
+    CONSULTANCY = "consultancy", "咨询机构"
+    BANK = "bank", "银行/投资银行"
+    LAW_FIRM = "law_firm", "律师事务所"
+    ACCOUNTING = "accounting", "会计师事务所"

@@ -11,8 +11,15 @@ from zhaoshang.core.forms import StyledFilterSet
 from zhaoshang.core.search import search_terms
 from zhaoshang.reference.choices import DivisionLevel
 from zhaoshang.reference.models import Division
-from zhaoshang.relations.choices import CompanyFlag, CompanyNature, ContactKind, InteractionKind, LocalStatus
-from zhaoshang.relations.models import Company, Contact, Interaction
+from zhaoshang.relations.choices import (
+    CompanyFlag,
+    CompanyNature,
+    ContactKind,
+    InteractionKind,
+    IntermediaryKind,
+    LocalStatus,
+)
+from zhaoshang.relations.models import Company, Contact, Interaction, Intermediary
 
 
 class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
@@ -112,4 +119,22 @@ class InteractionFilterSet(StyledFilterSet, django_filters.FilterSet):
     def search(self, queryset, name, value):
         for term in search_terms(value):
             queryset = queryset.filter(company__search_text__contains=term)
+        return queryset
+
+
+class IntermediaryFilterSet(StyledFilterSet, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="查找",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "机构名称、地区、行业或拼音首字母"}),
+    )
+    kind = django_filters.ChoiceFilter(label="类型", choices=IntermediaryKind.choices, empty_label="全部类型")
+
+    class Meta:
+        model = Intermediary
+        fields = []
+
+    def search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
         return queryset

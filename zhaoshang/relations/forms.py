@@ -8,7 +8,7 @@ from zhaoshang.core.forms import StyledFormMixin, TypedDecimalField, date_picker
 from zhaoshang.reference.choices import DivisionLevel
 from zhaoshang.reference.models import Division, Industry
 from zhaoshang.relations.choices import CompanyFlag, LeaderLevel, LocalStatus, PersonalField
-from zhaoshang.relations.models import Company, Contact, Interaction
+from zhaoshang.relations.models import Company, Contact, Interaction, Intermediary, PromotionAgreement
 from zhaoshang.relations.services import find_company, uscc_problem_explained
 
 
@@ -148,6 +148,7 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
             "kind",
             "name",
             "title",
+            "intermediary",
             "email",
             "native_division",
             "residence",
@@ -188,6 +189,8 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
                 self.fields[name].widget.attrs["placeholder"] = masked
             else:
                 del self.fields[f"clear_{name}"]
+        self.fields["intermediary"].queryset = Intermediary.objects.restrict(user).order_by("name")
+        self.fields["intermediary"].help_text = "商会、协会等机构的联系人填写。"
         self.fields["native_division"].queryset = local_divisions(user)
         self.fields["native_division"].help_text = "乡贤填写：来自本地哪个县（区）、乡镇。"
         self.fields["keeping_unit"].queryset = Unit.objects.restrict(user).filter(active=True)
@@ -360,4 +363,48 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             raise ValidationError("请填写企业，或勾选对方人员。")
         if data.get("date") and data.get("next_contact_on") and data["next_contact_on"] < data["date"]:
             self.add_error("next_contact_on", "下次联系日期不能早于本次日期。")
+        return data
+
+
+class IntermediaryForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Intermediary
+        fields = ["name", "kind", "home_division", "regions", "sectors", "address", "website", "remarks"]
+        widgets = {"remarks": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Provinces and prefectures: 上海、深圳 for a 异地商会 there.
+        self.fields["home_division"].queryset = (
+            Division.objects.restrict(user).filter(level__lte=DivisionLevel.PREFECTURE).order_by("code")
+        )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("请填写机构名称。")
+        return name
+
+
+class AgreementForm(StyledFormMixin, forms.ModelForm):
+    fee_amount = TypedDecimalField(
+        label="约定费用（万元）", required=False, max_digits=18, decimal_places=4, min_value=0
+    )
+
+    class Meta:
+        model = PromotionAgreement
+        fields = ["title", "scope", "start_on", "end_on", "fee_terms", "reward_terms", "fee_amount", "results"]
+        widgets = {
+            "start_on": date_picker(),
+            "end_on": date_picker(),
+            "scope": forms.Textarea(attrs={"rows": 2}),
+            "fee_terms": forms.Textarea(attrs={"rows": 2}),
+            "reward_terms": forms.Textarea(attrs={"rows": 2}),
+            "results": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
+            self.add_error("end_on", "截止日期不能早于起始日期。")
         return data

@@ -17,6 +17,7 @@ from zhaoshang.relations.choices import (
     EmployeeBand,
     Exchange,
     InteractionKind,
+    IntermediaryKind,
     LeaderLevel,
     LocalStatus,
     PersonalField,
@@ -161,6 +162,74 @@ class FormerName(models.Model):
         return self.normalised_name
 
 
+class Intermediary(VersionedModel, AuditedModel):
+    """A chamber of commerce, association, agency, bank or firm that brings investors to
+    us (中介机构), with the regions and sectors it reaches. A shared list, as companies
+    are: the bureau changes any, an officer those their unit's subtree entered."""
+
+    name = models.CharField("机构名称", max_length=200)
+    kind = models.CharField("类型", max_length=30, choices=IntermediaryKind.choices)
+    home_division = models.ForeignKey(
+        "reference.Division", verbose_name="所在地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    regions = models.CharField("覆盖地区", max_length=200, blank=True, help_text="如：长三角、粤港澳大湾区")
+    sectors = models.CharField("重点行业", max_length=200, blank=True, help_text="如：电子信息、新能源汽车")
+    address = models.CharField("地址", max_length=200, blank=True)
+    website = models.CharField("网站", max_length=200, blank=True)
+    remarks = models.TextField("备注", blank=True)
+    created_by_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="录入单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    search_text = models.TextField("检索文本", blank=True, editable=False)
+
+    access = SharedRegistry("created_by_unit")
+    audit_ignored_fields = ("search_text",)
+
+    class Meta:
+        verbose_name = "中介机构"
+        verbose_name_plural = "中介机构"
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = build_search_text(self.name, self.regions, self.sectors)
+        super().save(*args, **kwargs)
+
+
+class PromotionAgreement(VersionedModel, AuditedModel):
+    """委托招商协议: a unit entrusts an intermediary with bringing investors, for a scope and
+    a period, on fee or reward terms; its results are recorded as they come."""
+
+    intermediary = models.ForeignKey(
+        Intermediary, verbose_name="中介机构", on_delete=models.PROTECT, related_name="agreements"
+    )
+    unit = models.ForeignKey("accounts.Unit", verbose_name="委托单位", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("协议名称", max_length=200)
+    scope = models.TextField("委托范围", help_text="行业、地区、项目类型等")
+    start_on = models.DateField("起始日期")
+    end_on = models.DateField("截止日期")
+    fee_terms = models.TextField("费用条款", blank=True, help_text="固定费用、按阶段支付等")
+    reward_terms = models.TextField(
+        "奖励条款", blank=True, help_text="如：项目签约且投产后按实际到位资金的一定比例奖励"
+    )
+    fee_amount = models.DecimalField("约定费用（万元）", max_digits=18, decimal_places=4, null=True, blank=True)
+    results = models.TextField("工作成效", blank=True, help_text="推荐的企业、促成的项目及进展")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    access = UnitScoped("unit")
+
+    class Meta:
+        verbose_name = "委托招商协议"
+        verbose_name_plural = "委托招商协议"
+        ordering = ["-start_on", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
 class Contact(AuditedModel):
     """A person we keep in touch with: someone at a company (客商), a hometown notable
     (乡贤) or another contact. Phones, the WeChat id and an ID number are personal
@@ -172,6 +241,9 @@ class Contact(AuditedModel):
     kind = models.CharField("类别", max_length=20, choices=ContactKind.choices, default=ContactKind.INVESTOR)
     company = models.ForeignKey(
         Company, verbose_name="企业", null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    intermediary = models.ForeignKey(
+        Intermediary, verbose_name="中介机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
     name = models.CharField("姓名", max_length=50)
     title = models.CharField("职务", max_length=50, blank=True)
@@ -235,7 +307,12 @@ class Contact(AuditedModel):
 
     def save(self, *args, **kwargs):
         self.search_text = build_search_text(
-            self.name, self.company.name if self.company_id else "", self.title, self.workplace, self.residence
+            self.name,
+            self.company.name if self.company_id else "",
+            self.intermediary.name if self.intermediary_id else "",
+            self.title,
+            self.workplace,
+            self.residence,
         )
         super().save(*args, **kwargs)
 

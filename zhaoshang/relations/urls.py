@@ -25,4 +25,10 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.InteractionDetail.as_view(), name="interaction_detail"),
     path("interactions/<int:pk>/edit/", views.InteractionEdit.as_view(), name="interaction_edit"),
     path("interactions/<int:pk>/delete/", views.InteractionDelete.as_view(), name="interaction_delete"),
+    path("intermediaries/", views.IntermediaryList.as_view(), name="intermediary_list"),
+    path("intermediaries/new/", views.IntermediaryEdit.as_view(), name="intermediary_create"),
+    path("intermediaries/<int:pk>/", views.IntermediaryDetail.as_view(), name="intermediary_detail"),
+    path("intermediaries/<int:pk>/edit/", views.IntermediaryEdit.as_view(), name="intermediary_edit"),
+    path("intermediaries/<int:pk>/agreements/new/", views.AgreementAdd.as_view(), name="agreement_add"),
+    path("agreements/<int:pk>/edit/", views.AgreementEdit.as_view(), name="agreement_edit"),
 ]

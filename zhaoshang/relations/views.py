@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -24,16 +25,23 @@ from zhaoshang.core.export import xlsx_response
 from zhaoshang.core.panels import panels_for
 from zhaoshang.core.roles import Role
 from zhaoshang.relations.choices import PersonalField
-from zhaoshang.relations.filtersets import CompanyFilterSet, ContactFilterSet, InteractionFilterSet
+from zhaoshang.relations.filtersets import (
+    CompanyFilterSet,
+    ContactFilterSet,
+    InteractionFilterSet,
+    IntermediaryFilterSet,
+)
 from zhaoshang.relations.forms import (
+    AgreementForm,
     CompanyForm,
     ContactForm,
     InteractionForm,
+    IntermediaryForm,
     MergeForm,
     RevealForm,
     SubjectRequestForm,
 )
-from zhaoshang.relations.models import Company, Contact, Interaction
+from zhaoshang.relations.models import Company, Contact, Interaction, Intermediary, PromotionAgreement
 from zhaoshang.relations.normalise import normalise_company_name
 from zhaoshang.relations.services import (
     contact_data,
@@ -482,3 +490,99 @@ class InteractionEdit(InteractionPages, generic.ObjectEditView):
 
 class InteractionDelete(InteractionPages, generic.ObjectDeleteView):
     pass
+
+
+# --- intermediaries (中介机构) and their agreements -----------------------------------------
+
+
+INTERMEDIARY_COLUMNS = Columns(
+    Intermediary,
+    Column("name", label="机构名称", link=True, required=True),
+    Column("kind"),
+    Column("home_division__name", label="所在地"),
+    Column("regions", sort=False),
+    Column("sectors", sort=False),
+    Column("created_by_unit__name", label="录入单位", css="small"),
+)
+
+
+class IntermediaryPages:
+    model = Intermediary
+    list_url, detail_url, edit_url, create_url = (
+        "relations:intermediary_list",
+        "relations:intermediary_detail",
+        "relations:intermediary_edit",
+        "relations:intermediary_create",
+    )
+
+
+class IntermediaryList(IntermediaryPages, generic.ObjectListView):
+    columns, filterset_class, ordering = INTERMEDIARY_COLUMNS, IntermediaryFilterSet, ("name", "pk")
+    title = "中介机构"
+    subtitle = "商会、异地商会、行业协会、招商代理、咨询机构、银行投行、律所会所：全市共用的名录。"
+    empty_title, add_label = "没有符合条件的中介机构", "新增中介机构"
+
+
+class IntermediaryDetail(IntermediaryPages, generic.ObjectDetailView):
+    select_related = ("home_division", "created_by_unit")
+    template_name, context_object_name = "relations/intermediary_detail.html", "intermediary"
+
+    def get_extra_context(self, intermediary):
+        user = self.request.user
+        return {
+            # The list is shared; agreements and people are each unit's own.
+            "agreements": PromotionAgreement.objects.restrict(user)
+            .filter(intermediary=intermediary)
+            .select_related("unit"),
+            "contacts": Contact.objects.restrict(user).filter(intermediary=intermediary),
+            "can_add_agreement": PromotionAgreement.access.allows(user, Action.ADD),
+        }
+
+
+class IntermediaryEdit(IntermediaryPages, generic.ObjectEditView):
+    form_class = IntermediaryForm
+
+    def get_form_kwargs(self, obj):
+        return {"instance": obj, "user": self.request.user}
+
+    def save(self, form, intermediary, expected_version):
+        edited = form.save(commit=False)
+        if edited.pk is None:
+            edited.created_by_unit = self.request.user.unit
+            edited.save()
+            return edited
+        edited.save_versioned(expected_version)
+        return edited
+
+
+class AgreementEdit(generic.ObjectEditView):
+    model, form_class, select_related = PromotionAgreement, AgreementForm, ("intermediary",)
+    list_url = "relations:intermediary_list"
+    title_create = "新增委托招商协议"
+
+    def save(self, form, agreement, expected_version):
+        edited = form.save(commit=False)
+        if edited.pk is None:
+            edited.unit = self.request.user.unit
+            edited.save()
+            return edited
+        edited.save_versioned(expected_version)
+        return edited
+
+    def success_url(self, agreement):
+        return reverse("relations:intermediary_detail", args=[agreement.intermediary_id])
+
+    def render_form(self, form, obj, stale=None, **extra):
+        extra.setdefault("cancel_href", reverse("relations:intermediary_detail", args=[obj.intermediary_id]))
+        return super().render_form(form, obj, stale=stale, **extra)
+
+
+class AgreementAdd(AgreementEdit):
+    """新增委托招商协议 with an intermediary (the URL's pk is the intermediary's): the list
+    is shared, so any unit may entrust one; the agreement is the unit's own."""
+
+    creating = True
+
+    def new_object(self):
+        intermediary = get_object_or_404(Intermediary.objects.restrict(self.request.user), pk=self.kwargs["pk"])
+        return PromotionAgreement(intermediary=intermediary)

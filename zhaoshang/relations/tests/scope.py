@@ -41,6 +41,27 @@ def _interaction(p):
     return {"pk": town_b_interaction(p).pk}
 
 
+def town_b_intermediary(personas):
+    from zhaoshang.relations.models import Intermediary
+
+    return Intermediary.objects.create(name="上海示范商会", kind="regional_chamber", created_by_unit=personas.town_b)
+
+
+def town_b_agreement(personas):
+    import datetime
+
+    from zhaoshang.relations.models import PromotionAgreement
+
+    return PromotionAgreement.objects.create(
+        intermediary=town_b_intermediary(personas),
+        unit=personas.town_b,
+        title="委托上海示范商会招商",
+        scope="电子信息",
+        start_on=datetime.date(2024, 1, 1),
+        end_on=datetime.date(2025, 12, 31),
+    )
+
+
 def _contact(p):
     return {"pk": town_b_contact(p).pk}
 
@@ -58,12 +79,18 @@ SCOPE_CHECKS = [
     ScopeCheck("relations:interaction_detail", _interaction),
     ScopeCheck("relations:interaction_edit", _interaction),
     ScopeCheck("relations:interaction_delete", _interaction),
+    ScopeCheck("relations:intermediary_edit", lambda p: {"pk": town_b_intermediary(p).pk}),
+    ScopeCheck("relations:agreement_edit", lambda p: {"pk": town_b_agreement(p).pk}),
 ]
 
 SHARED_CHECKS = [
     ScopeCheck("relations:company_detail", lambda p: {"pk": town_b_company(p).pk}),
     # Companies are shared: anyone who reads one may keep their own contact there.
     ScopeCheck("relations:contact_add", lambda p: {"pk": town_b_company(p).pk}, shared_with=("officer_a", "bureau")),
+    ScopeCheck("relations:intermediary_detail", lambda p: {"pk": town_b_intermediary(p).pk}),
+    ScopeCheck(
+        "relations:agreement_add", lambda p: {"pk": town_b_intermediary(p).pk}, shared_with=("officer_a", "bureau")
+    ),
 ]
 
 # The bureau's alone: merging two records of one firm (relations/tests/test_merge.py).
