@@ -123,7 +123,7 @@ def local_divisions(user):
 PHONE_CHARACTERS = set("0123456789-+ ()")
 
 
-def _check_personal(name: str, value: str) -> str:
+def check_personal(name: str, value: str) -> str:
     """Why a typed phone, WeChat id or ID number cannot be right, or ""."""
     if name in (PersonalField.PHONE, PersonalField.OFFICE_PHONE):
         digits = [char for char in value if char.isdigit()]
@@ -209,7 +209,7 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
         for name in PersonalField.values:
             value = (data.get(name) or "").strip()
             data[name] = value
-            if value and (problem := _check_personal(name, value)):
+            if value and (problem := check_personal(name, value)):
                 self.add_error(name, problem)
         return data
 

@@ -143,6 +143,13 @@ class Company(VersionedModel, AuditedModel):
         return [labels.get(flag, flag) for flag in self.flags]
 
 
+def masked_value(field: str, value: str) -> str:
+    """A contact's personal field as shown anywhere (pages, exports, an import's preview)."""
+    if field in (PersonalField.PHONE, PersonalField.OFFICE_PHONE):
+        return mask_phone(value)
+    return mask_id_number(value)
+
+
 class FormerName(models.Model):
     """A company's former name, normalised, indexed: what finds "深圳安泰电子" when the firm
     is now "安泰科技". Derived from ``Company.former_names`` on every save (the audited
@@ -318,10 +325,7 @@ class Contact(AuditedModel):
 
     def masked(self, field: str) -> str:
         """A personal field as every page shows it: 138****5678, 44**************12."""
-        value = getattr(self, field)
-        if field in (PersonalField.PHONE, PersonalField.OFFICE_PHONE):
-            return mask_phone(value)
-        return mask_id_number(value)
+        return masked_value(field, getattr(self, field))
 
     @property
     def masked_phone(self) -> str:
