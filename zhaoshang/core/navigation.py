@@ -32,6 +32,7 @@ NAV_ITEMS = [
     NavItem("项目库", "projects:list", "briefcase", BUSINESS, "项目"),
     NavItem("项目看板", "projects:kanban", "layout-kanban", BUSINESS, "项目"),
     NavItem("投资方", "relations:company_list", "building-skyscraper", BUSINESS, "项目"),
+    NavItem("查找企业客商", "relations:search", "search", BUSINESS, "项目"),
     NavItem("客商与乡贤", "relations:contact_list", "address-book", BUSINESS, "项目"),
     NavItem("走访接待", "relations:interaction_list", "messages", BUSINESS, "项目"),
     NavItem("中介机构", "relations:intermediary_list", "building-community", BUSINESS, "项目"),

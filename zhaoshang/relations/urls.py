@@ -7,6 +7,7 @@ app_name = "relations"
 urlpatterns = [
     path("", views.CompanyList.as_view(), name="company_list"),
     path("new/", views.CompanyEdit.as_view(), name="company_create"),
+    path("search/", views.network_search, name="search"),
     path("duplicates/", views.company_duplicates, name="company_duplicates"),
     path("duplicates/groups/", views.company_duplicate_groups, name="company_duplicate_groups"),
     path("<int:pk>/", views.CompanyDetail.as_view(), name="company_detail"),

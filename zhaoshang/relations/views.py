@@ -24,6 +24,7 @@ from zhaoshang.core.columns import Column, Columns
 from zhaoshang.core.export import xlsx_response
 from zhaoshang.core.panels import panels_for
 from zhaoshang.core.roles import Role
+from zhaoshang.core.search import search_terms
 from zhaoshang.relations.choices import PersonalField
 from zhaoshang.relations.filtersets import (
     CompanyFilterSet,
@@ -586,3 +587,32 @@ class AgreementAdd(AgreementEdit):
     def new_object(self):
         intermediary = get_object_or_404(Intermediary.objects.restrict(self.request.user), pk=self.kwargs["pk"])
         return PromotionAgreement(intermediary=intermediary)
+
+
+@login_required
+def network_search(request):
+    """One search box across companies, people and intermediaries, by name, pinyin
+    initials or full pinyin; each part read through its own restrict(), phones masked."""
+    if not Company.access.allows(request.user, Action.VIEW):
+        raise Http404
+    query = request.GET.get("q", "")[:100]
+    terms = search_terms(query)
+    found = {"companies": [], "contacts": [], "intermediaries": []}
+    if terms:
+        user = request.user
+        companies = Company.objects.restrict(user).filter(merged_into__isnull=True)
+        contacts = Contact.objects.restrict(user).select_related("company", "keeping_unit")
+        intermediaries = Intermediary.objects.restrict(user)
+        for term in terms:
+            companies = companies.filter(search_text__contains=term)
+            contacts = contacts.filter(search_text__contains=term)
+            intermediaries = intermediaries.filter(search_text__contains=term)
+        found = {
+            "companies": list(companies.order_by("name", "pk")[:SEARCH_LIMIT]),
+            "contacts": list(contacts.order_by("name", "pk")[:SEARCH_LIMIT]),
+            "intermediaries": list(intermediaries.order_by("name", "pk")[:SEARCH_LIMIT]),
+        }
+    return render(request, "relations/search.html", {"query": query, "limit": SEARCH_LIMIT, **found})
+
+
+SEARCH_LIMIT = 20

@@ -242,3 +242,21 @@ def test_the_leader_and_another_town_cannot_erase(personas, client):
         url = reverse("relations:contact_erase", args=[contact.pk])
         assert client.post(url, {"request_note": "x", "confirm": "on"}).status_code == 404
     assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_one_search_finds_companies_people_and_intermediaries_by_initials(personas, client):
+    from zhaoshang.relations.models import Intermediary
+
+    contact = town_a_contact(personas)
+    Intermediary.objects.create(name="深圳安泰商会", kind="chamber")
+    url = reverse("relations:search")
+    client.force_login(personas.officer_a)
+    page = client.get(url, {"q": "szat"}).content.decode()
+    for shown in (contact.company.name, "深圳安泰商会", MASKED):
+        assert shown in page, shown
+    client.force_login(personas.officer_b)
+    page = client.get(url, {"q": "szat"}).content.decode()
+    assert contact.company.name in page and "深圳安泰商会" in page and MASKED not in page
+    assert "李总" not in page.split('data-testid="found-contacts"')[1].split("</div></div></div>")[0]
+    client.force_login(personas.auditor)
+    assert client.get(url, {"q": "szat"}).status_code == 404
