@@ -22,7 +22,17 @@ from zhaoshang.relations.choices import (
 from zhaoshang.relations.models import Company, Contact, Interaction, Intermediary
 
 
-class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
+class SearchTextFilterSet(StyledFilterSet, django_filters.FilterSet):
+    """``q`` of every relations list: each word somewhere in the row's ``search_text``
+    (names and their pinyin initials; never a phone number)."""
+
+    def search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+
+class CompanyFilterSet(SearchTextFilterSet):
     q = django_filters.CharFilter(
         label="查找",
         method="search",
@@ -50,11 +60,6 @@ class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
         user = user or getattr(request, "user", None)
         self.filters["province"].queryset = Division.objects.restrict(user).filter(level=DivisionLevel.PROVINCE)
 
-    def search(self, queryset, name, value):
-        for term in search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
-
     def with_flag(self, queryset, name, value):
         # Flags are a JSON list; its text form holds each flag in quotes on SQLite and
         # PostgreSQL alike, where JSON "contains" is not available on SQLite.
@@ -66,7 +71,7 @@ class CompanyFilterSet(StyledFilterSet, django_filters.FilterSet):
         return queryset.filter(home_division__province_code=province.code)
 
 
-class ContactFilterSet(StyledFilterSet, django_filters.FilterSet):
+class ContactFilterSet(SearchTextFilterSet):
     """Contacts: by name, company, title or place (with pinyin initials), kind and keeping
     unit. Never by a phone number or an id: those are not in the search text."""
 
@@ -88,11 +93,6 @@ class ContactFilterSet(StyledFilterSet, django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         user = user or getattr(request, "user", None)
         self.filters["keeping_unit"].queryset = Unit.objects.restrict(user).filter(active=True)
-
-    def search(self, queryset, name, value):
-        for term in search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
 
     def kept_by(self, queryset, name, unit):
         if unit is None:
@@ -122,7 +122,7 @@ class InteractionFilterSet(StyledFilterSet, django_filters.FilterSet):
         return queryset
 
 
-class IntermediaryFilterSet(StyledFilterSet, django_filters.FilterSet):
+class IntermediaryFilterSet(SearchTextFilterSet):
     q = django_filters.CharFilter(
         label="查找",
         method="search",
@@ -133,8 +133,3 @@ class IntermediaryFilterSet(StyledFilterSet, django_filters.FilterSet):
     class Meta:
         model = Intermediary
         fields = []
-
-    def search(self, queryset, name, value):
-        for term in search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset

@@ -549,26 +549,12 @@ def reveal_personal(user, contact_pk: int, field_name: str, purpose: str) -> tup
     return contact, getattr(contact, field_name)
 
 
-# The rows of one person's data as given to them on request (个人信息保护法 第四十五条).
-SUBJECT_FIELDS = (
-    "kind",
-    "name",
-    "company",
-    "title",
-    *PersonalField.values,
-    "email",
-    "native_division",
-    "residence",
-    "workplace",
-    "sector",
-    "standing",
-    "keeping_unit",
-    "keeping_officer",
-    "consent_basis",
-    "source",
-    "consent_on",
-    "remarks",
-    "created_at",
+# The rows of one person's data as given to them on request (个人信息保护法 第四十五条):
+# every field we keep, so a field added later is handed over too; bookkeeping left out.
+SUBJECT_FIELDS = tuple(
+    field.name
+    for field in Contact._meta.concrete_fields
+    if field.name not in ("id", "search_text", "silence_reminded_on")
 )
 
 

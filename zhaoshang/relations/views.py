@@ -507,6 +507,17 @@ INTERMEDIARY_COLUMNS = Columns(
 )
 
 
+def _save_for_unit(form, expected_version, unit_field: str, unit):
+    """A new record belongs to the user's unit; an edit is saved against its version."""
+    edited = form.save(commit=False)
+    if edited.pk is None:
+        setattr(edited, unit_field, unit)
+        edited.save()
+    else:
+        edited.save_versioned(expected_version)
+    return edited
+
+
 class IntermediaryPages:
     model = Intermediary
     list_url, detail_url, edit_url, create_url = (
@@ -547,13 +558,7 @@ class IntermediaryEdit(IntermediaryPages, generic.ObjectEditView):
         return {"instance": obj, "user": self.request.user}
 
     def save(self, form, intermediary, expected_version):
-        edited = form.save(commit=False)
-        if edited.pk is None:
-            edited.created_by_unit = self.request.user.unit
-            edited.save()
-            return edited
-        edited.save_versioned(expected_version)
-        return edited
+        return _save_for_unit(form, expected_version, "created_by_unit", self.request.user.unit)
 
 
 class AgreementEdit(generic.ObjectEditView):
@@ -562,13 +567,7 @@ class AgreementEdit(generic.ObjectEditView):
     title_create = "新增委托招商协议"
 
     def save(self, form, agreement, expected_version):
-        edited = form.save(commit=False)
-        if edited.pk is None:
-            edited.unit = self.request.user.unit
-            edited.save()
-            return edited
-        edited.save_versioned(expected_version)
-        return edited
+        return _save_for_unit(form, expected_version, "unit", self.request.user.unit)
 
     def success_url(self, agreement):
         return reverse("relations:intermediary_detail", args=[agreement.intermediary_id])
