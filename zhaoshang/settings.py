@@ -192,6 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Lockout is keyed by user name: behind a government proxy every user shares one IP.
+# A key contact (客商, 乡贤) with no recorded interaction for this many days is brought to
+# the keeping officer's attention (relations.reminders).
+KEY_CONTACT_SILENCE_DAYS = env_int("ZHAOSHANG_KEY_CONTACT_SILENCE_DAYS", 90, minimum=1)
 LOGIN_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 

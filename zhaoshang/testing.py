@@ -123,6 +123,9 @@ class ScopeCheck:
     url_name: str
     make: Callable
     method: str = "get"
+    # For a shared URL (``SHARED_CHECKS``): the personas who must get it, whichever unit
+    # made the object; a page that adds (a contact at a shared company) is not the leader's.
+    shared_with: tuple[str, ...] = ("officer_a", "leader", "bureau")
 
 
 def _scope_modules():

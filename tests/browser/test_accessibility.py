@@ -29,6 +29,13 @@ BUSINESS_PAGES = [
     "/supervision/",
     "/bulletins/",
     "/assessment/",
+    "/companies/",
+    "/companies/contacts/",
+    "/companies/contacts/new/",
+    "/companies/interactions/",
+    "/companies/interactions/new/",
+    "/companies/intermediaries/",
+    "/companies/search/?q=a",
 ]
 PHONE_PAGES = ["/", "/projects/{p1}/", "/dashboard/?kind=ytd&year=2024&month=7"]
 

@@ -104,6 +104,16 @@ class UnitScoped(AccessRule):
         return found
 
 
+class PersonalRecords(UnitScoped):
+    """Records about people (contacts, 乡贤) kept by a unit: as ``UnitScoped`` (the keeping
+    unit's subtree, the bureau; leaders read), and those who may change a record may also
+    reveal its personal information (``Action.REVEAL``), one field at a time, audited by the
+    caller. Leaders read the record masked: a phone book is not what a leader's overview
+    needs (最小必要)."""
+
+    officer_actions = UnitScoped.officer_actions | {Action.REVEAL}
+
+
 def scope_unit_ids(user) -> list[int]:
     """The ids of the units in the officer's subtree, read once per user object.
 

@@ -27,11 +27,16 @@ MASK = "******"
 # Keys some workflows write that are not fields of the object (a merge's moved rows, a
 # reveal of personal data).
 EXTRA_LABELS = {
-    "merged": "合并项目",
+    "merged": "合并",
     "events": "转移的阶段记录",
     "follow_ups": "转移的跟进记录",
     "attachments": "转移的附件",
+    "moved": "转移的记录",
+    "reason": "说明",
     "field": "查看的字段",
+    "purpose": "查看目的",
+    "request": "本人请求",
+    "erased": "已删除个人信息",
 }
 
 # Where a row came from (AuditLog.source).

@@ -144,8 +144,10 @@ class AuditLog(models.Model):
         detail: str = "",
         user=None,
         username: str | None = None,
+        shown_as: str | None = None,
     ) -> "AuditLog":
-        """Write one audit row, filling who/where from the request context."""
+        """Write one audit row, filling who/where from the request context. ``shown_as``
+        replaces ``str(obj)`` where the object's own name must not be kept (an erasure)."""
         context = current_context()
         user_id = user.pk if user is not None else context.user_id
         if username is None:
@@ -156,7 +158,7 @@ class AuditLog(models.Model):
             username=username or "",
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
+            object_repr=(shown_as if shown_as is not None else str(obj) if obj is not None else "")[:200],
             changes=json_safe(changes or {}),
             detail=detail[:500],
             ip=context.ip,

@@ -16,6 +16,8 @@ class NotificationKind(models.TextChoices):
     ROUND_OPENED = "round_opened", "调度开启"
     BULLETIN = "bulletin", "通报发布"
     SYSTEM = "system", "系统消息"
+    # A key contact not met for a long time, or a next-contact date due (relations).
+    CONTACT_REMINDER = "contact_reminder", "联络提醒"
 
 
 class Channel(models.TextChoices):

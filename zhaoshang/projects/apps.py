@@ -22,3 +22,7 @@ class ProjectsConfig(AppConfig):
                 context=company_panel,
             ),
         )
+        from zhaoshang.projects.services import company_timeline_entries
+        from zhaoshang.relations.timeline import register_source
+
+        register_source("projects", company_timeline_entries)

@@ -138,6 +138,8 @@ def _company(rng: random.Random, word: str, unit) -> Company:
         name=surname + rng.choice(["总", "经理", "董事长"]),
         title=rng.choice(["董事长", "总经理", "投资总监", "副总经理"]),
         phone=f"1{rng.choice('35789')}{rng.randint(100000000, 999999999)}",
+        keeping_unit=unit,
+        source="招商活动现场交换名片",
     )
     return company
 

@@ -755,6 +755,31 @@ def create_projects_bulk(user, projects: list[Project], *, verified: bool = Fals
     return projects
 
 
+def company_timeline_entries(user, company) -> list:
+    """A company's projects on its timeline (relations.timeline, registered in apps.py):
+    each project the user may read as it was entered, and each of its stage events."""
+    from django.urls import reverse
+
+    from zhaoshang.relations.timeline import Entry
+
+    projects = Project.objects.restrict(user).filter(investor=company, merged_into__isnull=True)
+    entries = []
+    for project in projects.order_by("-created_at")[:100]:
+        url = reverse("projects:detail", args=[project.pk])
+        entries.append(Entry(project.created_at, "项目", f"录入项目「{project.name}」", url, colour="blue"))
+    events = (
+        StageEvent.objects.restrict(user)
+        .filter(project__in=projects.values("pk"))
+        .select_related("project")
+        .order_by("-submitted_at")[:100]
+    )
+    for event in events:
+        url = reverse("projects:detail", args=[event.project_id])
+        title = f"项目「{event.project.name}」{event.get_stage_display()}（{event.date:%Y年%m月%d日}）"
+        entries.append(Entry(event.submitted_at, "项目", title, url, detail=event.get_status_display(), colour="blue"))
+    return entries
+
+
 def company_panel(user, company) -> dict:
     """A company's projects on its page (the relations app's, registered in apps.py): the
     latest 100 the user may read, and how many there are."""

@@ -52,6 +52,7 @@ from zhaoshang.projects.services import (
     withdraw_project,
     withdrawal_refusal,
 )
+from zhaoshang.relations.models import Contact
 
 # What a kanban card reads.
 KANBAN_FIELDS = ["name", "is_key", "total_investment", "stage", "responsible_unit__name", "investor__name"]
@@ -231,7 +232,10 @@ def _detail_page(request, project: Project, *, claim_form=None, follow_up_form=N
             "project": project,
             "timeline": _timeline(project),
             "credits": project.credits.select_related("unit"),
-            "contacts": project.investor.contacts.all() if project.investor_id else [],
+            # Contacts are their keeping unit's own: only those this user may see, masked.
+            "contacts": Contact.objects.restrict(user).filter(company_id=project.investor_id)
+            if project.investor_id
+            else [],
             # Other apps' parts of the page (funds: the money in place), see core.panels.
             "panels": panels_for("project", user, project),
             "attachments": project.attachments.all(),

@@ -3,15 +3,17 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from zhaoshang.core.choices import Action, AuditAction
 from zhaoshang.core.models import AuditLog, record_created
 from zhaoshang.core.parsing import normalise_text
+from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import uscc_check_character, uscc_problem
-from zhaoshang.relations.models import Company, Contact
+from zhaoshang.relations.choices import ContactKind, LocalStatus, PersonalField
+from zhaoshang.relations.models import Company, Contact, FormerName, Interaction
 from zhaoshang.relations.normalise import normalise_company_name
 
 
@@ -124,10 +126,17 @@ def _match_companies(wanted: dict[str, tuple[str, str]]) -> dict[str, Company]:
     """{key: stored Company} for {key: (name, credit code)}: by code, then by normalised name."""
     codes = [uscc for _, uscc in wanted.values() if uscc]
     names = {normalise_company_name(name) for name, _ in wanted.values() if name}
-    by_code = {company.uscc: company for company in Company.objects.filter(uscc__in=codes)} if codes else {}
+    live = Company.objects.filter(merged_into__isnull=True)
+    by_code = {company.uscc: company for company in live.filter(uscc__in=codes)} if codes else {}
     by_name = {}
-    for company in Company.objects.filter(normalised_name__in=names).order_by("pk") if names else ():
+    for company in live.filter(normalised_name__in=names).order_by("pk") if names else ():
         by_name.setdefault(company.normalised_name, company)
+    # A firm typed by its former name (or by a duplicate's name, merged away) is the firm.
+    missing = names - set(by_name)
+    if missing:
+        former = FormerName.objects.filter(normalised_name__in=missing, company__merged_into__isnull=True)
+        for row in former.select_related("company").order_by("company_id"):
+            by_name.setdefault(row.normalised_name, row.company)
     found = {}
     for key, (name, uscc) in wanted.items():
         company = by_code.get(uscc) if uscc else None
@@ -136,6 +145,16 @@ def _match_companies(wanted: dict[str, tuple[str, str]]) -> dict[str, Company]:
         if company is not None:
             found[key] = company
     return found
+
+
+def find_company(text: str) -> Company | None:
+    """The stored company typed as a name (any spelling, a former name) or a credit code."""
+    text = normalise_text(text or "")
+    code = text.upper() if len(text) == 18 and text.isalnum() else ""
+    name = "" if code else text
+    if not text:
+        return None
+    return _match_companies({company_key(name, code): (name, code)}).get(company_key(name, code))
 
 
 def _wanted(pairs) -> dict[str, tuple[str, str]]:
@@ -217,9 +236,13 @@ def import_contacts(user, pairs: list[tuple[Company | None, dict]]) -> None:
     if not wanted:
         return
     mine = maintained_company_ids(user, {company_pk for company_pk, _ in wanted})
+    # New contacts are kept by the importing unit (the bureau's own unit for the bureau).
+    keeping_unit_id = user.unit_id
+    # Only contacts the importing unit keeps: another unit's contact of the same name at
+    # the same firm is that unit's record, which this import neither sees nor changes.
     existing = {
         (contact.company_id, contact.name): contact
-        for contact in Contact.objects.filter(
+        for contact in Contact.objects.restrict(user, Action.CHANGE).filter(
             company_id__in={key[0] for key in wanted}, name__in={key[1] for key in wanted}
         )
     }
@@ -232,10 +255,12 @@ def import_contacts(user, pairs: list[tuple[Company | None, dict]]) -> None:
         if company_id not in mine:
             proposals.setdefault(company_id, (company, []))[1].append(name)
         elif contact is None:
-            new.append(Contact(company=company, name=name, phone=phone))
+            new.append(Contact(company=company, name=name, phone=phone, keeping_unit_id=keeping_unit_id))
         else:
             contact.phone = phone
             contact.save()
+    for contact in new:
+        contact.search_text = build_search_text(contact.name, contact.company.name)
     Contact.objects.bulk_create(new, batch_size=2000)
     record_created(new, detail="台账导入")
     for company, names in proposals.values():
@@ -257,20 +282,29 @@ class CompanyHint:
         return "统一社会信用代码相同" in self.reasons
 
 
-def find_similar_companies(name: str, uscc: str = "", *, exclude_pk=None) -> list[CompanyHint]:
-    """Companies with the same credit code or the same normalised name ("深圳安泰电子元件
-    有限公司" and "深圳安泰电子元件（有限公司）" are one firm). Companies are a shared
-    registry, so every business user may be told which ones exist."""
+def find_similar_companies(name: str, uscc: str = "", *, exclude_pk=None, former_names=()) -> list[CompanyHint]:
+    """Companies with the same credit code, the same normalised name ("深圳安泰电子元件
+    有限公司" and "深圳安泰电子元件（有限公司）" are one firm), or a name that is the other's
+    former name. Companies are a shared registry, so every business user may be told which
+    ones exist. Merged duplicates are left out: their survivor is found instead."""
     uscc = (uscc or "").strip().upper()
     key = normalise_company_name(name) if (name or "").strip() else ""
+    former_keys = {normalise_company_name(former) for former in former_names if former.strip()} - {key, ""}
+    keys = {key} - {""} | former_keys
     condition = Q()
     if uscc:
         condition |= Q(uscc=uscc)
-    if key:
-        condition |= Q(normalised_name=key)
+    if keys:
+        condition |= Q(normalised_name__in=keys)
+        condition |= Q(pk__in=FormerName.objects.filter(normalised_name__in=keys).values("company_id"))
     if not condition:
         return []
-    candidates = Company.objects.filter(condition).select_related("created_by_unit").order_by("pk")
+    candidates = (
+        Company.objects.filter(condition, merged_into__isnull=True)
+        .select_related("created_by_unit")
+        .prefetch_related("former_keys")
+        .order_by("pk")
+    )
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
     hints = []
@@ -280,9 +314,151 @@ def find_similar_companies(name: str, uscc: str = "", *, exclude_pk=None) -> lis
             reasons.append("统一社会信用代码相同")
         if key and candidate.normalised_name == key:
             reasons.append("企业名称相同（忽略“有限公司”、括号、空格等）")
+        if candidate.normalised_name in former_keys:
+            reasons.append("其名称是本企业的曾用名")
+        if keys & {row.normalised_name for row in candidate.former_keys.all()}:
+            reasons.append("名称与其曾用名相同")
         hints.append(CompanyHint(candidate, reasons))
     hints.sort(key=lambda hint: not hint.same_code)
     return hints
+
+
+def duplicate_groups(limit: int = 100) -> list[list[Company]]:
+    """Companies stored twice: the same normalised name, or a name that is another's former
+    name. For the bureau's 疑似重复企业 page; merged ones are left out."""
+    live = Company.objects.filter(merged_into__isnull=True)
+    names = (
+        live.values("normalised_name")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by("normalised_name")
+        .values_list("normalised_name", flat=True)[:limit]
+    )
+    groups: dict[str, set[int]] = {name: set() for name in names}
+    for pk, normalised in live.filter(normalised_name__in=list(groups)).values_list("pk", "normalised_name"):
+        groups[normalised].add(pk)
+    former = FormerName.objects.filter(
+        company__merged_into__isnull=True, normalised_name__in=live.values("normalised_name")
+    ).values_list("company_id", "normalised_name")[:limit]
+    former = list(former)
+    holders = {}
+    for pk, normalised in live.filter(normalised_name__in={name for _, name in former}).values_list(
+        "pk", "normalised_name"
+    ):
+        holders.setdefault(normalised, set()).add(pk)
+    for company_id, normalised in former:
+        others = holders.get(normalised, set()) - {company_id}
+        if others:
+            groups.setdefault(f"former:{normalised}", set()).update(others | {company_id})
+    wanted = {pk for pks in groups.values() for pk in pks}
+    companies = Company.objects.select_related("created_by_unit").in_bulk(wanted)
+    result, seen = [], set()
+    for pks in groups.values():
+        key = frozenset(pks)
+        if len(pks) > 1 and key not in seen:
+            seen.add(key)
+            result.append([companies[pk] for pk in sorted(pks)])
+    return result[:limit]
+
+
+# Relations a merge must not move: the duplicate's own bookkeeping.
+_NOT_MOVED = {"former_keys", "merged_from"}
+
+
+def _moved_relations():
+    for relation in Company._meta.related_objects:
+        if relation.one_to_many and relation.get_accessor_name() not in _NOT_MOVED:
+            yield relation
+
+
+def linked_counts(company: Company) -> dict[str, int]:
+    """{kind: count} of the records naming ``company`` that a merge would move (for the
+    bureau's merge page, which compares the two records)."""
+    counts = {}
+    for relation in _moved_relations():
+        count = relation.related_model._base_manager.filter(**{relation.field.name: company}).count()
+        if count:
+            label = str(relation.related_model._meta.verbose_name)
+            counts[label] = counts.get(label, 0) + count
+    return counts
+
+
+@transaction.atomic
+def merge_companies(user, keep: Company, duplicate: Company, *, reason: str = "") -> Company:
+    """Fold ``duplicate`` into ``keep``: every record that names the duplicate (projects,
+    contacts, subsidiaries, and whatever later apps point at a company) moves to ``keep``,
+    each row saved and so audited; the duplicate's name and former names become former
+    names of ``keep`` (so a ledger that still writes the old spelling finds ``keep``), its
+    credit code and any profile field ``keep`` lacks move over; the duplicate stays,
+    marked ``merged_into``, with its history. Bureau only."""
+    if user.role != "bureau":
+        raise PermissionDenied("只有招商局可以合并企业。")
+    if keep.pk == duplicate.pk:
+        raise ValidationError("不能将企业与自身合并。")
+    keep = Company.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Company.objects.select_for_update().get(pk=duplicate.pk)
+    for company in (keep, duplicate):
+        if company.merged_into_id:
+            raise ValidationError(f"企业「{company.name}」已合并至其他企业。")
+    moved = {}
+    for relation in _moved_relations():
+        name = relation.field.name
+        rows = relation.related_model._base_manager.filter(**{name: duplicate})
+        if relation.related_model is Company:
+            rows = rows.exclude(pk=keep.pk)
+        count = 0
+        for row in rows:
+            setattr(row, name, keep)
+            if hasattr(row, "version"):
+                row.version += 1  # an edit form opened before the merge is now stale
+            row.save()
+            count += 1
+        if count:
+            label = str(relation.related_model._meta.verbose_name)
+            moved[label] = moved.get(label, 0) + count
+    if keep.parent_id == duplicate.pk:
+        keep.parent = duplicate.parent if duplicate.parent_id != keep.pk else None
+    code = None
+    if duplicate.uscc and not keep.uscc:
+        code, duplicate.uscc = duplicate.uscc, None
+    keep.former_names = [*keep.former_names, duplicate.name, *duplicate.former_names]
+    for name in MERGE_FILLED_FIELDS:
+        value = getattr(duplicate, name)
+        if getattr(keep, name) in (None, "") and value not in (None, "") and value != keep:
+            setattr(keep, name, value)
+    if duplicate.local_status == LocalStatus.LOCAL:
+        keep.local_status = LocalStatus.LOCAL  # settled here under either record: settled here
+    keep.flags = list(dict.fromkeys([*keep.flags, *duplicate.flags]))
+    duplicate.merged_into = keep
+    duplicate.version += 1
+    duplicate.save()
+    if code:
+        keep.uscc = code
+    keep.version += 1
+    keep.save()
+    summary = "、".join(f"{label} {count} 条" for label, count in moved.items()) or "无关联记录"
+    detail = f"合并重复企业「{duplicate.name}」→「{keep.name}」，转移{summary}。{reason}".strip()
+    changes = {"merged": [duplicate.name, keep.name], "moved": moved, "reason": reason}
+    AuditLog.record(AuditAction.MERGE, keep, changes=changes, detail=detail, user=user)
+    AuditLog.record(AuditAction.MERGE, duplicate, changes=changes, detail=detail, user=user)
+    return keep
+
+
+# Profile fields a merge copies from the duplicate where the survivor has none.
+MERGE_FILLED_FIELDS = (
+    "nature",
+    "home_division",
+    "industry",
+    "parent",
+    "global_hq",
+    "registered_capital",
+    "employee_band",
+    "revenue_band",
+    "listed_exchange",
+    "stock_code",
+    "address",
+    "website",
+)
 
 
 def _check_company(company: Company) -> None:
@@ -319,31 +495,140 @@ def update_company(user, company: Company, *, expected_version: int) -> Company:
 
 
 @transaction.atomic
-def save_contact(user, contact: Contact, *, new_phone: str | None = None) -> Contact:
-    """Add or edit a contact of a company the user may change. ``new_phone`` None keeps
-    the stored number (edit forms never carry the full number back to the browser)."""
-    _require_maintainer(user, contact.company_id, "只有录入该企业的单位（及其上级单位）或招商局可以维护联系人。")
-    if new_phone is not None:
-        contact.phone = new_phone
+def save_contact(user, contact: Contact, *, personal: dict[str, str] | None = None) -> Contact:
+    """Add or edit a contact kept by a unit in the user's scope. ``personal``: the personal
+    fields typed or cleared ({field: value}); the others keep their stored values (edit
+    forms never carry a full number back to the browser)."""
+    if contact.pk is None and not Contact.access.allows(user, Action.ADD):
+        raise PermissionDenied("您没有新增联系人的权限。")
+    if contact.keeping_unit_id is None:
+        raise ValidationError({"keeping_unit": "请选择维护单位。"})
+    from zhaoshang.accounts.models import Unit
+
+    if not Unit.objects.restrict(user).filter(pk=contact.keeping_unit_id).exists():
+        raise ValidationError({"keeping_unit": "维护单位须是本单位或下级单位。"})
+    for name, value in (personal or {}).items():
+        if name not in PersonalField.values:
+            raise ValueError(name)
+        setattr(contact, name, value)
     if not contact.name.strip():
         raise ValidationError({"name": "请填写联系人姓名。"})
+    if contact.kind != ContactKind.NOTABLE:
+        contact.native_division = None
     contact.save()
     return contact
 
 
-def reveal_phone(user, contact_pk: int) -> Contact:
-    """The contact with its full number, for someone allowed to see it; the reveal is
-    written to the audit log (who saw whose number). Contact.DoesNotExist when the contact
-    is outside what the user may reveal."""
-    contact = Contact.objects.restrict(user, Action.REVEAL).select_related("company").get(pk=contact_pk)
+def _kept_contact(user, contact_pk, action: str) -> Contact:
+    return (
+        Contact.objects.restrict(user, action)
+        .select_related("company", "keeping_unit", "keeping_officer", "native_division")
+        .get(pk=contact_pk)
+    )
+
+
+def reveal_personal(user, contact_pk: int, field_name: str, purpose: str) -> tuple[Contact, str]:
+    """One personal field of one contact in full, for someone who may reveal it (the
+    keeping unit's subtree, the bureau), with the purpose they stated; the reveal is
+    written to the audit log: who saw which field of whom, and why. Contact.DoesNotExist
+    when the contact is outside what the user may reveal."""
+    if field_name not in PersonalField.values:
+        raise ValidationError({"field": "请选择要查看的信息。"})
+    purpose = " ".join((purpose or "").split())
+    if len(purpose) < 2:
+        raise ValidationError({"purpose": "请写明查看目的。"})
+    contact = _kept_contact(user, contact_pk, Action.REVEAL)
+    label = PersonalField(field_name).label
     AuditLog.record(
         AuditAction.REVEAL,
         contact,
-        changes={"field": "phone"},
-        detail=f"查看联系人「{contact.name}」（{contact.company.name}）的完整手机号",
+        changes={"field": field_name, "purpose": purpose},
+        detail=f"查看联系人「{contact.name}」的完整{label}；目的：{purpose}",
         user=user,
     )
-    return contact
+    return contact, getattr(contact, field_name)
+
+
+# The rows of one person's data as given to them on request (个人信息保护法 第四十五条):
+# every field we keep, so a field added later is handed over too; bookkeeping left out.
+SUBJECT_FIELDS = tuple(
+    field.name
+    for field in Contact._meta.concrete_fields
+    if field.name not in ("id", "search_text", "silence_reminded_on")
+)
+
+
+def contact_data(user, contact_pk: int, request_note: str) -> tuple[Contact, bytes]:
+    """Everything we keep about one person, unmasked, as a workbook to hand to them on
+    their request; only for those who may reveal it, and audited with the request."""
+    from zhaoshang.core.columns import shown_text
+    from zhaoshang.core.export import write_xlsx
+
+    contact = _kept_contact(user, contact_pk, Action.REVEAL)
+    rows = []
+    for name in SUBJECT_FIELDS:
+        field = Contact._meta.get_field(name)
+        display = getattr(contact, f"get_{name}_display", None)
+        value = display() if display is not None and getattr(contact, name) else getattr(contact, name)
+        rows.append((str(field.verbose_name), shown_text(value)))
+    AuditLog.record(
+        AuditAction.EXPORT,
+        contact,
+        changes={"request": request_note},
+        detail=f"应本人请求导出联系人「{contact.name}」的全部信息；请求：{request_note}",
+        user=user,
+    )
+    return contact, write_xlsx("个人信息", [("项目", 20), ("内容", 60)], rows)
+
+
+@transaction.atomic
+def erase_contact(user, contact_pk: int, request_note: str) -> None:
+    """Erase a person's record on their request. The audit row says that a contact with
+    this id was erased, by whom, when and on what request, and keeps none of its data
+    (not even the name). Contact.DoesNotExist when the user may not delete it."""
+    contact = Contact.objects.restrict(user, Action.DELETE).select_for_update().get(pk=contact_pk)
+    AuditLog.record(
+        AuditAction.DELETE,
+        contact,
+        changes={"erased": True, "request": request_note},
+        detail=f"应本人请求删除联系人（编号 {contact.pk}）的个人信息；请求：{request_note}",
+        user=user,
+        shown_as=f"已删除的联系人（编号 {contact.pk}）",
+    )
+    # Not AuditedModel.delete(): that would copy every field into the log.
+    models.Model.delete(contact)
+
+
+@transaction.atomic
+def save_interaction(
+    user, interaction: Interaction, *, contacts, our_people, expected_version: int | None = None
+) -> Interaction:
+    """Record or edit a meeting (走访、接待、洽谈) for the user's unit. Their participants
+    must be contacts the user may see, and the meeting names a company or a person."""
+    if interaction.pk is None:
+        if not Interaction.access.allows(user, Action.ADD) or user.unit_id is None:
+            raise PermissionDenied("您没有记录走访接待的权限。")
+        interaction.unit = user.unit
+        interaction.created_by = user
+    contacts = list(contacts)
+    visible = set(Contact.objects.restrict(user).filter(pk__in=[c.pk for c in contacts]).values_list("pk", flat=True))
+    if any(contact.pk not in visible for contact in contacts):
+        raise ValidationError({"contacts": "对方人员中有您无权查看的联系人。"})
+    if interaction.company_id is None and not contacts:
+        raise ValidationError("请填写企业，或勾选对方人员。")
+    if interaction.next_contact_on and interaction.next_contact_on < interaction.date:
+        raise ValidationError({"next_contact_on": "下次联系日期不能早于本次日期。"})
+    if interaction.pk is not None and "next_contact_on" in interaction.__dict__:
+        before = getattr(interaction, "_audit_before", {}).get("next_contact_on")
+        if before != interaction.next_contact_on:
+            interaction.next_contact_reminded = False  # a new date gets its own reminder
+    if expected_version is not None:
+        interaction.save_versioned(expected_version)  # StaleEditError if someone saved since
+    else:
+        interaction.save()
+    interaction.contacts.set(contacts)
+    interaction.our_people.set(list(our_people))
+    return interaction
 
 
 def uscc_problem_explained(code: str) -> str | None:

@@ -68,6 +68,7 @@ def test_the_demo_modules_are_found_and_run_after_what_they_build_on():
     assert order == [
         "accounts",
         "projects",
+        "relations",
         "funds",
         "targets",
         "supervision",

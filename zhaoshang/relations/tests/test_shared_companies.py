@@ -29,7 +29,7 @@ def project_form(personas, **overrides):
 
 def town_b_company(personas, **fields):
     firm = company(name="河口镇录入的企业有限公司", unit=personas.town_b, **fields)
-    Contact.objects.create(company=firm, name="王总", phone=PHONE)
+    Contact.objects.create(company=firm, name="王总", phone=PHONE, keeping_unit=firm.created_by_unit)
     return firm
 
 
