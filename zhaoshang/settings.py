@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhaoshang.projects",
     "zhaoshang.imports",
     "zhaoshang.funds",
+    "zhaoshang.fieldwork",
     "zhaoshang.targets",
     "zhaoshang.stats",
     "zhaoshang.dashboard",

@@ -1,0 +1,36 @@
+from django.db import models
+
+
+class LeaderLevel(models.TextChoices):
+    """Who led a trip, as the counting rules tell them apart (docs/counting-rules.md, 外出招商)."""
+
+    SENIOR = "senior", "县级领导及以上"
+    UNIT_HEAD = "unit_head", "乡镇街道和部门主要负责人"
+    OTHER = "other", "其他"
+
+
+LEVEL_BADGES = {
+    LeaderLevel.SENIOR: "bg-red-lt",
+    LeaderLevel.UNIT_HEAD: "bg-blue-lt",
+    LeaderLevel.OTHER: "bg-secondary-lt",
+}
+
+
+class TripStatus(models.TextChoices):
+    PLANNED = "planned", "计划"
+    DONE = "done", "已完成"
+    CANCELLED = "cancelled", "已取消"
+
+
+STATUS_BADGES = {
+    TripStatus.PLANNED: "bg-yellow-lt",
+    TripStatus.DONE: "bg-green-lt",
+    TripStatus.CANCELLED: "bg-secondary-lt",
+}
+
+
+class VisitResult(models.TextChoices):
+    NONE = "none", "暂无"
+    LEAD = "lead", "获得项目线索"
+    FOLLOW_UP = "follow_up", "需后续跟进"
+    PROJECT = "project", "已形成项目"

@@ -1,0 +1,86 @@
+from django import forms
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.forms import StyledFormMixin, date_picker
+from zhaoshang.core.once import OneTimeTokenFormMixin
+from zhaoshang.fieldwork.choices import LeaderLevel
+from zhaoshang.fieldwork.models import LeaderTitleLevel, Trip, TripVisit
+from zhaoshang.fieldwork.services import along_units
+
+
+class TripForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
+    accompanying = forms.ModelMultipleChoiceField(
+        label="随行单位", queryset=Unit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    class Meta:
+        model = Trip
+        fields = [
+            "departure_on",
+            "return_on",
+            "status",
+            "leader_name",
+            "leader_title",
+            "level_given",
+            "leader_level",
+            "organiser",
+            "destination_text",
+            "purpose",
+            "remarks",
+        ]
+        widgets = {
+            "departure_on": date_picker(),
+            "return_on": date_picker(),
+            "remarks": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accompanying"].queryset = along_units(user)
+        units = Unit.objects.restrict(user).filter(active=True).order_by("path")
+        if user is not None and user.role == "officer":
+            units = units.filter(path__startswith=user.unit.path)
+        self.fields["organiser"].queryset = units
+        self.fields["leader_level"].required = False
+        self.fields["leader_level"].help_text = "勾选「层级为手工指定」时按此层级统计，否则按职务自动识别。"
+        if self.instance.pk:
+            self.initial["accompanying"] = list(self.instance.participations.values_list("unit_id", flat=True))
+        elif user is not None and user.unit_id and "organiser" not in self.initial:
+            self.initial["organiser"] = user.unit_id
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("level_given") and not cleaned.get("leader_level"):
+            self.add_error("leader_level", "手工指定层级时请选择带队层级。")
+        if not cleaned.get("level_given"):
+            cleaned["leader_level"] = ""
+        return cleaned
+
+
+class TripVisitForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
+    project_code = forms.CharField(label="形成项目的编号", max_length=40, required=False)
+
+    class Meta:
+        model = TripVisit
+        fields = ["visited_name", "date", "notes", "result"]
+        widgets = {"date": date_picker(), "notes": forms.Textarea(attrs={"rows": 4})}
+        labels = {"visited_name": "拜访对象（企业、商会或中介机构）"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visited_name"].required = True
+        if self.instance.pk:
+            if self.instance.company_id and not self.instance.visited_name:
+                self.initial["visited_name"] = self.instance.company.name
+            if self.instance.project_id:
+                self.initial["project_code"] = self.instance.project.code
+
+
+class LeaderTitleLevelForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = LeaderTitleLevel
+        fields = ["title", "level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = LeaderLevel.choices

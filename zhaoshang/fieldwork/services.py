@@ -1,0 +1,161 @@
+"""Writing trips and their visits: the level read from the title, the destinations found in
+the divisions, every rule checked in one transaction."""
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.choices import Action
+from zhaoshang.core.parsing import normalise_text
+from zhaoshang.fieldwork.choices import LeaderLevel, VisitResult
+from zhaoshang.fieldwork.models import LeaderTitleLevel, Trip, TripUnit, TripVisit
+from zhaoshang.projects.models import Project
+from zhaoshang.reference.models import Division
+from zhaoshang.relations.models import Company
+from zhaoshang.relations.normalise import normalise_company_name
+
+# --- Reading a leader's title ------------------------------------------------------------
+
+_IN_BRACKETS = re.compile(r"^(?P<name>[^（(]+?)\s*[（(]\s*(?P<title>[^）)]*?)\s*[）)]\s*$")
+
+
+def split_leader(text) -> tuple[str, str]:
+    """ "张三（副县长）" → ("张三", "副县长"); "张三 副县长" → the same; "张三" → ("张三", "")."""
+    text = normalise_text(text)
+    match = _IN_BRACKETS.match(text)
+    if match:
+        return match["name"].strip(), match["title"].strip()
+    parts = text.split()
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return text, ""
+
+
+def title_table() -> dict[str, str]:
+    return dict(LeaderTitleLevel.objects.values_list("title", "level"))
+
+
+def level_for_title(title: str, table: dict[str, str] | None = None) -> str:
+    """The level of ``title`` by the table: the title itself, else the longest title of the
+    table it contains (常务副县长 → 副县长 → 县级领导及以上; 副镇长 is in the table on its own,
+    so it does not read as 镇长). A title the table does not know is 其他."""
+    table = title_table() if table is None else table
+    title = normalise_text(title).replace(" ", "")
+    if title in table:
+        return table[title]
+    best = None
+    for known, level in table.items():
+        if known and known in title and (best is None or len(known) > len(best[0])):
+            best = (known, level)
+    return best[1] if best else LeaderLevel.OTHER
+
+
+# --- Destinations --------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[、，,；;/\s]+")
+
+
+def find_destinations(text: str) -> list[Division]:
+    """The divisions (province, prefecture or county level) a destination as written names:
+    "深圳、东莞" → 深圳市, 东莞市. A place the dictionary does not know (an industrial park, a
+    foreign city) is kept only as text."""
+    found = []
+    for piece in _SEPARATORS.split(normalise_text(text)):
+        if not piece:
+            continue
+        names = [piece] + [piece + suffix for suffix in ("市", "省", "区", "县")]
+        division = Division.objects.filter(name__in=names, level__lte=3).order_by("level", "code").first()
+        if division is not None and division not in found:
+            found.append(division)
+    return found
+
+
+# --- Trips ---------------------------------------------------------------------------------
+
+
+def along_units(user):
+    """The units a user may name as having gone along on a trip: every unit they see and,
+    for an officer, the units under their unit's parent too — a town's trip takes the next
+    town or a county department along, and an officer sees only their own subtree. Only the
+    names are offered; the other units' data stay out of reach."""
+    units = Unit.objects.restrict(user).filter(active=True)
+    if user.role == "officer" and user.unit is not None and user.unit.parent_id is not None:
+        units = Unit.objects.filter(active=True, path__startswith=user.unit.parent.path)
+    return units.order_by("path")
+
+
+def validate_trip(trip: Trip) -> None:
+    errors = {}
+    if trip.return_on and trip.departure_on and trip.return_on < trip.departure_on:
+        errors["return_on"] = "返回日期不能早于出发日期。"
+    if not normalise_text(trip.leader_name):
+        errors["leader_name"] = "请填写带队领导。"
+    if not normalise_text(trip.destination_text):
+        errors["destination_text"] = "请填写目的地。"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_trip(user, trip: Trip, accompanying: list[Unit] | None = None, *, expected_version: int | None = None) -> Trip:
+    """Create or change a trip: the level from the title unless given, the destinations
+    from the text, the accompanying units (the organiser never among them). The organiser
+    and every accompanying unit must be units the user may see."""
+    if not Trip.access.allows(user, Action.ADD if trip.pk is None else Action.CHANGE):
+        raise PermissionDenied("您没有登记外出招商的权限。")
+    visible = Unit.objects.restrict(user)
+    if not visible.filter(pk=trip.organiser_id).exists():
+        raise PermissionDenied("组织单位不在您的管理范围内。")
+    if user.role == "officer" and not trip.organiser.is_within(user.unit):
+        raise PermissionDenied("只能登记本单位或下级单位组织的外出招商。")
+    trip.leader_name = normalise_text(trip.leader_name)
+    trip.leader_title = normalise_text(trip.leader_title)
+    trip.destination_text = normalise_text(trip.destination_text)
+    if not trip.level_given or not trip.leader_level:
+        trip.level_given = False
+        trip.leader_level = level_for_title(trip.leader_title)
+    validate_trip(trip)
+    if expected_version is not None and trip.pk:
+        trip.save_versioned(expected_version)
+    else:
+        trip.save()
+    trip.destinations.set(find_destinations(trip.destination_text))
+    if accompanying is not None:
+        allowed = set(along_units(user).filter(pk__in=[unit.pk for unit in accompanying]).values_list("pk", flat=True))
+        if any(unit.pk not in allowed for unit in accompanying):
+            raise PermissionDenied("随行单位不在可选范围内。")
+        wanted = {unit.pk for unit in accompanying} - {trip.organiser_id}
+        TripUnit.objects.filter(trip=trip).exclude(unit_id__in=wanted).delete()
+        have = set(TripUnit.objects.filter(trip=trip).values_list("unit_id", flat=True))
+        TripUnit.objects.bulk_create([TripUnit(trip=trip, unit_id=pk) for pk in sorted(wanted - have)])
+    return trip
+
+
+@transaction.atomic
+def save_visit(user, visit: TripVisit, *, project_code: str = "", expected_version: int | None = None) -> TripVisit:
+    """A visit of a trip the user may change: the firm found in the company registry by its
+    name when it is there, the project by its code among the projects the user may see."""
+    if not Trip.objects.restrict(user, Action.CHANGE).filter(pk=visit.trip_id).exists():
+        raise PermissionDenied("只有组织单位可以登记这次外出的拜访。")
+    visit.visited_name = normalise_text(visit.visited_name)
+    if not visit.visited_name:
+        raise ValidationError({"visited_name": "请填写拜访对象。"})
+    normalised = normalise_company_name(visit.visited_name)
+    visit.company = Company.objects.filter(normalised_name=normalised).order_by("pk").first() if normalised else None
+    project_code = normalise_text(project_code)
+    visit.project = None
+    if project_code:
+        visit.project = Project.objects.restrict(user).filter(code=project_code).first()
+        if visit.project is None:
+            raise ValidationError({"project_code": f"未找到编号为「{project_code}」的项目。"})
+        visit.result = VisitResult.PROJECT
+    trip = visit.trip
+    if visit.date and (visit.date < trip.departure_on or (trip.return_on and visit.date > trip.return_on)):
+        raise ValidationError({"date": "拜访日期应在出发与返回日期之间。"})
+    if expected_version is not None and visit.pk:
+        visit.save_versioned(expected_version)
+    else:
+        visit.save()
+    return visit
