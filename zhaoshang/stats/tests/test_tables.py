@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from zhaoshang.core.models import AuditLog
-from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.choices import PROJECT_INDICATORS, Indicator
 from zhaoshang.stats.ratios import Ratio
 from zhaoshang.stats.services import Period, behind, unit_table, value
 from zhaoshang.stats.tables import shown_change
@@ -69,7 +69,7 @@ def test_the_command_refuses_bad_arguments_in_chinese(dataset, args, message):
 def test_every_figure_drills_down_to_rows_that_add_up_to_it(dataset):
     period = Period.months(2024, 1, 7)
     for unit in (dataset.town_a, dataset.town_b, dataset.county):
-        for indicator in Indicator:
+        for indicator in PROJECT_INDICATORS:  # trips have no projects behind them (no drill-down)
             rows = behind(indicator, unit, period)
             assert sum(row.amount for row in rows) == value(indicator, unit, period), (unit.name, indicator)
 
