@@ -66,6 +66,7 @@ def test_the_demo_modules_are_found_and_run_after_what_they_build_on():
         "accounts",
         "projects",
         "funds",
+        "fieldwork",
         "targets",
         "supervision",
         "scheduling",
