@@ -34,3 +34,27 @@ class VisitResult(models.TextChoices):
     LEAD = "lead", "获得项目线索"
     FOLLOW_UP = "follow_up", "需后续跟进"
     PROJECT = "project", "已形成项目"
+
+
+class CampaignKind(models.TextChoices):
+    MONTH = "month", "招商月"
+    PROMOTION = "promotion", "推介会"
+    SIGNING = "signing", "签约仪式"
+    EXPO = "expo", "展会"
+    FORUM = "forum", "座谈会"
+    OTHER = "other", "其他活动"
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PLANNED = "planned", "筹备中"
+    HELD = "held", "已举办"
+    CANCELLED = "cancelled", "已取消"
+
+
+CAMPAIGN_BADGES = {
+    CampaignStatus.DRAFT: "bg-secondary-lt",
+    CampaignStatus.PLANNED: "bg-yellow-lt",
+    CampaignStatus.HELD: "bg-green-lt",
+    CampaignStatus.CANCELLED: "bg-secondary-lt",
+}

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFilterSet
-from zhaoshang.fieldwork.choices import LeaderLevel, TripStatus
-from zhaoshang.fieldwork.models import Trip, TripUnit
+from zhaoshang.fieldwork.choices import CampaignKind, CampaignStatus, LeaderLevel, TripStatus
+from zhaoshang.fieldwork.models import Campaign, CampaignUnit, Trip, TripUnit
 
 
 def year_choices():
@@ -54,3 +54,36 @@ class TripFilterSet(StyledFilterSet, django_filters.FilterSet):
 
     def in_year(self, queryset, name, value):
         return queryset.filter(departure_on__year=int(value)) if value else queryset
+
+
+class CampaignFilterSet(StyledFilterSet, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="查找",
+        field_name="name",
+        lookup_expr="contains",
+        widget=forms.TextInput(attrs={"placeholder": "活动名称"}),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"
+    )
+    year = django_filters.ChoiceFilter(label="年度", choices=year_choices, method="in_year", empty_label="全部年度")
+    kind = django_filters.ChoiceFilter(label="活动类型", choices=CampaignKind.choices, empty_label="全部类型")
+    status = django_filters.ChoiceFilter(label="状态", choices=CampaignStatus.choices, empty_label="全部状态")
+
+    class Meta:
+        model = Campaign
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user or getattr(request, "user", None)
+        self.filters["unit"].queryset = Unit.objects.restrict(user).order_by("path")
+
+    def in_unit(self, queryset, name, unit):
+        if unit is None:
+            return queryset
+        linked = CampaignUnit.objects.filter(unit__path__startswith=unit.path).values("campaign_id")
+        return queryset.filter(Q(organiser__path__startswith=unit.path) | Q(pk__in=linked))
+
+    def in_year(self, queryset, name, value):
+        return queryset.filter(start_on__year=int(value)) if value else queryset

@@ -4,7 +4,7 @@ from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin, date_picker
 from zhaoshang.core.once import OneTimeTokenFormMixin
 from zhaoshang.fieldwork.choices import LeaderLevel
-from zhaoshang.fieldwork.models import LeaderTitleLevel, Trip, TripVisit
+from zhaoshang.fieldwork.models import Campaign, LeaderTitleLevel, Trip, TripVisit
 from zhaoshang.fieldwork.services import along_units
 
 
@@ -84,3 +84,47 @@ class LeaderTitleLevelForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = LeaderLevel.choices
+
+
+class CampaignForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
+    units = forms.ModelMultipleChoiceField(
+        label="责任单位", queryset=Unit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "start_on",
+            "end_on",
+            "place",
+            "organiser",
+            "lead_leader",
+            "target_projects",
+            "target_investment",
+            "target_regions",
+            "target_industries",
+            "invited",
+            "attendance",
+            "review",
+        ]
+        widgets = {
+            "start_on": date_picker(),
+            "end_on": date_picker(),
+            "invited": forms.Textarea(attrs={"rows": 3}),
+            "review": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = along_units(user)
+        units = Unit.objects.restrict(user).filter(active=True).order_by("path")
+        if user is not None and user.role == "officer":
+            units = units.filter(path__startswith=user.unit.path)
+        self.fields["organiser"].queryset = units
+        if self.instance.pk:
+            self.initial["units"] = list(self.instance.unit_links.values_list("unit_id", flat=True))
+        elif user is not None and user.unit_id:
+            self.initial.setdefault("organiser", user.unit_id)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from zhaoshang.core.access import READ_ACTIONS, ReferenceRule, UnitScoped
 from zhaoshang.core.models import AuditedModel, VersionedModel
-from zhaoshang.fieldwork.choices import LeaderLevel, TripStatus, VisitResult
+from zhaoshang.fieldwork.choices import CampaignKind, CampaignStatus, LeaderLevel, TripStatus, VisitResult
 
 
 class LeaderTitleLevel(AuditedModel):
@@ -32,14 +32,13 @@ class LeaderTitleLevel(AuditedModel):
         return f"{self.title}（{self.get_level_display()}）"
 
 
-class TripAccess(UnitScoped):
-    """Read by the organising unit's line and by the units that went along (each with the
+class OrganisedAccess(UnitScoped):
+    """Read by the organising unit's line and by the units taking part (each with the
     units above it, as every unit-scoped row); changed and deleted only on the organiser's
     side: a town that went along reads the trip, the organiser keeps the record."""
 
-    def __init__(self, prefix: str = ""):
-        self.prefix = prefix
-        super().__init__(f"{prefix}organiser", f"{prefix}participations__unit")
+    def __init__(self, prefix: str = "", along: str = "participations__unit"):
+        super().__init__(f"{prefix}organiser", f"{prefix}{along}")
         self.own = UnitScoped(f"{prefix}organiser")
 
     def filter(self, queryset, user, action):
@@ -67,7 +66,7 @@ class Trip(VersionedModel, AuditedModel):
     status = models.CharField("状态", max_length=20, choices=TripStatus.choices, default=TripStatus.DONE)
     remarks = models.TextField("备注", max_length=1000, blank=True)
 
-    access = TripAccess()
+    access = OrganisedAccess()
 
     class Meta:
         verbose_name = "外出招商"
@@ -115,7 +114,7 @@ class TripVisit(VersionedModel, AuditedModel):
         "projects.Project", verbose_name="形成项目", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    access = TripAccess("trip__")
+    access = OrganisedAccess("trip__")
 
     class Meta:
         verbose_name = "拜访记录"
@@ -127,3 +126,60 @@ class TripVisit(VersionedModel, AuditedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("fieldwork:trip_detail", args=[self.trip_id])
+
+
+class Campaign(VersionedModel, AuditedModel):
+    """An investment campaign or event (招商活动): a 招商月, a 推介会, a 签约仪式 …, organised by
+    a unit with others responsible for parts of it, and its targets."""
+
+    name = models.CharField("活动名称", max_length=100)
+    kind = models.CharField("活动类型", max_length=20, choices=CampaignKind.choices)
+    start_on = models.DateField("开始日期", db_index=True)
+    end_on = models.DateField("结束日期", null=True, blank=True)
+    place = models.CharField("地点", max_length=100, blank=True)
+    organiser = models.ForeignKey(
+        "accounts.Unit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="organised_campaigns"
+    )
+    responsible_units = models.ManyToManyField(
+        "accounts.Unit", verbose_name="责任单位", through="CampaignUnit", related_name="campaigns", blank=True
+    )
+    lead_leader = models.CharField("带队（出席）领导", max_length=60, blank=True)
+    target_projects = models.PositiveIntegerField("目标签约项目数（个）", null=True, blank=True)
+    target_investment = models.DecimalField(
+        "目标签约金额（万元）", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_regions = models.CharField("目标地区", max_length=200, blank=True)
+    target_industries = models.CharField("目标产业", max_length=200, blank=True)
+    invited = models.TextField("邀请企业", max_length=2000, blank=True)
+    attendance = models.PositiveIntegerField("参会人数", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED)
+    review = models.TextField("活动总结", max_length=4000, blank=True)
+
+    access = OrganisedAccess(along="unit_links__unit")
+
+    class Meta:
+        verbose_name = "招商活动"
+        verbose_name_plural = "招商活动"
+        ordering = ["-start_on", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:campaign_detail", args=[self.pk])
+
+
+class CampaignUnit(models.Model):
+    """A unit responsible for part of a campaign (责任单位), with its task before it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    task = models.CharField("任务", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="fieldwork_campaignunit_once")]
+
+    def __str__(self):
+        return str(self.unit_id)

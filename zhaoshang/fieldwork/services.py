@@ -10,7 +10,7 @@ from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.parsing import normalise_text
 from zhaoshang.fieldwork.choices import LeaderLevel, VisitResult
-from zhaoshang.fieldwork.models import LeaderTitleLevel, Trip, TripUnit, TripVisit
+from zhaoshang.fieldwork.models import Campaign, CampaignUnit, LeaderTitleLevel, Trip, TripUnit, TripVisit
 from zhaoshang.projects.models import Project
 from zhaoshang.reference.models import Division
 from zhaoshang.relations.models import Company
@@ -98,18 +98,50 @@ def validate_trip(trip: Trip) -> None:
         raise ValidationError(errors)
 
 
+def _check_organiser(user, obj, noun: str) -> None:
+    if not type(obj).access.allows(user, Action.ADD if obj.pk is None else Action.CHANGE):
+        raise PermissionDenied(f"您没有登记{noun}的权限。")
+    if not Unit.objects.restrict(user).filter(pk=obj.organiser_id).exists():
+        raise PermissionDenied(f"{type(obj)._meta.get_field('organiser').verbose_name}不在您的管理范围内。")
+    if user.role == "officer" and not obj.organiser.is_within(user.unit):
+        raise PermissionDenied(f"只能登记本单位或下级单位组织的{noun}。")
+
+
+def _set_units(user, link_model, owner_field: str, owner, units) -> None:
+    """The units taking part (随行单位, 责任单位), never the organiser, all of them units the
+    user may name (``along_units``)."""
+    allowed = set(along_units(user).filter(pk__in=[unit.pk for unit in units]).values_list("pk", flat=True))
+    if any(unit.pk not in allowed for unit in units):
+        raise PermissionDenied("所选单位不在可选范围内。")
+    wanted = {unit.pk for unit in units} - {owner.organiser_id}
+    links = link_model.objects.filter(**{owner_field: owner})
+    links.exclude(unit_id__in=wanted).delete()
+    have = set(links.values_list("unit_id", flat=True))
+    link_model.objects.bulk_create([link_model(**{owner_field: owner}, unit_id=pk) for pk in sorted(wanted - have)])
+
+
+@transaction.atomic
+def save_campaign(user, campaign: Campaign, units=None, *, expected_version: int | None = None) -> Campaign:
+    """Create or change a campaign and its responsible units."""
+    _check_organiser(user, campaign, "招商活动")
+    campaign.name = normalise_text(campaign.name)
+    if campaign.end_on and campaign.end_on < campaign.start_on:
+        raise ValidationError({"end_on": "结束日期不能早于开始日期。"})
+    if expected_version is not None and campaign.pk:
+        campaign.save_versioned(expected_version)
+    else:
+        campaign.save()
+    if units is not None:
+        _set_units(user, CampaignUnit, "campaign", campaign, list(units))
+    return campaign
+
+
 @transaction.atomic
 def save_trip(user, trip: Trip, accompanying: list[Unit] | None = None, *, expected_version: int | None = None) -> Trip:
     """Create or change a trip: the level from the title unless given, the destinations
     from the text, the accompanying units (the organiser never among them). The organiser
     and every accompanying unit must be units the user may see."""
-    if not Trip.access.allows(user, Action.ADD if trip.pk is None else Action.CHANGE):
-        raise PermissionDenied("您没有登记外出招商的权限。")
-    visible = Unit.objects.restrict(user)
-    if not visible.filter(pk=trip.organiser_id).exists():
-        raise PermissionDenied("组织单位不在您的管理范围内。")
-    if user.role == "officer" and not trip.organiser.is_within(user.unit):
-        raise PermissionDenied("只能登记本单位或下级单位组织的外出招商。")
+    _check_organiser(user, trip, "外出招商")
     trip.leader_name = normalise_text(trip.leader_name)
     trip.leader_title = normalise_text(trip.leader_title)
     trip.destination_text = normalise_text(trip.destination_text)
@@ -123,13 +155,7 @@ def save_trip(user, trip: Trip, accompanying: list[Unit] | None = None, *, expec
         trip.save()
     trip.destinations.set(find_destinations(trip.destination_text))
     if accompanying is not None:
-        allowed = set(along_units(user).filter(pk__in=[unit.pk for unit in accompanying]).values_list("pk", flat=True))
-        if any(unit.pk not in allowed for unit in accompanying):
-            raise PermissionDenied("随行单位不在可选范围内。")
-        wanted = {unit.pk for unit in accompanying} - {trip.organiser_id}
-        TripUnit.objects.filter(trip=trip).exclude(unit_id__in=wanted).delete()
-        have = set(TripUnit.objects.filter(trip=trip).values_list("unit_id", flat=True))
-        TripUnit.objects.bulk_create([TripUnit(trip=trip, unit_id=pk) for pk in sorted(wanted - have)])
+        _set_units(user, TripUnit, "trip", trip, list(accompanying))
     return trip
 
 

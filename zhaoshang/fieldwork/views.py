@@ -9,11 +9,11 @@ from django.urls import reverse
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
 from zhaoshang.core.columns import Column, Columns
-from zhaoshang.fieldwork.choices import LEVEL_BADGES, STATUS_BADGES
-from zhaoshang.fieldwork.filtersets import TripFilterSet
-from zhaoshang.fieldwork.forms import LeaderTitleLevelForm, TripForm, TripVisitForm
-from zhaoshang.fieldwork.models import LeaderTitleLevel, Trip, TripVisit
-from zhaoshang.fieldwork.services import save_trip, save_visit
+from zhaoshang.fieldwork.choices import CAMPAIGN_BADGES, LEVEL_BADGES, STATUS_BADGES
+from zhaoshang.fieldwork.filtersets import CampaignFilterSet, TripFilterSet
+from zhaoshang.fieldwork.forms import CampaignForm, LeaderTitleLevelForm, TripForm, TripVisitForm
+from zhaoshang.fieldwork.models import Campaign, LeaderTitleLevel, Trip, TripVisit
+from zhaoshang.fieldwork.services import save_campaign, save_trip, save_visit
 
 
 def _badge(css: str, text: str) -> str:
@@ -205,4 +205,83 @@ class TitleEdit(TitlePages, generic.ObjectEditView):
 
 
 class TitleDelete(TitlePages, generic.ObjectDeleteView):
+    pass
+
+
+# --- Campaigns (招商活动) -------------------------------------------------------------------------------
+
+
+def _campaign_dates(campaign) -> str:
+    if campaign.end_on and campaign.end_on != campaign.start_on:
+        return f"{campaign.start_on:%Y-%m-%d} 至 {campaign.end_on:%Y-%m-%d}"
+    return f"{campaign.start_on:%Y-%m-%d}"
+
+
+CAMPAIGN_COLUMNS = Columns(
+    Campaign,
+    Column("name", link=True, required=True),
+    Column("kind"),
+    Column("start_on", label="日期", html=lambda c: escape(_campaign_dates(c)), css="text-nowrap"),
+    Column("place", default=False),
+    Column("organiser__name", label="主办单位", sort="organiser__path"),
+    Column("target_projects", label="目标项目数"),
+    Column("target_investment", label="目标金额（万元）"),
+    Column("status", html=lambda c: _badge(CAMPAIGN_BADGES.get(c.status, ""), c.get_status_display())),
+)
+
+
+class CampaignPages:
+    model = Campaign
+    list_url, detail_url, create_url = (
+        "fieldwork:campaign_list",
+        "fieldwork:campaign_detail",
+        "fieldwork:campaign_create",
+    )
+    edit_url, delete_url = "fieldwork:campaign_edit", "fieldwork:campaign_delete"
+
+
+class CampaignList(CampaignPages, generic.ObjectListView):
+    columns, filterset_class, ordering = CAMPAIGN_COLUMNS, CampaignFilterSet, ("-start_on", "-id")
+    add_label = "新建招商活动"
+
+
+class CampaignDetail(CampaignPages, generic.ObjectDetailView):
+    select_related = ("organiser",)
+    fields = (
+        "kind",
+        ("日期", _campaign_dates),
+        "place",
+        "organiser__name",
+        (
+            "责任单位",
+            lambda c: (
+                "、".join(link.unit.name for link in c.unit_links.select_related("unit").order_by("unit__path")) or "—"
+            ),
+        ),
+        "lead_leader",
+        "target_projects",
+        "target_investment",
+        "target_regions",
+        "target_industries",
+        "invited",
+        "attendance",
+        "status",
+        "review",
+    )
+
+
+class CampaignEdit(CampaignPages, generic.ObjectEditView):
+    form_class = CampaignForm
+    title_create = "新建招商活动"
+
+    def get_form_kwargs(self, campaign):
+        return {"instance": campaign, "user": self.request.user}
+
+    def save(self, form, campaign, expected_version):
+        return save_campaign(
+            self.request.user, form.save(commit=False), form.cleaned_data["units"], expected_version=expected_version
+        )
+
+
+class CampaignDelete(CampaignPages, generic.ObjectDeleteView):
     pass

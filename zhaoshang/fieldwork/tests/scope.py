@@ -16,7 +16,20 @@ def town_b_visit(personas):
     return TripVisit.objects.create(trip=town_b_trip(personas), visited_name="宁波港联物流有限公司")
 
 
+def town_b_campaign(personas):
+    import datetime
+
+    from zhaoshang.fieldwork.models import Campaign
+
+    return Campaign.objects.create(
+        name="河口镇招商推介会", kind="promotion", start_on=datetime.date(2026, 5, 8), organiser=personas.town_b
+    )
+
+
 SCOPE_CHECKS = [
+    ScopeCheck("fieldwork:campaign_detail", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_edit", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_delete", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:trip_detail", lambda p: {"pk": town_b_trip(p).pk}),
     ScopeCheck("fieldwork:trip_edit", lambda p: {"pk": town_b_trip(p).pk}),
     ScopeCheck("fieldwork:trip_delete", lambda p: {"pk": town_b_trip(p).pk}),
