@@ -20,7 +20,7 @@ storage never leaks into a total; the division happens in Python Decimal.
 
 import calendar
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -499,18 +499,22 @@ def trip_counts(indicator: str, period: Period, within=None) -> dict[int, Decima
         for trip_id, unit_id in TripUnit.objects.filter(trip__in=trips).values_list("trip_id", "unit_id"):
             units_of[trip_id].add(unit_id)
     tree = {pk: (parent_id, path) for pk, parent_id, path in Unit._base_manager.values_list("pk", "parent_id", "path")}
-    subtree_count: dict[int, int] = defaultdict(int)
+    above: dict[int, tuple[int, ...]] = {}  # a unit and every unit above it, worked out once per unit
+
+    def chain(unit_id: int) -> tuple[int, ...]:
+        if unit_id not in above:
+            parent_id = tree[unit_id][0]
+            above[unit_id] = (unit_id, *chain(parent_id)) if parent_id is not None else (unit_id,)
+        return above[unit_id]
+
+    subtree_count: Counter = Counter()
     for unit_ids in units_of.values():
-        reached = set()
-        for unit_id in unit_ids:
-            while unit_id is not None and unit_id not in reached:
-                reached.add(unit_id)
-                unit_id = tree[unit_id][0]
-        for unit_id in reached:
-            subtree_count[unit_id] += 1
-    direct: dict[int, int] = defaultdict(int)
+        if len(unit_ids) == 1:  # most trips: one unit, its chain is the set reached
+            subtree_count.update(chain(next(iter(unit_ids))))
+        else:
+            subtree_count.update({reached for unit_id in unit_ids for reached in chain(unit_id)})
+    direct: Counter = Counter(subtree_count)
     for unit_id, count in subtree_count.items():
-        direct[unit_id] += count
         parent_id = tree[unit_id][0]
         if parent_id is not None:
             direct[parent_id] -= count
