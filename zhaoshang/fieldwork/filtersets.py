@@ -16,14 +16,31 @@ def year_choices():
     return [(str(year), f"{year}年") for year in range(this_year + 1, this_year - 6, -1)]
 
 
-class TripFilterSet(StyledFilterSet, django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="查找", method="search", widget=forms.TextInput(attrs={"placeholder": "带队领导、目的地或事由"})
-    )
+class UnitYearFilterSet(StyledFilterSet, django_filters.FilterSet):
+    """What the trip and the campaign lists share: a unit among those the viewer sees, a year
+    of ``year_field``."""
+
+    year_field = ""
     unit = django_filters.ModelChoiceFilter(
         label="单位", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"
     )
     year = django_filters.ChoiceFilter(label="年度", choices=year_choices, method="in_year", empty_label="全部年度")
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user or getattr(request, "user", None)
+        self.filters["unit"].queryset = Unit.objects.restrict(user).order_by("path")
+
+    def in_year(self, queryset, name, value):
+        return queryset.filter(**{f"{self.year_field}__year": int(value)}) if value else queryset
+
+
+class TripFilterSet(UnitYearFilterSet):
+    year_field = "departure_on"
+
+    q = django_filters.CharFilter(
+        label="查找", method="search", widget=forms.TextInput(attrs={"placeholder": "带队领导、目的地或事由"})
+    )
     level = django_filters.ChoiceFilter(
         label="带队层级", field_name="leader_level", choices=LeaderLevel.choices, empty_label="全部层级"
     )
@@ -32,11 +49,6 @@ class TripFilterSet(StyledFilterSet, django_filters.FilterSet):
     class Meta:
         model = Trip
         fields = []
-
-    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        user = user or getattr(request, "user", None)
-        self.filters["unit"].queryset = Unit.objects.restrict(user).order_by("path")
 
     def search(self, queryset, name, value):
         for term in value.split():
@@ -52,21 +64,16 @@ class TripFilterSet(StyledFilterSet, django_filters.FilterSet):
         along = TripUnit.objects.filter(unit__path__startswith=unit.path).values("trip_id")
         return queryset.filter(Q(organiser__path__startswith=unit.path) | Q(pk__in=along))
 
-    def in_year(self, queryset, name, value):
-        return queryset.filter(departure_on__year=int(value)) if value else queryset
 
+class CampaignFilterSet(UnitYearFilterSet):
+    year_field = "start_on"
 
-class CampaignFilterSet(StyledFilterSet, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="查找",
         field_name="name",
         lookup_expr="contains",
         widget=forms.TextInput(attrs={"placeholder": "活动名称"}),
     )
-    unit = django_filters.ModelChoiceFilter(
-        label="单位", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"
-    )
-    year = django_filters.ChoiceFilter(label="年度", choices=year_choices, method="in_year", empty_label="全部年度")
     kind = django_filters.ChoiceFilter(label="活动类型", choices=CampaignKind.choices, empty_label="全部类型")
     status = django_filters.ChoiceFilter(label="状态", choices=CampaignStatus.choices, empty_label="全部状态")
 
@@ -74,16 +81,8 @@ class CampaignFilterSet(StyledFilterSet, django_filters.FilterSet):
         model = Campaign
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        user = user or getattr(request, "user", None)
-        self.filters["unit"].queryset = Unit.objects.restrict(user).order_by("path")
-
     def in_unit(self, queryset, name, unit):
         if unit is None:
             return queryset
         linked = CampaignUnit.objects.filter(unit__path__startswith=unit.path).values("campaign_id")
         return queryset.filter(Q(organiser__path__startswith=unit.path) | Q(pk__in=linked))
-
-    def in_year(self, queryset, name, value):
-        return queryset.filter(start_on__year=int(value)) if value else queryset

@@ -8,7 +8,29 @@ from zhaoshang.fieldwork.models import Campaign, LeaderTitleLevel, Trip, TripVis
 from zhaoshang.fieldwork.services import along_units
 
 
-class TripForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
+class OrganisedFormMixin:
+    """The organiser (a unit of the user's own line; their unit by default) and the units
+    taking part (``along_units``) of a trip or a campaign; ``units_field`` and ``links``
+    name the form field and the model's link rows."""
+
+    units_field = ""
+    links = ""
+
+    def set_up_units(self, user) -> None:
+        self.fields[self.units_field].queryset = along_units(user)
+        units = Unit.objects.restrict(user).filter(active=True).order_by("path")
+        if user is not None and user.role == "officer":
+            units = units.filter(path__startswith=user.unit.path)
+        self.fields["organiser"].queryset = units
+        if self.instance.pk:
+            self.initial[self.units_field] = list(getattr(self.instance, self.links).values_list("unit_id", flat=True))
+        elif user is not None and user.unit_id:
+            self.initial.setdefault("organiser", user.unit_id)
+
+
+class TripForm(OrganisedFormMixin, OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
+    units_field, links = "accompanying", "participations"
+
     accompanying = forms.ModelMultipleChoiceField(
         label="随行单位", queryset=Unit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -36,17 +58,9 @@ class TripForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["accompanying"].queryset = along_units(user)
-        units = Unit.objects.restrict(user).filter(active=True).order_by("path")
-        if user is not None and user.role == "officer":
-            units = units.filter(path__startswith=user.unit.path)
-        self.fields["organiser"].queryset = units
+        self.set_up_units(user)
         self.fields["leader_level"].required = False
         self.fields["leader_level"].help_text = "勾选「层级为手工指定」时按此层级统计，否则按职务自动识别。"
-        if self.instance.pk:
-            self.initial["accompanying"] = list(self.instance.participations.values_list("unit_id", flat=True))
-        elif user is not None and user.unit_id and "organiser" not in self.initial:
-            self.initial["organiser"] = user.unit_id
 
     def clean(self):
         cleaned = super().clean()
@@ -86,7 +100,8 @@ class LeaderTitleLevelForm(StyledFormMixin, forms.ModelForm):
         self.fields["level"].choices = LeaderLevel.choices
 
 
-class CampaignForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
+class CampaignForm(OrganisedFormMixin, OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
+    units_field, links = "units", "unit_links"
     units = forms.ModelMultipleChoiceField(
         label="责任单位", queryset=Unit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -119,12 +134,4 @@ class CampaignForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = along_units(user)
-        units = Unit.objects.restrict(user).filter(active=True).order_by("path")
-        if user is not None and user.role == "officer":
-            units = units.filter(path__startswith=user.unit.path)
-        self.fields["organiser"].queryset = units
-        if self.instance.pk:
-            self.initial["units"] = list(self.instance.unit_links.values_list("unit_id", flat=True))
-        elif user is not None and user.unit_id:
-            self.initial.setdefault("organiser", user.unit_id)
+        self.set_up_units(user)

@@ -20,10 +20,15 @@ def _badge(css: str, text: str) -> str:
     return f'<span class="badge {css}">{escape(text)}</span>'
 
 
+def _span(start, end) -> str:
+    """2026-03-05, or 2026-03-05 至 03-07 (至 2027-01-02 across a year)."""
+    if end and end != start:
+        return f"{start:%Y-%m-%d} 至 {end:%m-%d}" if end.year == start.year else f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
+    return f"{start:%Y-%m-%d}"
+
+
 def _dates(trip) -> str:
-    if trip.return_on and trip.return_on != trip.departure_on:
-        return f"{trip.departure_on:%Y-%m-%d} 至 {trip.return_on:%m-%d}"
-    return f"{trip.departure_on:%Y-%m-%d}"
+    return _span(trip.departure_on, trip.return_on)
 
 
 TRIP_COLUMNS = Columns(
@@ -212,9 +217,7 @@ class TitleDelete(TitlePages, generic.ObjectDeleteView):
 
 
 def _campaign_dates(campaign) -> str:
-    if campaign.end_on and campaign.end_on != campaign.start_on:
-        return f"{campaign.start_on:%Y-%m-%d} 至 {campaign.end_on:%Y-%m-%d}"
-    return f"{campaign.start_on:%Y-%m-%d}"
+    return _span(campaign.start_on, campaign.end_on)
 
 
 CAMPAIGN_COLUMNS = Columns(
