@@ -58,3 +58,12 @@ CAMPAIGN_BADGES = {
     CampaignStatus.HELD: "bg-green-lt",
     CampaignStatus.CANCELLED: "bg-secondary-lt",
 }
+
+
+class SigningDocument(models.TextChoices):
+    """签约文书: a contract, or one of the agreements (框架协议 and 意向协议 are agreements)."""
+
+    CONTRACT = "contract", "合同"
+    AGREEMENT = "agreement", "协议"
+    FRAMEWORK = "framework", "框架协议"
+    INTENT = "intent", "意向协议"

@@ -3,7 +3,7 @@ from django import forms
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin, date_picker
 from zhaoshang.core.once import OneTimeTokenFormMixin
-from zhaoshang.fieldwork.choices import LeaderLevel
+from zhaoshang.fieldwork.choices import LeaderLevel, SigningDocument
 from zhaoshang.fieldwork.models import Campaign, LeaderTitleLevel, Trip, TripVisit
 from zhaoshang.fieldwork.services import along_units
 
@@ -135,3 +135,8 @@ class CampaignForm(OrganisedFormMixin, OneTimeTokenFormMixin, StyledFormMixin, f
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_up_units(user)
+
+
+class SigningForm(StyledFormMixin, forms.Form):
+    project_code = forms.CharField(label="项目编号", max_length=40)
+    document = forms.ChoiceField(label="签约文书", choices=SigningDocument.choices)

@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from zhaoshang.core.access import READ_ACTIONS, ReferenceRule, UnitScoped
 from zhaoshang.core.models import AuditedModel, VersionedModel
-from zhaoshang.fieldwork.choices import CampaignKind, CampaignStatus, LeaderLevel, TripStatus, VisitResult
+from zhaoshang.fieldwork.choices import (
+    CampaignKind,
+    CampaignStatus,
+    LeaderLevel,
+    SigningDocument,
+    TripStatus,
+    VisitResult,
+)
 
 
 class LeaderTitleLevel(AuditedModel):
@@ -183,3 +190,24 @@ class CampaignUnit(models.Model):
 
     def __str__(self):
         return str(self.unit_id)
+
+
+class CampaignSigning(AuditedModel):
+    """A project signed at a campaign and the document signed (签约文书). Kept here, beside the
+    campaign, rather than on the project: projects sit below fieldwork and know nothing of
+    campaigns; a project is signed at one campaign at most."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="招商活动", on_delete=models.CASCADE, related_name="signings")
+    project = models.OneToOneField(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="campaign_signing"
+    )
+    document = models.CharField("签约文书", max_length=20, choices=SigningDocument.choices)
+
+    access = OrganisedAccess("campaign__", along="unit_links__unit")
+
+    class Meta:
+        verbose_name = "活动签约项目"
+        verbose_name_plural = "活动签约项目"
+
+    def __str__(self):
+        return f"{self.campaign} · {self.project}"

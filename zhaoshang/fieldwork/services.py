@@ -9,8 +9,16 @@ from django.db import transaction
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.choices import Action
 from zhaoshang.core.parsing import normalise_text
-from zhaoshang.fieldwork.choices import LeaderLevel, VisitResult
-from zhaoshang.fieldwork.models import Campaign, CampaignUnit, LeaderTitleLevel, Trip, TripUnit, TripVisit
+from zhaoshang.fieldwork.choices import LeaderLevel, SigningDocument, VisitResult
+from zhaoshang.fieldwork.models import (
+    Campaign,
+    CampaignSigning,
+    CampaignUnit,
+    LeaderTitleLevel,
+    Trip,
+    TripUnit,
+    TripVisit,
+)
 from zhaoshang.projects.models import Project
 from zhaoshang.reference.models import Division
 from zhaoshang.relations.models import Company
@@ -185,3 +193,85 @@ def save_visit(user, visit: TripVisit, *, project_code: str = "", expected_versi
     else:
         visit.save()
     return visit
+
+
+# --- Signings at a campaign ------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_signing(user, campaign: Campaign, project_code: str, document: str) -> CampaignSigning:
+    """Record that a project the user may see was signed at a campaign the user may change."""
+    if not Campaign.objects.restrict(user, Action.CHANGE).filter(pk=campaign.pk).exists():
+        raise PermissionDenied("只有主办单位可以登记活动签约项目。")
+    if document not in SigningDocument.values:
+        raise ValidationError({"document": "请选择签约文书：合同、协议、框架协议或意向协议。"})
+    code = normalise_text(project_code)
+    project = Project.objects.restrict(user).filter(code=code, merged_into__isnull=True).first() if code else None
+    if project is None:
+        raise ValidationError({"project_code": f"未找到编号为「{code}」的项目。"})
+    other = CampaignSigning.objects.filter(project=project).select_related("campaign").first()
+    if other is not None:
+        raise ValidationError({"project_code": f"项目「{project.name}」已登记为在「{other.campaign.name}」签约。"})
+    signing = CampaignSigning(campaign=campaign, project=project, document=document)
+    signing.save()
+    return signing
+
+
+CONTRACT_DOCUMENTS = {SigningDocument.CONTRACT}
+
+
+def campaign_figures(campaign: Campaign) -> dict:
+    """What a campaign brought, over the projects signed there whose signing is verified
+    (the project's first non-supplementary signing event): 签约项目数, 总投资 (the signing's
+    amount, else the project's 协议总投资; 万元), 外资 (万美元), and the same for contracts alone
+    (合同; 协议 includes 框架协议 and 意向协议). Exact decimals, as strings; and the sentence of
+    the speech filled in."""
+    from decimal import Decimal
+
+    from zhaoshang.projects.choices import Stage, Verification
+    from zhaoshang.projects.models import StageEvent
+
+    signings = list(campaign.signings.select_related("project"))
+    events = {}
+    for event in StageEvent.objects.filter(
+        project__in=[signing.project for signing in signings],
+        stage=Stage.SIGNED,
+        is_supplementary=False,
+        status=Verification.VERIFIED,
+    ).order_by("date", "pk"):
+        events.setdefault(event.project_id, event)
+    zero = Decimal(0)
+    counted = [signing for signing in signings if signing.project_id in events]
+
+    def total(rows, amount):
+        return sum((amount(signing) or zero for signing in rows), zero)
+
+    def investment(signing):
+        event = events[signing.project_id]
+        return event.amount if event.amount is not None else signing.project.total_investment
+
+    def foreign(signing):
+        return signing.project.foreign_investment_usd
+
+    contracts = [signing for signing in counted if signing.document in CONTRACT_DOCUMENTS]
+    figures = {
+        "signed_count": len(counted),
+        "total_investment_wan": total(counted, investment),
+        "foreign_wan_usd": total(counted, foreign),
+        "contract_count": len(contracts),
+        "contract_foreign_wan_usd": total(contracts, foreign),
+    }
+    yi = (figures["total_investment_wan"] / 10000).quantize(Decimal("0.01"))
+    figures["sentence"] = (
+        f"{campaign.name}，共签订合同、协议{figures['signed_count']}个，总投资{yi}亿元，"
+        f"合同、协议外资{_exact(figures['foreign_wan_usd'])}万美元，其中合同项目{figures['contract_count']}个，"
+        f"合同利用外资{_exact(figures['contract_foreign_wan_usd'])}万美元。"
+    )
+    for key in ("total_investment_wan", "foreign_wan_usd", "contract_foreign_wan_usd"):
+        figures[key] = _exact(figures[key])
+    return figures
+
+
+def _exact(number) -> str:
+    """An exact decimal without trailing zeros: 12500, 37.5."""
+    return format(number.normalize(), "f") if number else "0"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("campaigns/", views.CampaignList.as_view(), name="campaign_list"),
     path("campaigns/new/", views.CampaignEdit.as_view(), name="campaign_create"),
     path("campaigns/<int:pk>/", views.CampaignDetail.as_view(), name="campaign_detail"),
+    path("campaigns/<int:pk>/signings/", views.campaign_signing_add, name="campaign_signing_add"),
     path("campaigns/<int:pk>/edit/", views.CampaignEdit.as_view(), name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", views.CampaignDelete.as_view(), name="campaign_delete"),
     path("titles/", views.TitleList.as_view(), name="title_list"),

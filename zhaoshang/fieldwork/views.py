@@ -2,18 +2,22 @@
 
 from html import escape
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
 from zhaoshang.core.columns import Column, Columns
 from zhaoshang.fieldwork.choices import CAMPAIGN_BADGES, LEVEL_BADGES, STATUS_BADGES
 from zhaoshang.fieldwork.filtersets import CampaignFilterSet, TripFilterSet
-from zhaoshang.fieldwork.forms import CampaignForm, LeaderTitleLevelForm, TripForm, TripVisitForm
+from zhaoshang.fieldwork.forms import CampaignForm, LeaderTitleLevelForm, SigningForm, TripForm, TripVisitForm
 from zhaoshang.fieldwork.models import Campaign, LeaderTitleLevel, Trip, TripVisit
-from zhaoshang.fieldwork.services import save_campaign, save_trip, save_visit
+from zhaoshang.fieldwork.services import add_signing, campaign_figures, save_campaign, save_trip, save_visit
 
 
 def _badge(css: str, text: str) -> str:
@@ -271,6 +275,36 @@ class CampaignDetail(CampaignPages, generic.ObjectDetailView):
         "status",
         "review",
     )
+
+    template_name = "fieldwork/campaign_detail.html"
+
+    def get_extra_context(self, campaign):
+        can_change = self.can(Action.CHANGE, campaign)
+        return {
+            "signings": list(campaign.signings.select_related("project").order_by("project__code")),
+            "figures": campaign_figures(campaign),
+            "signing_form": SigningForm() if can_change else None,
+        }
+
+
+@require_POST
+@login_required
+def campaign_signing_add(request, pk):
+    """登记活动签约项目: a project (by its code) signed at this campaign, with its document."""
+    campaign = get_object_or_404(Campaign.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = SigningForm(request.POST)
+    if form.is_valid():
+        try:
+            signing = add_signing(
+                request.user, campaign, form.cleaned_data["project_code"], form.cleaned_data["document"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            generic.apply_errors(form, error)
+        else:
+            messages.success(request, f"已登记项目「{signing.project.name}」在本活动签约。")
+    for text in [message for errors in form.errors.values() for message in errors]:
+        messages.error(request, text)
+    return redirect("fieldwork:campaign_detail", pk=campaign.pk)
 
 
 class CampaignEdit(CampaignPages, generic.ObjectEditView):

@@ -30,6 +30,7 @@ SCOPE_CHECKS = [
     ScopeCheck("fieldwork:campaign_detail", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_edit", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_delete", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_signing_add", lambda p: {"pk": town_b_campaign(p).pk}, method="post"),
     ScopeCheck("fieldwork:trip_detail", lambda p: {"pk": town_b_trip(p).pk}),
     ScopeCheck("fieldwork:trip_edit", lambda p: {"pk": town_b_trip(p).pk}),
     ScopeCheck("fieldwork:trip_delete", lambda p: {"pk": town_b_trip(p).pk}),
