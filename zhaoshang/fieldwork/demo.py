@@ -1,4 +1,4 @@
-"""Demo trips: a year of 外出招商 in every county of the demo city, at every level — county
+"""Demo trips and campaigns: a year of 外出招商 in every county of the demo city, at every level — county
 leaders with towns along, towns on their own under their heads and deputies, a trip a town
 organised for a 副县长, planned trips ahead and one cancelled — each with its visits."""
 
@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from zhaoshang.accounts.choices import UnitType
 from zhaoshang.accounts.models import Unit
-from zhaoshang.fieldwork.choices import TripStatus, VisitResult
-from zhaoshang.fieldwork.models import Trip, TripVisit
-from zhaoshang.fieldwork.services import save_trip, save_visit
+from zhaoshang.fieldwork.choices import CampaignKind, CampaignStatus, SigningDocument, TripStatus, VisitResult
+from zhaoshang.fieldwork.models import Campaign, CampaignSigning, Trip, TripVisit
+from zhaoshang.fieldwork.services import save_campaign, save_trip, save_visit
 from zhaoshang.relations.models import Company
 
 DEMO_MARK = "（演示数据）"
@@ -101,5 +101,47 @@ def build_trips(bureau, seed: int = 20260315) -> int:
     return created
 
 
+@transaction.atomic
+def build_campaigns(bureau) -> int:
+    """One 招商月 per county, its towns responsible, with the county's signed demo projects
+    of that month registered as signed there (every third a 合同, the others 协议)."""
+    from zhaoshang.projects.models import Project
+
+    if Campaign.objects.filter(review__contains=DEMO_MARK).exists():
+        return 0
+    today = timezone.localdate()
+    created = 0
+    for county in Unit.objects.filter(type=UnitType.COUNTY, active=True).order_by("path"):
+        signed = list(
+            Project.objects.filter(responsible_unit__path__startswith=county.path, signed_on__isnull=False).order_by(
+                "-signed_on", "code"
+            )[:8]
+        )
+        if not signed:
+            continue
+        month = signed[0].signed_on.replace(day=1)
+        campaign = Campaign(
+            name=f"{month.year}年{county.name}{month.month}月招商月",
+            kind=CampaignKind.MONTH,
+            start_on=month,
+            end_on=(month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1),
+            place=county.name,
+            organiser=county,
+            lead_leader="县长",
+            target_projects=10,
+            target_investment=200000,
+            target_industries="电子信息、装备制造",
+            status=CampaignStatus.HELD if month <= today else CampaignStatus.PLANNED,
+            review=DEMO_MARK + "活动期间集中签约一批项目，后续跟踪落地情况。",
+        )
+        save_campaign(bureau, campaign, Unit.objects.filter(parent=county, active=True))
+        created += 1
+        for index, project in enumerate(signed):
+            if not CampaignSigning.objects.filter(project=project).exists():
+                document = SigningDocument.CONTRACT if index % 3 == 0 else SigningDocument.AGREEMENT
+                CampaignSigning.objects.create(campaign=campaign, project=project, document=document)
+    return created
+
+
 def build(city) -> int:
-    return build_trips(city.bureau)
+    return build_trips(city.bureau) + build_campaigns(city.bureau)
