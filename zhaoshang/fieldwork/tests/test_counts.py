@@ -101,9 +101,12 @@ def test_the_stats_table_and_command_show_the_counts(trips):
 def test_the_stats_page_shows_the_trip_columns_without_a_drill_down(trips, client_for):
     from django.urls import reverse
 
-    page = client_for(trips.bureau).get(
-        reverse("stats:table"), {"year": 2026, "first": 1, "last": 12, "unit": trips.county.pk}
-    )
+    url = reverse("stats:table")
+    query = {"year": 2026, "first": 1, "last": 12, "unit": trips.county.pk}
+    # Not by default (computed from the trips on every read): asked for by ticking them.
+    assert "外出招商次数（次）" not in client_for(trips.bureau).get(url, query).content.decode()
+    asked = {**query, "indicators": ["trips", "trips_independent", "signed_count"]}
+    page = client_for(trips.bureau).get(url, asked)
     text = page.content.decode()
     assert "外出招商次数（次）" in text and "独立外出次数（次）" in text
     assert "indicator=trips&" not in text
