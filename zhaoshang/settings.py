@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhaoshang.projects",
     "zhaoshang.imports",
     "zhaoshang.funds",
+    "zhaoshang.fieldwork",
     "zhaoshang.leads",
     "zhaoshang.targets",
     "zhaoshang.stats",

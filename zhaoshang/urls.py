@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("zhaoshang.imports.urls")),
     path("stats/", include("zhaoshang.stats.urls")),
     path("funds/", include("zhaoshang.funds.urls")),
+    path("fieldwork/", include("zhaoshang.fieldwork.urls")),
     path("targets/", include("zhaoshang.targets.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),
     path("alerts/", include("zhaoshang.alerts.urls")),

@@ -314,6 +314,9 @@ def overview(ctx: BulletinContext) -> Section:
         clauses.append(indicator_clause(indicator, cell, cells[big] if big else None))
     section.blocks.append(paragraph(f"{ctx.months_text}，{ctx.scope_word}" + "；".join(clauses) + "。"))
     section.blocks.append(paragraph(_figures_text(ctx)))
+    trips = _trips_text(ctx)
+    if trips:
+        section.blocks.append(paragraph(trips))
 
     children = [row for row in ctx.rows if row.unit.pk != ctx.scope.pk]
     if children:
@@ -388,6 +391,31 @@ def _figures_text(ctx: BulletinContext) -> str:
         values[f"{figure.key}"] = data["value"] or ""
         values[f"{figure.key}_change"] = data["change"] or ""
     return f"{size.sentence}；{share.sentence}。"
+
+
+def _trips_text(ctx: BulletinContext) -> str:
+    """The county's sentence on outbound trips (docs/counting-rules.md, 外出招商): N1 the
+    county's trips led by a 县级 or higher leader; N2 and N3 the sums of its towns', zones'
+    and departments' own 外出招商次数 and 独立外出次数 (a trip two towns went on is each
+    town's). Only for a county, and only when it has trips in the period."""
+    if ctx.scope.type != UnitType.COUNTY or Indicator.TRIPS not in ctx.total.cells:
+        return ""
+    senior = ctx.total.cells[Indicator.TRIPS_SENIOR_LED].value
+    children = [row for row in ctx.rows if row.unit.pk != ctx.scope.pk]
+    total = sum((row.cells[Indicator.TRIPS].value for row in children), Decimal(0))
+    independent = sum((row.cells[Indicator.TRIPS_INDEPENDENT].value for row in children), Decimal(0))
+    if not (senior or total or ctx.total.cells[Indicator.TRIPS].value):
+        return ""
+    values = ctx.numbers.setdefault("values", {})
+    values["trips_senior_led"], values["trips_units"], values["trips_units_independent"] = (
+        f"{senior:f}",
+        f"{total:f}",
+        f"{independent:f}",
+    )
+    return (
+        f"{ctx.months_text}，县级领导带队外出{senior:f}次，乡镇、开发区、部门合计外出{total:f}次"
+        f"（{independent:f}次为独立外出）。"
+    )
 
 
 # --- 已完成招商任务的部门只有9个，完成一半的11个… --------------------------------------------------

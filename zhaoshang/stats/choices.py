@@ -13,6 +13,9 @@ class Indicator(models.TextChoices):
     STARTED_COUNT = "started_count", "开工项目数"
     STARTED_BIG_COUNT = "started_big_count", "亿元以上开工项目数"
     PRODUCTION_COUNT = "production_count", "投产项目数"
+    TRIPS = "trips", "外出招商次数"
+    TRIPS_SENIOR_LED = "trips_senior_led", "县级及以上领导带队次数"
+    TRIPS_INDEPENDENT = "trips_independent", "独立外出次数"
 
 
 INDICATOR_UNITS = {
@@ -24,5 +27,13 @@ INDICATOR_UNITS = {
     Indicator.STARTED_COUNT: "个",
     Indicator.STARTED_BIG_COUNT: "个",
     Indicator.PRODUCTION_COUNT: "个",
+    Indicator.TRIPS: "次",
+    Indicator.TRIPS_SENIOR_LED: "次",
+    Indicator.TRIPS_INDEPENDENT: "次",
 }
 MONEY_INDICATORS = {Indicator.CONTRACTED_INVESTMENT, Indicator.FUNDS_IN_PLACE, Indicator.FOREIGN_FUNDS}
+# Counted over outbound trips (fieldwork), not projects: never in the monthly roll-up, no
+# drill-down to projects; a trip several units of a subtree took part in counts once for it.
+TRIP_INDICATORS = {Indicator.TRIPS, Indicator.TRIPS_SENIOR_LED, Indicator.TRIPS_INDEPENDENT}
+# The project indicators: what the bulletins' tables and the demo's targets are about.
+PROJECT_INDICATORS = [indicator for indicator in Indicator if indicator not in TRIP_INDICATORS]

@@ -6,7 +6,7 @@ from django import forms
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin
-from zhaoshang.stats.choices import Indicator
+from zhaoshang.stats.choices import PROJECT_INDICATORS, Indicator
 from zhaoshang.stats.ratios import Ratio
 from zhaoshang.stats.services import default_period
 
@@ -48,7 +48,9 @@ class TableForm(StyledFormMixin, forms.Form):
             "year": year,
             "first": first,
             "last": last,
-            "indicators": [i.value for i in Indicator],
+            # The project indicators unless asked: the trip counts are computed from the trips on
+            # every read (not from the roll-up), seconds for a province (docs/counting-rules.md).
+            "indicators": [i.value for i in PROJECT_INDICATORS],
             # The ratio indicators are columns of the table unless the question says otherwise.
             "ratios": [r.value for r in Ratio],
         }
@@ -75,7 +77,7 @@ class TableForm(StyledFormMixin, forms.Form):
         if first and last and first > last:
             raise forms.ValidationError(f"起始月（{first}月）不能晚于截止月（{last}月）。")
         if not cleaned.get("indicators"):
-            cleaned["indicators"] = [indicator.value for indicator in Indicator]
+            cleaned["indicators"] = [indicator.value for indicator in PROJECT_INDICATORS]
         return cleaned
 
     def error_messages(self) -> list[str]:

@@ -20,7 +20,7 @@ storage never leaks into a total; the division happens in Python Decimal.
 
 import calendar
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from zhaoshang.core.numbers import YUAN_PER_WAN, as_yuan, percent, round_half_up
 from zhaoshang.projects.choices import Stage, Verification
-from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
+from zhaoshang.stats.choices import MONEY_INDICATORS, TRIP_INDICATORS, Indicator
 
 BASIS_POINTS = 10000  # 100.00% = 10,000 bp
 
@@ -192,6 +192,10 @@ INDICATOR_RULES = {
     Indicator.STARTED_COUNT: "开工项目数：开工事件审核通过、且开工日期在统计期内的项目个数。",
     Indicator.STARTED_BIG_COUNT: "亿元以上开工项目数：开工项目中协议总投资达到亿元以上标准的项目个数。",
     Indicator.PRODUCTION_COUNT: "投产项目数：投产事件审核通过、且投产日期在统计期内的项目个数。",
+    Indicator.TRIPS: "外出招商次数：出发日期在统计期内、未取消的外出招商中，本单位或下级单位组织或随行的次数；"
+    "同一次外出只计一次。",
+    Indicator.TRIPS_SENIOR_LED: "县级及以上领导带队次数：外出招商次数中由县级及以上领导带队的次数。",
+    Indicator.TRIPS_INDEPENDENT: "独立外出次数：本单位或下级单位组织、且带队领导在县级以下的外出次数（不是跟随县领导外出）。",
 }
 
 
@@ -462,6 +466,66 @@ def funds_in_place(
     return {row["project__credits__unit"]: _wan_from_yuan_bp(row["total"]) for row in rows}
 
 
+def trip_counts(indicator: str, period: Period, within=None) -> dict[int, Decimal]:
+    """外出招商 counts (docs/counting-rules.md, 外出招商) as the engine's direct values.
+
+    A trip counts for a unit when the unit or one below it organised it or went along
+    (``trips_independent``: organised it), once however many of the subtree took part, so
+    a parent's count is not the sum of its children's. Each trip is counted here for
+    every unit above each of its units (a set per trip), and the direct value of a unit
+    is its subtree's count minus its children's subtree counts — negative for a county
+    whose two towns went on the same trip. The engine's ``rollup`` (a unit's direct value
+    plus its descendants') then gives exactly each subtree's count, and so do ``value``,
+    the unit table, the targets grid and the assessment, with no rule of their own."""
+    from zhaoshang.accounts.models import Unit
+    from zhaoshang.fieldwork.choices import LeaderLevel, TripStatus
+    from zhaoshang.fieldwork.models import Trip, TripUnit
+
+    trips = Trip.objects.filter(departure_on__range=(period.start, period.end)).exclude(status=TripStatus.CANCELLED)
+    if indicator == Indicator.TRIPS_SENIOR_LED:
+        trips = trips.filter(leader_level=LeaderLevel.SENIOR)
+    elif indicator == Indicator.TRIPS_INDEPENDENT:
+        trips = trips.exclude(leader_level=LeaderLevel.SENIOR)
+    if within is not None:
+        # The subtree as unit ids, and the union of two indexed id lookups (as core.access
+        # does): an OR of a path LIKE and a subquery made SQLite read every trip of the period.
+        ids = list(Unit._base_manager.filter(path__startswith=within.path).values_list("pk", flat=True))
+        organised = trips.filter(organiser_id__in=ids)
+        if indicator == Indicator.TRIPS_INDEPENDENT:
+            trips = organised
+        else:
+            along = TripUnit.objects.filter(unit_id__in=ids).values("trip_id")
+            trips = trips.filter(pk__in=organised.values("pk").order_by().union(along.order_by()))
+    units_of: dict[int, set[int]] = defaultdict(set)
+    for trip_id, unit_id in trips.values_list("pk", "organiser_id"):
+        units_of[trip_id].add(unit_id)
+    if indicator != Indicator.TRIPS_INDEPENDENT and units_of:
+        for trip_id, unit_id in TripUnit.objects.filter(trip__in=trips).values_list("trip_id", "unit_id"):
+            units_of[trip_id].add(unit_id)
+    tree = {pk: (parent_id, path) for pk, parent_id, path in Unit._base_manager.values_list("pk", "parent_id", "path")}
+    above: dict[int, tuple[int, ...]] = {}  # a unit and every unit above it, worked out once per unit
+
+    def chain(unit_id: int) -> tuple[int, ...]:
+        if unit_id not in above:
+            parent_id = tree[unit_id][0]
+            above[unit_id] = (unit_id, *chain(parent_id)) if parent_id is not None else (unit_id,)
+        return above[unit_id]
+
+    subtree_count: Counter = Counter()
+    for unit_ids in units_of.values():
+        if len(unit_ids) == 1:  # most trips: one unit, its chain is the set reached
+            subtree_count.update(chain(next(iter(unit_ids))))
+        else:
+            subtree_count.update({reached for unit_id in unit_ids for reached in chain(unit_id)})
+    direct: Counter = Counter(subtree_count)
+    for unit_id, count in subtree_count.items():
+        parent_id = tree[unit_id][0]
+        if parent_id is not None:
+            direct[parent_id] -= count
+    in_scope = (lambda pk: tree[pk][1].startswith(within.path)) if within is not None else (lambda pk: True)
+    return {pk: Decimal(count) for pk, count in direct.items() if count and in_scope(pk)}
+
+
 def direct_values(
     indicator: str, period: Period, rules: CountingRules | None = None, within=None
 ) -> dict[int, Decimal]:
@@ -471,6 +535,8 @@ def direct_values(
     roll-up (stats.models.UnitMonthFact, kept exact by stats.facts); any other period or
     rule is computed from the rows themselves by the functions above."""
     rules = rules or CountingRules.from_settings()
+    if indicator in TRIP_INDICATORS:  # not in the roll-up: counted from the trips themselves
+        return trip_counts(indicator, period, within)
     if settings.STATS_ROLLUPS and period.month_aligned and rules == CountingRules.from_settings():
         return _from_rollup(indicator, period, within)
     return computed_values(indicator, period, rules, within)
@@ -510,6 +576,8 @@ def computed_values(
             return stage_count(Stage.STARTED, period, rules, within, big_only=True)
         case Indicator.PRODUCTION_COUNT:
             return stage_count(Stage.PRODUCTION, period, rules, within)
+        case Indicator.TRIPS | Indicator.TRIPS_SENIOR_LED | Indicator.TRIPS_INDEPENDENT:
+            return trip_counts(indicator, period, within)
     raise ValueError(f"未知指标：{indicator}")
 
 

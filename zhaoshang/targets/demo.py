@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.stats.choices import MONEY_INDICATORS, Indicator
+from zhaoshang.stats.choices import MONEY_INDICATORS, PROJECT_INDICATORS, Indicator
 from zhaoshang.stats.services import CountingRules, Period, direct_values
 from zhaoshang.targets.models import Target
 from zhaoshang.targets.services import set_target
 
-DEMO_INDICATORS = list(Indicator)
+DEMO_INDICATORS = PROJECT_INDICATORS  # trips get no demo targets: the demo has no trips yet when this runs
 # A target is the year's pace times one of these: below 100 the unit runs ahead of
 # 序时进度, above 100 it falls behind.
 STRETCH = [70, 85, 95, 105, 120, 140]

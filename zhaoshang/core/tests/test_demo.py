@@ -70,6 +70,7 @@ def test_the_demo_modules_are_found_and_run_after_what_they_build_on():
         "projects",
         "relations",
         "funds",
+        "fieldwork",
         "targets",
         "supervision",
         "scheduling",

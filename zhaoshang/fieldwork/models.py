@@ -1,0 +1,213 @@
+"""Outbound trips (外出招商): who went where, led by whom, whom they visited and what came of it.
+
+A trip belongs to the unit that organised it; units that went along are its participants
+(``TripUnit``). The leader's level (县级领导及以上 / 乡镇街道和部门主要负责人 / 其他) decides how
+the trip counts (docs/counting-rules.md, 外出招商): it is read from the leader's title
+through the bureau's table of titles (``LeaderTitleLevel``) unless the clerk gives it.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from zhaoshang.core.access import READ_ACTIONS, ReferenceRule, UnitScoped
+from zhaoshang.core.models import AuditedModel, VersionedModel
+from zhaoshang.fieldwork.choices import (
+    CampaignKind,
+    CampaignStatus,
+    LeaderLevel,
+    SigningDocument,
+    TripStatus,
+    VisitResult,
+)
+
+
+class LeaderTitleLevel(AuditedModel):
+    """One title (县委书记, 副县长, 镇长 …) and the level a trip it leads counts at. The bureau
+    edits the table; a title not in it counts as 其他 unless the level is given."""
+
+    title = models.CharField("职务", max_length=40, unique=True)
+    level = models.CharField("带队层级", max_length=20, choices=LeaderLevel.choices)
+
+    access = ReferenceRule()
+
+    class Meta:
+        verbose_name = "职务层级"
+        verbose_name_plural = "职务层级对照表"
+        ordering = ["level", "title"]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_level_display()}）"
+
+
+class OrganisedAccess(UnitScoped):
+    """Read by the organising unit's line and by the units taking part (each with the
+    units above it, as every unit-scoped row); changed and deleted only on the organiser's
+    side: a town that went along reads the trip, the organiser keeps the record."""
+
+    def __init__(self, prefix: str = "", along: str = "participations__unit"):
+        super().__init__(f"{prefix}organiser", f"{prefix}{along}")
+        self.own = UnitScoped(f"{prefix}organiser")
+
+    def filter(self, queryset, user, action):
+        if action in READ_ACTIONS:
+            return super().filter(queryset, user, action)
+        return self.own.filter(queryset, user, action)
+
+
+class Trip(VersionedModel, AuditedModel):
+    departure_on = models.DateField("出发日期", db_index=True)
+    return_on = models.DateField("返回日期", null=True, blank=True)
+    leader_name = models.CharField("带队领导", max_length=40)
+    leader_title = models.CharField("领导职务", max_length=40, blank=True)
+    leader_level = models.CharField("带队层级", max_length=20, choices=LeaderLevel.choices)
+    level_given = models.BooleanField("层级为手工指定", default=False, help_text="不勾选时按职务层级对照表从职务读出。")
+    organiser = models.ForeignKey(
+        "accounts.Unit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="organised_trips"
+    )
+    accompanying_units = models.ManyToManyField(
+        "accounts.Unit", verbose_name="随行单位", through="TripUnit", related_name="accompanied_trips", blank=True
+    )
+    destination_text = models.CharField("目的地", max_length=100, help_text="如台账所写，例如「深圳、东莞」。")
+    destinations = models.ManyToManyField("reference.Division", verbose_name="目的地区划", related_name="+", blank=True)
+    purpose = models.CharField("外出事由", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=20, choices=TripStatus.choices, default=TripStatus.DONE)
+    remarks = models.TextField("备注", max_length=1000, blank=True)
+
+    access = OrganisedAccess()
+
+    class Meta:
+        verbose_name = "外出招商"
+        verbose_name_plural = "外出招商"
+        ordering = ["-departure_on", "-id"]
+        indexes = [models.Index(fields=["status", "departure_on"])]
+
+    def __str__(self):
+        return f"{self.departure_on:%Y-%m-%d} {self.leader_name}带队赴{self.destination_text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:trip_detail", args=[self.pk])
+
+
+class TripUnit(models.Model):
+    """A unit that went along on a trip (随行单位)."""
+
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="participations")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "随行单位"
+        verbose_name_plural = "随行单位"
+        constraints = [models.UniqueConstraint(fields=["trip", "unit"], name="fieldwork_tripunit_once")]
+
+    def __str__(self):
+        return str(self.unit_id)
+
+
+class TripVisit(VersionedModel, AuditedModel):
+    """A firm or intermediary met on a trip, with the notes and what came of it."""
+
+    trip = models.ForeignKey(Trip, verbose_name="外出招商", on_delete=models.CASCADE, related_name="visits")
+    company = models.ForeignKey(
+        "relations.Company", verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    visited_name = models.CharField(
+        "拜访对象", max_length=200, blank=True, help_text="企业未入库、或拜访的是商会、中介机构时填写名称。"
+    )
+    date = models.DateField("拜访日期", null=True, blank=True)
+    notes = models.TextField("洽谈情况", max_length=2000, blank=True)
+    result = models.CharField("成效", max_length=20, choices=VisitResult.choices, default=VisitResult.NONE)
+    # By string, so that fieldwork needs no import of projects' models at import time.
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="形成项目", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    access = OrganisedAccess("trip__")
+
+    class Meta:
+        verbose_name = "拜访记录"
+        verbose_name_plural = "拜访记录"
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return self.company.name if self.company_id else self.visited_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:trip_detail", args=[self.trip_id])
+
+
+class Campaign(VersionedModel, AuditedModel):
+    """An investment campaign or event (招商活动): a 招商月, a 推介会, a 签约仪式 …, organised by
+    a unit with others responsible for parts of it, and its targets."""
+
+    name = models.CharField("活动名称", max_length=100)
+    kind = models.CharField("活动类型", max_length=20, choices=CampaignKind.choices)
+    start_on = models.DateField("开始日期", db_index=True)
+    end_on = models.DateField("结束日期", null=True, blank=True)
+    place = models.CharField("地点", max_length=100, blank=True)
+    organiser = models.ForeignKey(
+        "accounts.Unit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="organised_campaigns"
+    )
+    responsible_units = models.ManyToManyField(
+        "accounts.Unit", verbose_name="责任单位", through="CampaignUnit", related_name="campaigns", blank=True
+    )
+    lead_leader = models.CharField("带队（出席）领导", max_length=60, blank=True)
+    target_projects = models.PositiveIntegerField("目标签约项目数（个）", null=True, blank=True)
+    target_investment = models.DecimalField(
+        "目标签约金额（万元）", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_regions = models.CharField("目标地区", max_length=200, blank=True)
+    target_industries = models.CharField("目标产业", max_length=200, blank=True)
+    invited = models.TextField("邀请企业", max_length=2000, blank=True)
+    attendance = models.PositiveIntegerField("参会人数", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED)
+    review = models.TextField("活动总结", max_length=4000, blank=True)
+
+    access = OrganisedAccess(along="unit_links__unit")
+
+    class Meta:
+        verbose_name = "招商活动"
+        verbose_name_plural = "招商活动"
+        ordering = ["-start_on", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:campaign_detail", args=[self.pk])
+
+
+class CampaignUnit(models.Model):
+    """A unit responsible for part of a campaign (责任单位), with its task before it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    task = models.CharField("任务", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="fieldwork_campaignunit_once")]
+
+    def __str__(self):
+        return str(self.unit_id)
+
+
+class CampaignSigning(AuditedModel):
+    """A project signed at a campaign and the document signed (签约文书). Kept here, beside the
+    campaign, rather than on the project: projects sit below fieldwork and know nothing of
+    campaigns; a project is signed at one campaign at most."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="招商活动", on_delete=models.CASCADE, related_name="signings")
+    project = models.OneToOneField(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="campaign_signing"
+    )
+    document = models.CharField("签约文书", max_length=20, choices=SigningDocument.choices)
+
+    access = OrganisedAccess("campaign__", along="unit_links__unit")
+
+    class Meta:
+        verbose_name = "活动签约项目"
+        verbose_name_plural = "活动签约项目"
+
+    def __str__(self):
+        return f"{self.campaign} · {self.project}"

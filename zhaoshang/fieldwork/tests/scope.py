@@ -1,0 +1,43 @@
+"""Object URLs of the fieldwork app, for the generic scope check (zhaoshang/testing.py):
+each made for a trip of town B, which town A's officer must not reach."""
+
+from zhaoshang.testing import ScopeCheck
+
+
+def town_b_trip(personas):
+    from zhaoshang.fieldwork.tests.factories import trip
+
+    return trip(personas.town_b, leader="河口镇长", title="镇长")
+
+
+def town_b_visit(personas):
+    from zhaoshang.fieldwork.models import TripVisit
+
+    return TripVisit.objects.create(trip=town_b_trip(personas), visited_name="宁波港联物流有限公司")
+
+
+def town_b_campaign(personas):
+    import datetime
+
+    from zhaoshang.fieldwork.models import Campaign
+
+    return Campaign.objects.create(
+        name="河口镇招商推介会", kind="promotion", start_on=datetime.date(2026, 5, 8), organiser=personas.town_b
+    )
+
+
+SCOPE_CHECKS = [
+    ScopeCheck("fieldwork:campaign_detail", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_edit", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_delete", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_signing_add", lambda p: {"pk": town_b_campaign(p).pk}, method="post"),
+    ScopeCheck("fieldwork:trip_detail", lambda p: {"pk": town_b_trip(p).pk}),
+    ScopeCheck("fieldwork:trip_edit", lambda p: {"pk": town_b_trip(p).pk}),
+    ScopeCheck("fieldwork:trip_delete", lambda p: {"pk": town_b_trip(p).pk}),
+    ScopeCheck("fieldwork:visit_add", lambda p: {"pk": town_b_trip(p).pk}),
+    ScopeCheck("fieldwork:visit_edit", lambda p: {"pk": town_b_visit(p).pk}),
+    ScopeCheck("fieldwork:visit_delete", lambda p: {"pk": town_b_visit(p).pk}),
+]
+# The title table is a dictionary every business user reads and only the bureau and the
+# system admin edit; its rows belong to no unit.
+ADMIN_ONLY_URLS = ["fieldwork:title_edit", "fieldwork:title_delete"]
