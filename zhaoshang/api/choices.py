@@ -20,10 +20,11 @@ class ScopeApp(models.TextChoices):
     DASHBOARD = "dashboard", "驾驶舱"
     USERS = "users", "用户账号"
     LEADS = "leads", "线索共享"
+    IMPORTS = "imports", "导入"
 
 
 # Apps with write endpoints today; a write scope implies reading the same app.
-WRITE_APPS = {ScopeApp.PROJECTS, ScopeApp.SUPERVISION, ScopeApp.SCHEDULING, ScopeApp.LEADS}
+WRITE_APPS = {ScopeApp.PROJECTS, ScopeApp.SUPERVISION, ScopeApp.SCHEDULING, ScopeApp.LEADS, ScopeApp.IMPORTS}
 LEVELS = {"read": "读取", "write": "写入"}
 
 

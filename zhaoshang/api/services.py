@@ -105,6 +105,7 @@ def usable_scopes(user) -> list[str]:
     from zhaoshang.assessment.models import AssessmentResult
     from zhaoshang.bulletins.models import Bulletin
     from zhaoshang.funds.models import FundsTranche
+    from zhaoshang.imports.models import ImportBatch
     from zhaoshang.leads.models import Handover
     from zhaoshang.projects.models import Project
     from zhaoshang.scheduling.models import RoundItem
@@ -125,6 +126,7 @@ def usable_scopes(user) -> list[str]:
         ScopeApp.ASSESSMENT: AssessmentResult,
         ScopeApp.DASHBOARD: Project,  # the dashboard's own test: who reads projects
         ScopeApp.LEADS: Handover,
+        ScopeApp.IMPORTS: ImportBatch,
     }
     # Where the model's rule alone does not say it: a leader, who otherwise only reads,
     # writes 批示 (supervision:write); the account list is the system admin's alone.
