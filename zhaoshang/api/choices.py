@@ -21,10 +21,19 @@ class ScopeApp(models.TextChoices):
     USERS = "users", "用户账号"
     LEADS = "leads", "线索共享"
     IMPORTS = "imports", "导入"
+    REVIEW = "review", "审核"
 
 
 # Apps with write endpoints today; a write scope implies reading the same app.
-WRITE_APPS = {ScopeApp.PROJECTS, ScopeApp.SUPERVISION, ScopeApp.SCHEDULING, ScopeApp.LEADS, ScopeApp.IMPORTS}
+WRITE_APPS = {
+    ScopeApp.PROJECTS,
+    ScopeApp.SUPERVISION,
+    ScopeApp.SCHEDULING,
+    ScopeApp.LEADS,
+    ScopeApp.IMPORTS,
+    ScopeApp.REVIEW,
+    ScopeApp.FUNDS,
+}
 LEVELS = {"read": "读取", "write": "写入"}
 
 

@@ -108,6 +108,7 @@ def usable_scopes(user) -> list[str]:
     from zhaoshang.imports.models import ImportBatch
     from zhaoshang.leads.models import Handover
     from zhaoshang.projects.models import Project
+    from zhaoshang.review.services import queue_action
     from zhaoshang.scheduling.models import RoundItem
     from zhaoshang.stats.models import UnitMonthFact
     from zhaoshang.supervision.models import Instruction, Problem
@@ -135,6 +136,9 @@ def usable_scopes(user) -> list[str]:
             Problem.access.allows(user, Action.CHANGE) or Instruction.access.allows(user, Action.ADD)
         ),
         "users:read": lambda: user.role == Role.SYSADMIN,
+        # The review queue: read by whoever reads every kind of claim, decided by the bureau.
+        "review:read": lambda: queue_action(user) is not None,
+        "review:write": lambda: queue_action(user) == Action.VERIFY,
     }
     usable = []
     for scope in ALL_SCOPES:
