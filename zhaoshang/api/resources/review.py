@@ -74,7 +74,9 @@ class TrancheIn(Schema):
     amount: str = Field(..., max_length=40, description="到位金额（万元），小数字符串")
     kind: str = Field(..., max_length=20, description="domestic 内资；foreign 外资")
     amount_usd: str | None = Field(None, max_length=40, description="外资金额（万美元），外资必填")
-    source: str = Field("", max_length=20, description="资金来源：outside_city 市外、outside_province 省外、abroad 境外")
+    source: str = Field(
+        "", max_length=20, description="资金来源：outside_city 市外、outside_province 省外、abroad 境外"
+    )
     source_region: str = Field("", max_length=100, description="资金来源地")
     voucher_no: str = Field("", max_length=100, description="凭证号")
     note: str = Field("", max_length=1000, description="说明")

@@ -11,7 +11,13 @@ from zhaoshang.projects.tests.factories import project
 
 pytestmark = pytest.mark.django_db
 
-TRANCHE = {"date": "2026-03-02", "amount": "1,200.5", "kind": "domestic", "source": "outside_province", "voucher_no": "JH-0302"}
+TRANCHE = {
+    "date": "2026-03-02",
+    "amount": "1,200.5",
+    "kind": "domestic",
+    "source": "outside_province",
+    "voucher_no": "JH-0302",
+}
 
 
 def test_a_town_records_a_tranche_once_and_the_bureau_verifies_it(personas, token_for, call):
