@@ -146,6 +146,11 @@ class ObjectListView(ObjectView):
     empty_title = "没有符合条件的记录"
     empty_hint = "换个筛选条件试试。"
     add_label = "新增"
+    # The kind of a registered import (imports.spec) that loads rows of this list from a
+    # spreadsheet: its upload page is offered beside 新增 to whoever may add. A URL name,
+    # not an import of the imports app (which is above core).
+    import_kind: str | None = None
+    import_label = "从 Excel 导入"
     exportable = True
     export_title: str | None = None
     list_key: str | None = None  # where the user's choice of columns is kept; default: the URL name
@@ -254,6 +259,8 @@ class ObjectListView(ObjectView):
             "can_add": self.create_url is not None and self.can(Action.ADD),
             "add_href": self.url(self.create_url),
             "add_label": self.add_label,
+            "import_href": reverse("imports:upload", args=[self.import_kind]) if self.import_kind else None,
+            "import_label": self.import_label,
             "can_export": self.exportable and self.can(Action.EXPORT),
             **self.get_extra_context(),
         }

@@ -11,6 +11,6 @@ class ImportsConfig(AppConfig):
         # The import specs register themselves when their module is imported: the ledger's
         # here, every other app's in its module ``import_specs``, found without this app
         # importing the apps above it. Every process (web, worker, commands) runs this.
-        from zhaoshang.imports import contact_list, services  # noqa: F401
+        from zhaoshang.imports import company_list, contact_list, services  # noqa: F401
 
         autodiscover_modules("import_specs")

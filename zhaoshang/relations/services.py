@@ -13,7 +13,7 @@ from zhaoshang.core.parsing import normalise_text
 from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import uscc_check_character, uscc_problem
 from zhaoshang.relations.choices import ContactKind, LocalStatus, PersonalField
-from zhaoshang.relations.models import Company, Contact, FormerName, Interaction
+from zhaoshang.relations.models import Company, Contact, FormerName, Interaction, Intermediary
 from zhaoshang.relations.normalise import normalise_company_name
 
 
@@ -647,3 +647,72 @@ def uscc_problem_explained(code: str) -> str | None:
     if problem == "应为 18 位":
         return f"统一社会信用代码应为 18 位，填写的是 {len(code)} 位。"
     return f"统一社会信用代码{problem}（不使用 I、O、Z、S、V）。"
+
+
+# --- Company and intermediary lists from a unit's spreadsheet ----------------------------------
+
+
+def match_companies(pairs: list[tuple[str, str]]) -> dict[str, Company]:
+    """{company_key: stored live Company} for (name, credit code) pairs, as the ledger finds
+    them (credit code, normalised name, former name)."""
+    return _match_companies(_wanted(pairs))
+
+
+@transaction.atomic
+def import_companies(user, unit, rows: list[tuple[Company | None, dict]]) -> list[int]:
+    """Companies from a unit's list: (the stored company or None, the sheet's values).
+
+    A new one is created owned by ``unit``; a stored one the user maintains takes the
+    values the sheet fills (an empty cell clears nothing); one maintained by another unit
+    is left as it is (the preview said so). Each save is audited. Returns the new ids."""
+    created = []
+    for company, values in rows:
+        if company is None:
+            company = Company(created_by_unit=unit)
+        elif not may_maintain(user, company):
+            continue
+        for name, value in values.items():
+            if value not in (None, "", []):
+                setattr(company, name, value)
+        _check_company(company)
+        adding = company.pk is None
+        company.save()
+        if adding:
+            created.append(company.pk)
+    return created
+
+
+def match_intermediaries(names: list[str]) -> dict[str, Intermediary]:
+    """{normalised name: stored Intermediary} for the names a list gives."""
+    wanted = {normalise_company_name(name) for name in names if name}
+    found = {}
+    for intermediary in Intermediary.objects.order_by("pk"):
+        key = normalise_company_name(intermediary.name)
+        if key in wanted:
+            found.setdefault(key, intermediary)
+    return found
+
+
+@transaction.atomic
+def import_intermediaries(user, unit, rows: list[tuple[Intermediary | None, dict]]) -> list[int]:
+    """Intermediaries from a unit's list, as ``import_companies`` does for companies."""
+    created = []
+    maintained = set(
+        Intermediary.objects.restrict(user, Action.CHANGE)
+        .filter(pk__in=[stored.pk for stored, _ in rows if stored is not None])
+        .values_list("pk", flat=True)
+    )
+    for intermediary, values in rows:
+        if intermediary is None:
+            intermediary = Intermediary(created_by_unit=unit)
+        elif intermediary.pk not in maintained:
+            continue
+        for name, value in values.items():
+            if value not in (None, ""):
+                setattr(intermediary, name, value)
+        intermediary.full_clean(exclude=["created_by_unit", "home_division"])
+        adding = intermediary.pk is None
+        intermediary.save()
+        if adding:
+            created.append(intermediary.pk)
+    return created

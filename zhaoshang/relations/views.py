@@ -105,6 +105,7 @@ class CompanyList(CompanyPages, generic.ObjectListView):
     template_name = "relations/company_list.html"
     title, subtitle = "投资方", "全市共用的企业库：同一家企业只建一条记录，各单位的项目都挂在它名下。"
     empty_title, add_label = "没有符合条件的企业", "新增企业"
+    import_kind, import_label = "companies", "导入企业名单"
     empty_hint = "换个关键词试试：名称、信用代码或拼音首字母都可以。"
 
 
@@ -289,6 +290,7 @@ class ContactList(ContactPages, generic.ObjectListView):
     title = "客商与乡贤"
     subtitle = "各单位维护的联系人：只有维护单位（及其上级）、招商局和领导能看到；手机号、微信号等一律隐藏显示。"
     empty_title, add_label = "没有符合条件的联系人", "新增联系人"
+    import_kind, import_label = "contacts", "导入客商、乡贤名单"
     empty_hint = "换个关键词试试：姓名、企业、职务或拼音首字母都可以。"
     export_title = "联系人"
 
@@ -539,6 +541,7 @@ class IntermediaryList(IntermediaryPages, generic.ObjectListView):
     title = "中介机构"
     subtitle = "商会、异地商会、行业协会、招商代理、咨询机构、银行投行、律所会所：全市共用的名录。"
     empty_title, add_label = "没有符合条件的中介机构", "新增中介机构"
+    import_kind, import_label = "intermediaries", "导入中介机构名单"
 
 
 class IntermediaryDetail(IntermediaryPages, generic.ObjectDetailView):
