@@ -248,8 +248,12 @@ def _take(user, entry: PoolLead, unit, status: str) -> PoolLead:
 @transaction.atomic
 def return_to_pool(entry: PoolLead, reason: str, user=None) -> PoolLead:
     """Back in the pool: the bureau's unit answers for the lead again."""
+    # Only the entry's row is locked: PostgreSQL refuses FOR UPDATE on the outer join that
+    # the nullable taken_by_unit needs.
     entry = (
-        PoolLead.objects.select_for_update().select_related("project", "pool_unit", "taken_by_unit").get(pk=entry.pk)
+        PoolLead.objects.select_for_update(of=("self",))
+        .select_related("project", "pool_unit", "taken_by_unit")
+        .get(pk=entry.pk)
     )
     if entry.status == PoolStatus.POOLED:
         raise ValidationError("该线索已在线索池中。")
