@@ -233,12 +233,14 @@ class SignalForm(OneTimeTokenFormMixin, StyledFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial["company_name"] = self.instance.company.name
         else:
-            self.initial.setdefault("reported_on", timezone.localdate())
-            if user is not None and user.unit_id:
-                self.initial.setdefault("reporting_unit", user.unit_id)
+            # A new instance's fields are in ``initial`` already, as None: set them outright.
+            self.initial["reported_on"] = self.initial.get("reported_on") or timezone.localdate()
+            if user is not None and user.unit_id and units.filter(pk=user.unit_id).exists():
+                self.initial["reporting_unit"] = user.unit_id
                 team = teams.filter(unit_id=user.unit_id).first()
                 if team is not None:
-                    self.initial.setdefault("team", team.pk)
+                    self.initial["team"] = team.pk
+        self.order_fields(["company_name", *self.Meta.fields])
 
 
 class SignalExcludeForm(StyledFormMixin, forms.Form):
