@@ -34,6 +34,15 @@ def _may(user, model, action, obj=None) -> None:
         raise PermissionDenied("该记录不在您的管理范围内。")
 
 
+def _save(obj, expected_version: int | None) -> None:
+    """An edit saves against the version its form was opened at (StaleEditError if another
+    save came between); a new row, or a write without a form, just saves."""
+    if expected_version is not None and obj.pk:
+        obj.save_versioned(expected_version)
+    else:
+        obj.save()
+
+
 def team_units(user):
     """The units a team may be: stationed teams and 产业专班 the user sees."""
     return Unit.objects.restrict(user).filter(active=True, type__in=TEAM_UNIT_TYPES).order_by("path")
@@ -50,10 +59,7 @@ def save_team(user, team: StationedTeam, regions=None, *, expected_version: int 
         raise ValidationError({"leader_name": "请填写队长。"})
     if StationedTeam.objects.filter(unit_id=team.unit_id).exclude(pk=team.pk).exists():
         raise ValidationError({"unit": "该单位已登记为小分队。"})
-    if expected_version is not None and team.pk:
-        team.save_versioned(expected_version)
-    else:
-        team.save()
+    _save(team, expected_version)
     if regions is not None:
         team.target_regions.set(regions)
     return team
@@ -98,10 +104,7 @@ def save_report(user, report: TeamReport, *, submit: bool = False, expected_vers
     if submit:
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = timezone.now()
-    if expected_version is not None and report.pk:
-        report.save_versioned(expected_version)
-    else:
-        report.save()
+    _save(report, expected_version)
     return report
 
 
@@ -131,10 +134,7 @@ def save_signal(user, signal: Signal, *, expected_version: int | None = None) ->
         raise ValidationError({"summary": "请填写情报摘要。"})
     if not signal.source:
         raise ValidationError({"source": "请填写情报来源。"})
-    if expected_version is not None and signal.pk:
-        signal.save_versioned(expected_version)
-    else:
-        signal.save()
+    _save(signal, expected_version)
     return signal
 
 
