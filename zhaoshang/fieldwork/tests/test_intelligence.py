@@ -199,3 +199,14 @@ def test_team_page_members_and_reports(personas, client_for):
     assert client.get(reverse("fieldwork:report_edit", args=[submitted.pk])).status_code == 404
     # Town A's officer does not reach a county team.
     assert client_for(personas.officer_a).get(reverse("fieldwork:team_detail", args=[squad.pk])).status_code == 404
+
+
+def test_a_leader_reads_a_signal_but_does_not_move_it(personas, client_for):
+    item = signal(personas.town_a)
+    client = client_for(personas.leader)
+    page = client.get(reverse("fieldwork:signal_detail", args=[item.pk]))
+    assert page.status_code == 200 and "转为项目线索</button>" not in page.content.decode()
+    for name in ("fieldwork:signal_convert", "fieldwork:signal_exclude"):
+        assert client.post(reverse(name, args=[item.pk]), {"reason": "x"}).status_code == 404
+    item.refresh_from_db()
+    assert item.stage == SignalStage.SIGNAL and not Project.objects.exists()
