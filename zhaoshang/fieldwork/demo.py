@@ -146,14 +146,15 @@ def build_campaigns(bureau) -> int:
 
 # --- Stationed teams and their intelligence ---------------------------------------------------
 
-# (unit code, name if the unit is new, the region it is stationed in, its 队长 and title, industries)
+# (unit code, name if the unit is new, the city it is stationed in, its 队长 and title, industries):
+# the six stationed-team units of 示范县 in accounts' demo data.
 TEAMS = [
     ("SFX-ZD1", "驻长三角招商小分队", "上海市", ("孙卫东", "县委常委、常务副县长"), "集成电路、生物医药"),
     ("SFX-ZD2", "驻珠三角招商小分队", "深圳市", ("林海涛", "副县长"), "电子信息、智能终端"),
     ("SFX-ZD3", "驻京津冀招商小分队", "北京市", ("郭志强", "县委常委、组织部部长"), "软件和信息服务、总部经济"),
     ("SFX-ZD4", "驻成渝招商小分队", "成都市", ("何丽华", "副县长"), "装备制造、食品加工"),
-    ("SFX-ZD5", "驻苏州招商小分队", "苏州市", ("罗明辉", "县委常委、宣传部部长"), "新材料、精密机械"),
-    ("SFX-ZD6", "驻广州招商小分队", "广州市", ("马春燕", "副县长"), "汽车零部件、现代物流"),
+    ("SFX-ZD5", "驻闽东南招商小分队", "厦门市", ("罗明辉", "县委常委、宣传部部长"), "新材料、精密机械"),
+    ("SFX-ZD6", "驻山东半岛招商小分队", "青岛市", ("马春燕", "副县长"), "汽车零部件、现代物流"),
 ]
 FIRM_WORDS = ["精工", "智联", "新材", "华芯", "恒泰", "博远", "瑞达", "联创"]
 FIRM_SUFFIXES = ["科技有限公司", "电子股份有限公司", "机械制造有限公司", "新材料有限公司"]
@@ -174,6 +175,14 @@ SUMMARIES = {
     "financing": "完成新一轮融资，计划扩大生产规模",
     "hiring": "近期大规模招聘一线工人，产能扩张迹象明显",
 }
+
+
+def _signed(bureau, project, on, rng) -> None:
+    """A demo lead signed and the signing verified, through the projects' services."""
+    from zhaoshang.projects.services import StageClaim, submit_stage, verify_event
+
+    amount = Decimal(rng.choice([20000, 35000, 50000, 80000]))
+    verify_event(bureau, submit_stage(bureau, project, StageClaim(stage="signed", date=on, amount=amount)))
 
 
 def _team_unit(county, code, name) -> Unit:
@@ -281,7 +290,9 @@ def build_teams(bureau, seed: int = 20260601) -> int:
                 exclude_signal(bureau, signal, "企业已决定在原地扩建，无外迁计划")
             elif reach == "converted":
                 advance_signal(bureau, signal, "visited", "队长带队上门拜访")
-                convert_signal(bureau, signal)
+                signal = convert_signal(bureau, signal)
+                if index == 0 and number < 3:  # the first three teams' first lead was signed since
+                    _signed(bureau, signal.project, today - datetime.timedelta(days=rng.randint(1, 9)), rng)
     return created
 
 

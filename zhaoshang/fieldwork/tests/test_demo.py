@@ -56,6 +56,6 @@ def test_demo_teams_with_signals_at_every_stage_built_once(personas):
     assert Signal.objects.filter(project__isnull=False).count() == 12
     team = StationedTeam.objects.get(unit__code="SFX-ZD1")
     assert team.members.count() == 3 and team.reports.count() == 2
-    assert team_figures(team)["leads"] == 2
+    assert team_figures(team)["leads"] == 2 and team_figures(team)["signed"] == 1
     # A member's lead credits the member's home unit too.
     assert ProjectCredit.objects.exclude(unit__type=UnitType.STATIONED_TEAM).exists()
