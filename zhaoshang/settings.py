@@ -302,6 +302,11 @@ ZHAOSHANG_HANDOVER_KEPT_PERCENT = env_int("ZHAOSHANG_HANDOVER_KEPT_PERCENT", 20,
 if ZHAOSHANG_HANDOVER_KEPT_PERCENT > 99:
     raise ImproperlyConfigured("ZHAOSHANG_HANDOVER_KEPT_PERCENT must be between 0 and 99.")
 ZHAOSHANG_LEAD_POOL_IDLE_DAYS = env_int("ZHAOSHANG_LEAD_POOL_IDLE_DAYS", 30, minimum=1)
+# Stationed teams (zhaoshang/fieldwork): the percent of the credit for a project a seconded
+# member brings that goes to the member's home unit, unless the member's row says otherwise.
+ZHAOSHANG_TEAM_HOME_SHARE_PERCENT = env_int("ZHAOSHANG_TEAM_HOME_SHARE_PERCENT", 30, minimum=0)
+if ZHAOSHANG_TEAM_HOME_SHARE_PERCENT > 99:
+    raise ImproperlyConfigured("ZHAOSHANG_TEAM_HOME_SHARE_PERCENT must be between 0 and 99.")
 # A spreadsheet is read only within these bounds: 20 MB of .xlsx may unzip to gigabytes.
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("ZHAOSHANG_IMPORT_MAX_UNCOMPRESSED_MB", 100, minimum=1) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("ZHAOSHANG_IMPORT_MAX_ROWS", 100_000, minimum=100)

@@ -67,3 +67,48 @@ class SigningDocument(models.TextChoices):
     AGREEMENT = "agreement", "协议"
     FRAMEWORK = "framework", "框架协议"
     INTENT = "intent", "意向协议"
+
+
+# --- Stationed teams and their intelligence (驻点招商小分队、招商情报) ---------------------------
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+
+
+class SignalKind(models.TextChoices):
+    RELOCATION = "relocation", "拟外迁"
+    EXPANSION = "expansion", "扩产能"
+    NEW_BASE = "new_base", "新设基地"
+    FINANCING = "financing", "融资"
+    ORDER_SHIFT = "order_shift", "订单转移"
+    HIRING = "hiring", "招聘扩张"
+    OTHER = "other", "其他"
+
+
+class Credibility(models.TextChoices):
+    HIGH = "high", "高"
+    MEDIUM = "medium", "中"
+    LOW = "low", "低"
+
+
+class SignalStage(models.TextChoices):
+    """The pipeline of a signal: each step forward keeps its date; 排除 ends it with a reason."""
+
+    SIGNAL = "signal", "线索信号"
+    VERIFIED = "verified", "已核实"
+    VISITED = "visited", "已拜访"
+    CONVERTED = "converted", "转为项目线索"
+    EXCLUDED = "excluded", "排除"
+
+
+OPEN_SIGNAL_STAGES = (SignalStage.SIGNAL, SignalStage.VERIFIED, SignalStage.VISITED)
+
+SIGNAL_STAGE_BADGES = {
+    SignalStage.SIGNAL: "bg-yellow-lt",
+    SignalStage.VERIFIED: "bg-blue-lt",
+    SignalStage.VISITED: "bg-azure-lt",
+    SignalStage.CONVERTED: "bg-green-lt",
+    SignalStage.EXCLUDED: "bg-secondary-lt",
+}

@@ -4,6 +4,7 @@ organised for a 副县长, planned trips ahead and one cancelled — each with i
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -143,5 +144,157 @@ def build_campaigns(bureau) -> int:
     return created
 
 
+# --- Stationed teams and their intelligence ---------------------------------------------------
+
+# (unit code, name if the unit is new, the city it is stationed in, its 队长 and title, industries):
+# the six stationed-team units of 示范县 in accounts' demo data.
+TEAMS = [
+    ("SFX-ZD1", "驻长三角招商小分队", "上海市", ("孙卫东", "县委常委、常务副县长"), "集成电路、生物医药"),
+    ("SFX-ZD2", "驻珠三角招商小分队", "深圳市", ("林海涛", "副县长"), "电子信息、智能终端"),
+    ("SFX-ZD3", "驻京津冀招商小分队", "北京市", ("郭志强", "县委常委、组织部部长"), "软件和信息服务、总部经济"),
+    ("SFX-ZD4", "驻成渝招商小分队", "成都市", ("何丽华", "副县长"), "装备制造、食品加工"),
+    ("SFX-ZD5", "驻闽东南招商小分队", "厦门市", ("罗明辉", "县委常委、宣传部部长"), "新材料、精密机械"),
+    ("SFX-ZD6", "驻山东半岛招商小分队", "青岛市", ("马春燕", "副县长"), "汽车零部件、现代物流"),
+]
+FIRM_WORDS = ["精工", "智联", "新材", "华芯", "恒泰", "博远", "瑞达", "联创"]
+FIRM_SUFFIXES = ["科技有限公司", "电子股份有限公司", "机械制造有限公司", "新材料有限公司"]
+SIGNAL_PLAN = [  # kind, credibility, how far it went
+    ("relocation", "high", "converted"),
+    ("expansion", "medium", "visited"),
+    ("new_base", "high", "verified"),
+    ("order_shift", "low", "signal"),
+    ("financing", "medium", "excluded"),
+    ("hiring", "low", "signal"),
+    ("expansion", "high", "converted"),
+]
+SUMMARIES = {
+    "relocation": "受用地和成本制约，拟将部分产线迁出{city}",
+    "expansion": "订单饱满，计划新增产能约三成，正在比选新厂址",
+    "new_base": "拟在中西部新设生产基地，已启动选址",
+    "order_shift": "主要客户要求供应链就近配套，部分订单将转移",
+    "financing": "完成新一轮融资，计划扩大生产规模",
+    "hiring": "近期大规模招聘一线工人，产能扩张迹象明显",
+}
+
+
+def _signed(bureau, project, on, rng) -> None:
+    """A demo lead signed and the signing verified, through the projects' services."""
+    from zhaoshang.projects.services import StageClaim, submit_stage, verify_event
+
+    amount = Decimal(rng.choice([20000, 35000, 50000, 80000]))
+    verify_event(bureau, submit_stage(bureau, project, StageClaim(stage="signed", date=on, amount=amount)))
+
+
+def _team_unit(county, code, name) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        unit = Unit.objects.create(code=code, name=name, type=UnitType.STATIONED_TEAM, parent=county, sort_order=90)
+    return unit
+
+
+@transaction.atomic
+def build_teams(bureau, seed: int = 20260601) -> int:
+    """Six stationed teams of 示范县, each with its 队长, three seconded members, two monthly
+    reports and seven signals at every stage of the pipeline, two converted to leads."""
+    from zhaoshang.fieldwork.models import Signal, StationedTeam, TeamMember, TeamReport
+    from zhaoshang.fieldwork.services_teams import (
+        advance_signal,
+        convert_signal,
+        exclude_signal,
+        save_member,
+        save_report,
+        save_signal,
+        save_team,
+    )
+    from zhaoshang.reference.models import Division
+
+    county = Unit.objects.filter(code="SFX").first()
+    if county is None or StationedTeam.objects.filter(remarks__contains=DEMO_MARK).exists():
+        return 0
+    homes = list(
+        Unit.objects.filter(parent=county, active=True, type__in=[UnitType.TOWN, UnitType.DEPARTMENT]).order_by("path")
+    )
+    today = timezone.localdate()
+    created = 0
+    for number, (code, name, city, (leader, title), industries) in enumerate(TEAMS):
+        rng = random.Random(f"{seed}-{code}")
+        unit = _team_unit(county, code, name)
+        if StationedTeam.objects.filter(unit=unit).exists():
+            continue
+        division = Division.objects.filter(name=city).order_by("level").first()
+        team = save_team(
+            bureau,
+            StationedTeam(
+                unit=unit,
+                leader_name=leader,
+                leader_title=title,
+                target_industries=industries,
+                base_address=f"{city}示范县驻{city[:-1]}联络处",
+                remarks=DEMO_MARK,
+            ),
+            [division] if division else [],
+        )
+        created += 1
+        members = [
+            save_member(
+                bureau,
+                TeamMember(
+                    team=team,
+                    name=_person(rng),
+                    home_unit=home,
+                    home_share=Decimal(40) if index == 0 else None,
+                    duty=["联络员", "产业研究", "企业走访"][index],
+                ),
+            )
+            for index, home in enumerate(homes[(number + i) % len(homes)] if homes else None for i in range(3))
+        ]
+        for back in (2, 1):
+            month = (today.replace(day=1) - datetime.timedelta(days=28 * back)).replace(day=1)
+            save_report(
+                bureau,
+                TeamReport(
+                    team=team,
+                    month=month,
+                    text=f"走访{city}{industries.split('、')[0]}企业，对接商协会，报送企业外迁、扩产信息。",
+                    firms_visited=rng.randint(4, 12),
+                    signals_reported=rng.randint(2, 6),
+                    leads_formed=rng.randint(0, 2),
+                ),
+                submit=back == 2,
+            )
+        for index, (kind, credibility, reach) in enumerate(SIGNAL_PLAN):
+            firm_name = f"{city[:-1]}{FIRM_WORDS[(number + index) % len(FIRM_WORDS)]}{FIRM_SUFFIXES[index % 4]}"
+            company = Company.objects.filter(name=firm_name).first() or Company.objects.create(
+                name=firm_name, home_division=division
+            )
+            signal = save_signal(
+                bureau,
+                Signal(
+                    company=company,
+                    kind=kind,
+                    summary=SUMMARIES[kind].format(city=city),
+                    source=rng.choice(["企业高管交流", "行业协会", "公开报道", "在外客商推荐"]),
+                    evidence="走访记录、公开报道摘录" if credibility == "high" else "",
+                    credibility=credibility,
+                    investment_category=rng.choice(["生产基地", "研发中心", "区域总部", "供应链配套"]),
+                    reporting_unit=unit,
+                    team=team,
+                    member=members[index % 3],
+                    reported_on=today - datetime.timedelta(days=rng.randint(10, 150)),
+                ),
+            )
+            if reach in ("verified", "visited"):
+                advance_signal(bureau, signal, reach, "小分队电话核实，企业确认有此计划")
+            elif reach == "excluded":
+                advance_signal(bureau, signal, "verified")
+                exclude_signal(bureau, signal, "企业已决定在原地扩建，无外迁计划")
+            elif reach == "converted":
+                advance_signal(bureau, signal, "visited", "队长带队上门拜访")
+                signal = convert_signal(bureau, signal)
+                if index == 0 and number < 3:  # the first three teams' first lead was signed since
+                    _signed(bureau, signal.project, today - datetime.timedelta(days=rng.randint(1, 9)), rng)
+    return created
+
+
 def build(city) -> int:
-    return build_trips(city.bureau) + build_campaigns(city.bureau)
+    return build_trips(city.bureau) + build_campaigns(city.bureau) + build_teams(city.bureau)

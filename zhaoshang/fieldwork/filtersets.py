@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFilterSet
-from zhaoshang.fieldwork.choices import CampaignKind, CampaignStatus, LeaderLevel, TripStatus
-from zhaoshang.fieldwork.models import Campaign, CampaignUnit, Trip, TripUnit
+from zhaoshang.fieldwork.choices import CampaignKind, CampaignStatus, LeaderLevel, SignalKind, SignalStage, TripStatus
+from zhaoshang.fieldwork.models import Campaign, CampaignUnit, Signal, StationedTeam, Trip, TripUnit
+from zhaoshang.reference.models import Division
 
 
 def year_choices():
@@ -86,3 +87,52 @@ class CampaignFilterSet(UnitYearFilterSet):
             return queryset
         linked = CampaignUnit.objects.filter(unit__path__startswith=unit.path).values("campaign_id")
         return queryset.filter(Q(organiser__path__startswith=unit.path) | Q(pk__in=linked))
+
+
+# --- Intelligence (招商情报) -----------------------------------------------------------------------
+
+
+class SignalFilterSet(StyledFilterSet, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="查找", method="search", widget=forms.TextInput(attrs={"placeholder": "企业名称或情报摘要"})
+    )
+    kind = django_filters.ChoiceFilter(label="信号类型", choices=SignalKind.choices, empty_label="全部类型")
+    stage = django_filters.ChoiceFilter(label="进展", choices=SignalStage.choices, empty_label="全部进展")
+    region = django_filters.ModelChoiceFilter(
+        label="企业所在地",
+        queryset=Division.objects.filter(level__lte=2).order_by("code"),
+        method="in_region",
+        empty_label="全部地区",
+    )
+    team = django_filters.ModelChoiceFilter(
+        label="小分队", queryset=StationedTeam.objects.none(), empty_label="全部小分队"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="报送单位", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"
+    )
+
+    class Meta:
+        model = Signal
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user or getattr(request, "user", None)
+        self.filters["unit"].queryset = Unit.objects.restrict(user).order_by("path")
+        self.filters["team"].queryset = StationedTeam.objects.restrict(user).select_related("unit")
+
+    def search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(Q(company__name__contains=term) | Q(summary__contains=term))
+        return queryset
+
+    def in_region(self, queryset, name, division):
+        # A province or a prefecture: the firms whose home division is it or lies under it.
+        if division is None:
+            return queryset
+        # Codes carry no trailing zeros (reference.Division), so a division's code prefixes
+        # every code under it.
+        return queryset.filter(company__home_division__code__startswith=division.code)
+
+    def in_unit(self, queryset, name, unit):
+        return queryset if unit is None else queryset.filter(reporting_unit__path__startswith=unit.path)

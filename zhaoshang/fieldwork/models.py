@@ -14,7 +14,11 @@ from zhaoshang.core.models import AuditedModel, VersionedModel
 from zhaoshang.fieldwork.choices import (
     CampaignKind,
     CampaignStatus,
+    Credibility,
     LeaderLevel,
+    ReportStatus,
+    SignalKind,
+    SignalStage,
     SigningDocument,
     TripStatus,
     VisitResult,
@@ -211,3 +215,179 @@ class CampaignSigning(AuditedModel):
 
     def __str__(self):
         return f"{self.campaign} · {self.project}"
+
+
+# --- Stationed teams (驻点招商小分队) and their intelligence (招商情报) ----------------------------
+# Kept after the trips and campaigns: a team is a unit of the organisation tree (type 驻点招商小分队
+# or 产业专班) with what the tree does not hold — its 队长, the members seconded from their home
+# units, the regions and industries it works on, its base, its monthly reports.
+
+
+def _team_unit_types():
+    return {"type__in": ["stationed_team", "industry_team"]}
+
+
+class StationedTeam(VersionedModel, AuditedModel):
+    unit = models.OneToOneField(
+        "accounts.Unit",
+        verbose_name="小分队（单位）",
+        on_delete=models.PROTECT,
+        related_name="stationed_team",
+        limit_choices_to=_team_unit_types,
+    )
+    leader_name = models.CharField("队长", max_length=40)
+    leader_title = models.CharField("队长职务", max_length=40, blank=True, help_text="如：区委常委、副区长。")
+    leader_user = models.ForeignKey(
+        "accounts.User",
+        verbose_name="队长账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="队长有系统账号时选择；没有则只填姓名。",
+    )
+    target_regions = models.ManyToManyField("reference.Division", verbose_name="驻点地区", related_name="+", blank=True)
+    target_industries = models.CharField(
+        "重点产业", max_length=200, blank=True, help_text="用顿号分隔，如：电子信息、新能源汽车。"
+    )
+    base_address = models.CharField("驻点地址", max_length=200, blank=True)
+    remarks = models.TextField("备注", max_length=1000, blank=True)
+
+    access = UnitScoped("unit")
+
+    class Meta:
+        verbose_name = "驻点招商小分队"
+        verbose_name_plural = "驻点招商小分队"
+        ordering = ["unit__path"]
+
+    def __str__(self):
+        return self.unit.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:team_detail", args=[self.pk])
+
+
+class TeamMember(AuditedModel):
+    """A member seconded from a home unit. ``home_share`` is the percent of the credit for
+    projects the member brings that goes to the home unit (empty: the setting
+    ``ZHAOSHANG_TEAM_HOME_SHARE_PERCENT``)."""
+
+    team = models.ForeignKey(StationedTeam, verbose_name="小分队", on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        "accounts.User", verbose_name="账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField("姓名", max_length=40)
+    home_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="派出单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    home_share = models.DecimalField(
+        "派出单位业绩分成（%）",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="该队员带来的项目计入派出单位的比例；留空按系统默认比例。",
+    )
+    duty = models.CharField("分工", max_length=60, blank=True)
+
+    access = UnitScoped("team__unit")
+
+    class Meta:
+        verbose_name = "小分队队员"
+        verbose_name_plural = "小分队队员"
+        ordering = ["team", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:team_detail", args=[self.team_id])
+
+
+class TeamReport(VersionedModel, AuditedModel):
+    """A team's monthly work report (月度工作报告): the month, what was done, a few figures."""
+
+    team = models.ForeignKey(StationedTeam, verbose_name="小分队", on_delete=models.CASCADE, related_name="reports")
+    month = models.DateField("月份", help_text="该月的第一天。")
+    text = models.TextField("工作情况", max_length=4000)
+    firms_visited = models.PositiveIntegerField("走访企业（家）", default=0)
+    signals_reported = models.PositiveIntegerField("报送情报（条）", default=0)
+    leads_formed = models.PositiveIntegerField("形成项目线索（个）", default=0)
+    status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+
+    access = UnitScoped("team__unit")
+
+    class Meta:
+        verbose_name = "小分队月度报告"
+        verbose_name_plural = "小分队月度报告"
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["team", "month"], name="fieldwork_teamreport_month_once")]
+
+    def __str__(self):
+        return f"{self.team} {self.month:%Y年%m月}工作报告"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:team_detail", args=[self.team_id])
+
+
+class Signal(VersionedModel, AuditedModel):
+    """One piece of intelligence (招商情报) about a firm: what it may do, from where, how
+    credible, and how far it went: 线索信号 → 已核实 → 已拜访 → 转为项目线索, or 排除 with a reason."""
+
+    company = models.ForeignKey(
+        "relations.Company", verbose_name="企业", on_delete=models.PROTECT, related_name="investment_signals"
+    )
+    kind = models.CharField("信号类型", max_length=20, choices=SignalKind.choices)
+    summary = models.CharField("情报摘要", max_length=200)
+    source = models.CharField("来源", max_length=200, help_text="如：企业高管交流、行业协会、公开报道。")
+    evidence = models.TextField("依据", max_length=4000, blank=True)
+    credibility = models.CharField("可信度", max_length=10, choices=Credibility.choices, default=Credibility.MEDIUM)
+    investment_category = models.CharField(
+        "投资类别", max_length=60, blank=True, help_text="如：生产基地、研发中心、区域总部、供应链配套。"
+    )
+    reporting_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        StationedTeam, verbose_name="小分队", null=True, blank=True, on_delete=models.SET_NULL, related_name="signals"
+    )
+    member = models.ForeignKey(
+        TeamMember,
+        verbose_name="报送队员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signals",
+        help_text="由小分队队员带来的线索，转为项目时按其派出单位分成计入业绩。",
+    )
+    reported_on = models.DateField("报送日期", db_index=True)
+    stage = models.CharField("进展", max_length=20, choices=SignalStage.choices, default=SignalStage.SIGNAL)
+    verified_on = models.DateField("核实日期", null=True, blank=True)
+    visited_on = models.DateField("拜访日期", null=True, blank=True)
+    converted_on = models.DateField("转线索日期", null=True, blank=True)
+    excluded_on = models.DateField("排除日期", null=True, blank=True)
+    stage_note = models.TextField("进展说明", max_length=2000, blank=True)
+    exclude_reason = models.CharField("排除原因", max_length=300, blank=True)
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name="形成项目线索",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_signal",
+    )
+
+    access = UnitScoped("reporting_unit")
+
+    class Meta:
+        verbose_name = "招商情报"
+        verbose_name_plural = "招商情报"
+        ordering = ["-reported_on", "-id"]
+        indexes = [models.Index(fields=["stage", "reported_on"])]
+
+    def __str__(self):
+        return f"{self.company.name}：{self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:signal_detail", args=[self.pk])

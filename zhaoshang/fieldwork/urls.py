@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhaoshang.fieldwork import views
+from zhaoshang.fieldwork import views, views_intelligence, views_teams
 
 app_name = "fieldwork"
 
@@ -23,4 +23,25 @@ urlpatterns = [
     path("titles/new/", views.TitleEdit.as_view(), name="title_create"),
     path("titles/<int:pk>/edit/", views.TitleEdit.as_view(), name="title_edit"),
     path("titles/<int:pk>/delete/", views.TitleDelete.as_view(), name="title_delete"),
+]
+
+# Stationed teams and intelligence (驻点招商小分队、招商情报): views_teams, views_intelligence.
+urlpatterns += [
+    path("teams/", views_teams.TeamList.as_view(), name="team_list"),
+    path("teams/new/", views_teams.TeamEdit.as_view(), name="team_create"),
+    path("teams/<int:pk>/", views_teams.TeamDetail.as_view(), name="team_detail"),
+    path("teams/<int:pk>/edit/", views_teams.TeamEdit.as_view(), name="team_edit"),
+    path("teams/<int:pk>/members/new/", views_teams.MemberAdd.as_view(), name="member_add"),
+    path("teams/members/<int:pk>/edit/", views_teams.MemberEdit.as_view(), name="member_edit"),
+    path("teams/members/<int:pk>/delete/", views_teams.MemberDelete.as_view(), name="member_delete"),
+    path("teams/<int:pk>/reports/new/", views_teams.ReportAdd.as_view(), name="report_add"),
+    path("teams/reports/<int:pk>/edit/", views_teams.ReportEdit.as_view(), name="report_edit"),
+    path("intelligence/", views_intelligence.SignalList.as_view(), name="signal_list"),
+    path("intelligence/new/", views_intelligence.SignalEdit.as_view(), name="signal_create"),
+    path("intelligence/regions/", views_intelligence.firms_by_region_page, name="signal_regions"),
+    path("intelligence/<int:pk>/", views_intelligence.SignalDetail.as_view(), name="signal_detail"),
+    path("intelligence/<int:pk>/edit/", views_intelligence.SignalEdit.as_view(), name="signal_edit"),
+    path("intelligence/<int:pk>/step/<str:stage>/", views_intelligence.signal_step, name="signal_step"),
+    path("intelligence/<int:pk>/exclude/", views_intelligence.signal_exclude, name="signal_exclude"),
+    path("intelligence/<int:pk>/convert/", views_intelligence.signal_convert, name="signal_convert"),
 ]

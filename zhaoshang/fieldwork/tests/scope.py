@@ -26,7 +26,45 @@ def town_b_campaign(personas):
     )
 
 
+def town_b_team(personas):
+    from zhaoshang.fieldwork.tests.factories import team
+
+    return team(personas.town_b, code="ZD-HZ", name="河口镇驻杭州小分队")
+
+
+def town_b_member(personas):
+    from zhaoshang.fieldwork.models import TeamMember
+
+    return TeamMember.objects.create(team=town_b_team(personas), name="刘洋", home_unit=personas.town_b)
+
+
+def town_b_report(personas):
+    import datetime
+
+    from zhaoshang.fieldwork.models import TeamReport
+
+    return TeamReport.objects.create(team=town_b_team(personas), month=datetime.date(2026, 3, 1), text="走访企业3家")
+
+
+def town_b_signal(personas):
+    from zhaoshang.fieldwork.tests.factories import signal
+
+    return signal(personas.town_b, company="杭州河口精密机械有限公司")
+
+
 SCOPE_CHECKS = [
+    ScopeCheck("fieldwork:team_detail", lambda p: {"pk": town_b_team(p).pk}),
+    ScopeCheck("fieldwork:team_edit", lambda p: {"pk": town_b_team(p).pk}),
+    ScopeCheck("fieldwork:member_add", lambda p: {"pk": town_b_team(p).pk}),
+    ScopeCheck("fieldwork:member_edit", lambda p: {"pk": town_b_member(p).pk}),
+    ScopeCheck("fieldwork:member_delete", lambda p: {"pk": town_b_member(p).pk}),
+    ScopeCheck("fieldwork:report_add", lambda p: {"pk": town_b_team(p).pk}),
+    ScopeCheck("fieldwork:report_edit", lambda p: {"pk": town_b_report(p).pk}),
+    ScopeCheck("fieldwork:signal_detail", lambda p: {"pk": town_b_signal(p).pk}),
+    ScopeCheck("fieldwork:signal_edit", lambda p: {"pk": town_b_signal(p).pk}),
+    ScopeCheck("fieldwork:signal_step", lambda p: {"pk": town_b_signal(p).pk, "stage": "verified"}, method="post"),
+    ScopeCheck("fieldwork:signal_exclude", lambda p: {"pk": town_b_signal(p).pk}, method="post"),
+    ScopeCheck("fieldwork:signal_convert", lambda p: {"pk": town_b_signal(p).pk}, method="post"),
     ScopeCheck("fieldwork:campaign_detail", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_edit", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_delete", lambda p: {"pk": town_b_campaign(p).pk}),

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if not options["no_business_data"]:
             self.stdout.write(
                 f"本次新增：项目 {counts.get('projects', 0)} 个，到位资金 {counts.get('funds', 0)} 笔，"
-                f"外出招商和招商活动 {counts.get('fieldwork', 0)} 条，目标任务 {counts.get('targets', 0)} 条。"
+                f"外出招商、招商活动和驻点小分队 {counts.get('fieldwork', 0)} 条，目标任务 {counts.get('targets', 0)} 条。"
             )
         self.stdout.write(f"\n演示账号（密码均为 {city.password}）：")
         self.stdout.write(f"{'用户名':<16}{'角色':<10}单位")
