@@ -107,11 +107,14 @@ def build_referrals(city) -> int:
     chamber = Intermediary.objects.filter(name="上海示范商会").first()
     notable = Contact.objects.filter(kind=ContactKind.NOTABLE).order_by("pk").first()
     demo = Project.objects.filter(remarks__contains=DEMO_CODE_MARK, merged_into__isnull=True)
-    funded = list(
-        demo.filter(tranches__status="verified", responsible_unit__in=[u.pk for u in city.working_units])
-        .distinct()
-        .order_by("pk")[:3]
-    )
+    # The three demo projects with the most verified money: the chamber's reward is then due.
+    working = {unit.pk for unit in city.working_units}
+    verified: dict[int, Decimal] = {}
+    rows = demo.filter(tranches__status="verified", responsible_unit__in=working)
+    for project_id, amount in rows.values_list("pk", "tranches__amount"):
+        verified[project_id] = verified.get(project_id, Decimal(0)) + amount
+    ranked = sorted(verified, key=lambda pk: (-verified[pk], pk))[:3]
+    funded = [Project.objects.get(pk=pk) for pk in ranked]
     if chamber is None or notable is None or len(funded) < 3:
         return 0
     RewardRule.objects.create(

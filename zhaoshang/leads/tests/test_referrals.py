@@ -282,3 +282,29 @@ def test_reward_rules_are_the_bureaus_and_read_by_officers(personas, client):
     )
     assert "资金到位的规则须填写到位资金下限" in response.content.decode()
     assert RewardRule.objects.count() == 1
+
+
+def test_the_reward_list_explains_each_referral_and_the_sources_pages_list_what_they_brought(personas, client):
+    production_rule()
+    referral = referral_by_notable(personas, personas.officer_a, personas.town_a)
+    chamber = Intermediary.objects.create(name="上海市某商会", kind="regional_chamber")
+    firm = Company.objects.create(name="本地龙头企业", local_status=LocalStatus.LOCAL)
+    other = project(personas.officer_a, personas.town_a, name="商会引荐项目")
+    Referral.objects.create(
+        project=other, source_kind=SourceKind.INTERMEDIARY, intermediary=chamber, referred_on="2024-05-01"
+    )
+    third = project(personas.officer_a, personas.town_a, name="以商招商项目")
+    Referral.objects.create(project=third, source_kind=SourceKind.LOCAL_FIRM, company=firm, referred_on="2024-05-01")
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("leads:reward_list")).content.decode()
+    assert "符合「按期投产奖励（90天）」" in page and "项目未填写协议约定投产日期" in page
+    assert "按期投产奖励（90天）" in client.get(reverse("leads:rule_list")).content.decode()
+    detail = client.get(reverse("leads:referral_detail", args=[referral.pk])).content.decode()
+    assert "符合奖励条件" in detail and "登记兑现" in detail
+    assert "商会引荐项目" in client.get(reverse("relations:intermediary_detail", args=[chamber.pk])).content.decode()
+    assert "以商招商项目" in client.get(reverse("relations:company_detail", args=[firm.pk])).content.decode()
+    # Town B reads the shared intermediary, not town A's referral through it.
+    client.force_login(personas.officer_b)
+    assert (
+        "商会引荐项目" not in client.get(reverse("relations:intermediary_detail", args=[chamber.pk])).content.decode()
+    )
