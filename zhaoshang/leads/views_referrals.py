@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import generic
@@ -241,6 +242,10 @@ class PayoutEdit(PayoutPages, generic.ObjectEditView):
         if payout.pk is None:
             return services.record_payout(self.request.user, payout.referral, payout)
         return services.update_payout(self.request.user, payout, expected_version=expected_version or 0)
+
+    def get_extra_context(self, form, payout):
+        # Back to the referral the payout is for (payouts have no list of their own).
+        return {"cancel_href": reverse("leads:referral_detail", args=[payout.referral_id])}
 
     def success_message(self, payout):
         return f"已登记奖励兑现 {payout.amount.normalize():f} 万元，等待招商局审核。"
