@@ -38,6 +38,8 @@ NAV_ITEMS = [
     NavItem("中介机构", "relations:intermediary_list", "building-community", BUSINESS, "项目"),
     NavItem("线索池", "leads:pool_list", "bucket", BUSINESS, "项目"),
     NavItem("项目信息共享", "leads:handover_list", "arrows-exchange", BUSINESS, "项目"),
+    NavItem("项目引荐", "leads:referral_list", "user-share", BUSINESS, "项目"),
+    NavItem("引荐奖励", "leads:reward_list", "gift", BUSINESS, "项目"),
     NavItem("新建项目", "projects:create", "plus", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("台账导入", "imports:ledger_upload", "file-import", frozenset({Role.BUREAU, Role.OFFICER}), "项目"),
     NavItem("到位资金", "funds:list", "coin-yuan", BUSINESS, "资金与目标"),

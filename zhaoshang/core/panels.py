@@ -18,7 +18,8 @@ without touching them, and an app left out of INSTALLED_APPS takes its panel wit
 Pages and their places: ``home`` — ``top`` (above the page's own blocks), ``cards`` (the
 row of counting cards), ``side`` (the side column of the bureau's and officers' pages);
 ``project`` — ``investment`` (lines of the 投资情况 card), ``main`` (cards under it);
-``company`` — ``main`` (the investor's page: its projects).
+``company`` — ``main`` (the investor's page: its projects, the projects it referred);
+``contact``, ``intermediary`` — ``main`` (the projects they referred).
 """
 
 from collections import defaultdict

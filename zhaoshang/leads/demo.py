@@ -3,9 +3,11 @@ by a town), a department's project handed to the development zone and accepted, 
 town's lead offered to another town and still waiting — so 线索池 and 项目信息共享 show
 what they are for."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.leads.models import PoolLead
@@ -85,9 +87,91 @@ def build_leads() -> int:
     return made
 
 
+REFERRAL_NOTE = "演示数据：引荐记录"
+
+
+@transaction.atomic
+def build_referrals(city) -> int:
+    """Referrals from the Shanghai chamber, a 乡贤 and a local firm on demo projects, the
+    bureau's two reward rules, and the chamber's reward paid out and verified."""
+    from zhaoshang.core.verification import verify
+    from zhaoshang.leads.choices import RewardAmountKind, RewardCondition, SourceKind
+    from zhaoshang.leads.models import Payout, Referral, RewardRule
+    from zhaoshang.leads.referrals import record_payout, reward_eligibility, save_referral
+    from zhaoshang.relations.choices import ContactKind, LocalStatus
+    from zhaoshang.relations.models import Company, Contact, Intermediary
+
+    if Referral.objects.filter(note__startswith=REFERRAL_NOTE).exists():
+        return 0
+    bureau = city.bureau
+    chamber = Intermediary.objects.filter(name="上海示范商会").first()
+    notable = Contact.objects.filter(kind=ContactKind.NOTABLE).order_by("pk").first()
+    demo = Project.objects.filter(remarks__contains=DEMO_CODE_MARK, merged_into__isnull=True)
+    # The three demo projects with the most verified money: the chamber's reward is then due.
+    working = {unit.pk for unit in city.working_units}
+    verified: dict[int, Decimal] = {}
+    rows = demo.filter(tranches__status="verified", responsible_unit__in=working)
+    for project_id, amount in rows.values_list("pk", "tranches__amount"):
+        verified[project_id] = verified.get(project_id, Decimal(0)) + amount
+    ranked = sorted(verified, key=lambda pk: (-verified[pk], pk))[:3]
+    funded = [Project.objects.get(pk=pk) for pk in ranked]
+    if chamber is None or notable is None or len(funded) < 3:
+        return 0
+    RewardRule.objects.create(
+        name="资金到位引荐奖励",
+        source_kinds=[SourceKind.INTERMEDIARY, SourceKind.NOTABLE, SourceKind.INVESTOR, SourceKind.LOCAL_FIRM],
+        condition=RewardCondition.FUNDS_AT_LEAST,
+        min_funds=Decimal("1000"),
+        amount_kind=RewardAmountKind.PERCENT_OF_FUNDS,
+        amount=Decimal("0.1"),
+        active_from=datetime.date(2024, 1, 1),
+        note="审核通过的到位资金累计 1000 万元以上，按到位资金的 1‰ 奖励。",
+    )
+    RewardRule.objects.create(
+        name="按期投产引荐奖励",
+        source_kinds=[SourceKind.INTERMEDIARY, SourceKind.NOTABLE, SourceKind.LOCAL_FIRM],
+        condition=RewardCondition.IN_PRODUCTION_IN_TIME,
+        within_days=90,
+        amount_kind=RewardAmountKind.FIXED,
+        amount=Decimal("10"),
+        active_from=datetime.date(2024, 1, 1),
+        note="在协议约定投产日期后 90 天内投产（经审核），奖励 10 万元。",
+    )
+    firm = Company.objects.filter(local_status=LocalStatus.LOCAL, merged_into__isnull=True).first()
+    if firm is None:
+        firm = Company.objects.create(
+            name="示范市华联电子有限公司", local_status=LocalStatus.LOCAL, created_by_unit=bureau.unit
+        )
+    sources = [
+        (SourceKind.INTERMEDIARY, {"intermediary": chamber}, "上海示范商会组织会员企业来访，促成项目签约。"),
+        (SourceKind.NOTABLE, {"contact": notable}, "春节乡贤座谈会上推荐其合作伙伴回乡投资。"),
+        (SourceKind.LOCAL_FIRM, {"company": firm}, "本地龙头企业引荐上游配套企业（以商招商）。"),
+    ]
+    made = 0
+    for project, (kind, source, note) in zip(funded, sources, strict=True):
+        on = (project.signed_on or datetime.date(2024, 3, 1)) - datetime.timedelta(days=60)
+        referral = Referral(
+            project=project, source_kind=kind, referred_on=on, note=f"{REFERRAL_NOTE}。{note}", **source
+        )
+        if Referral.objects.filter(project=project, is_primary=True).exists():
+            referral.is_primary = False
+        save_referral(bureau, referral)
+        made += 1
+        if kind == SourceKind.INTERMEDIARY:
+            found = reward_eligibility(referral)
+            if found.eligible:
+                payout = record_payout(
+                    bureau,
+                    referral,
+                    Payout(amount=found.amount, paid_on=timezone.localdate(), evidence="示财拨〔2025〕12号"),
+                )
+                verify(bureau, payout)
+    return made
+
+
 # Last: its new pool projects must not change what the other apps' seeded picks choose.
-DEMO_AFTER = ("projects", "bulletins")
+DEMO_AFTER = ("projects", "relations", "funds", "bulletins")
 
 
 def build(city) -> int:
-    return build_leads()
+    return build_leads() + build_referrals(city)

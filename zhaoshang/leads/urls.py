@@ -18,3 +18,24 @@ urlpatterns = [
     path("pool/<int:pk>/assign/", views.pool_assign, name="pool_assign"),
     path("pool/<int:pk>/return/", views.pool_return, name="pool_return"),
 ]
+
+from zhaoshang.leads import views_referrals as referrals  # noqa: E402
+
+urlpatterns += [
+    path("referrals/", referrals.ReferralList.as_view(), name="referral_list"),
+    path("referrals/rewards/", referrals.RewardList.as_view(), name="reward_list"),
+    path("referrals/project/<int:project_pk>/new/", referrals.ReferralEdit.as_view(), name="referral_create"),
+    path("referrals/<int:pk>/", referrals.ReferralDetail.as_view(), name="referral_detail"),
+    path("referrals/<int:pk>/edit/", referrals.ReferralEdit.as_view(), name="referral_edit"),
+    path("referrals/<int:pk>/delete/", referrals.ReferralDelete.as_view(), name="referral_delete"),
+    path("reward-rules/", referrals.RuleList.as_view(), name="rule_list"),
+    path("reward-rules/new/", referrals.RuleEdit.as_view(), name="rule_create"),
+    path("reward-rules/<int:pk>/", referrals.RuleDetail.as_view(), name="rule_detail"),
+    path("reward-rules/<int:pk>/edit/", referrals.RuleEdit.as_view(), name="rule_edit"),
+    path("reward-rules/<int:pk>/delete/", referrals.RuleDelete.as_view(), name="rule_delete"),
+    path("payouts/referral/<int:referral_pk>/new/", referrals.PayoutEdit.as_view(), name="payout_create"),
+    path("payouts/<int:pk>/", referrals.PayoutDetail.as_view(), name="payout_detail"),
+    path("payouts/<int:pk>/edit/", referrals.PayoutEdit.as_view(), name="payout_edit"),
+    path("payouts/<int:pk>/verify/", referrals.payout_verify, name="payout_verify"),
+    path("payouts/<int:pk>/return/", referrals.payout_return, name="payout_return"),
+]

@@ -314,6 +314,8 @@ class ContactDetail(ContactPages, generic.ObjectDetailView):
             .filter(contacts=contact)
             .select_related("unit")[:50],
             "can_record": Interaction.access.allows(self.request.user, Action.ADD),
+            # What the contact brought comes from apps above (leads' referrals, core.panels).
+            "panels": panels_for("contact", self.request.user, contact),
         }
 
 
@@ -557,6 +559,7 @@ class IntermediaryDetail(IntermediaryPages, generic.ObjectDetailView):
             .select_related("unit"),
             "contacts": Contact.objects.restrict(user).filter(intermediary=intermediary),
             "can_add_agreement": PromotionAgreement.access.allows(user, Action.ADD),
+            "panels": panels_for("intermediary", user, intermediary),
         }
 
 

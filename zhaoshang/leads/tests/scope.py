@@ -39,3 +39,41 @@ SCOPE_CHECKS = [
     ScopeCheck("leads:pool_assign", pool_lead_for_town_b, method="post"),
     ScopeCheck("leads:pool_return", pool_lead_for_town_b, method="post"),
 ]
+
+
+def town_b_referral(personas):
+    from zhaoshang.leads.tests.factories import referral_by_notable
+
+    return {"pk": referral_by_notable(personas, personas.officer_b, personas.town_b).pk}
+
+
+def town_b_payout(personas):
+    from zhaoshang.leads.tests.factories import town_b_payout as made
+
+    return {"pk": made(personas).pk}
+
+
+SCOPE_CHECKS += [
+    ScopeCheck("leads:referral_create", lambda p: {"project_pk": town_b_project(p).pk}),
+    ScopeCheck("leads:referral_detail", town_b_referral),
+    ScopeCheck("leads:referral_edit", town_b_referral),
+    ScopeCheck("leads:referral_delete", town_b_referral),
+    ScopeCheck("leads:referral_delete", town_b_referral, method="post"),
+    ScopeCheck("leads:payout_create", lambda p: {"referral_pk": town_b_referral(p)["pk"]}),
+    ScopeCheck("leads:payout_detail", town_b_payout),
+    ScopeCheck("leads:payout_edit", town_b_payout),
+    ScopeCheck("leads:payout_verify", town_b_payout, method="post"),
+    ScopeCheck("leads:payout_return", town_b_payout, method="post"),
+]
+
+
+def reward_rule(personas):
+    from zhaoshang.leads.tests.factories import production_rule
+
+    return {"pk": production_rule().pk}
+
+
+# The bureau's reward rules are read by every business user (the terms units are paid by).
+SHARED_CHECKS = [ScopeCheck("leads:rule_detail", reward_rule)]
+# Changed by the bureau alone (test_referrals.py).
+ADMIN_ONLY_URLS = ["leads:rule_edit", "leads:rule_delete"]

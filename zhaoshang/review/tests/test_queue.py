@@ -96,7 +96,7 @@ def test_the_queue_filters_by_unit_kind_stage_age_and_amount(queue, client, para
         ({"amount_min": "9" * 40}, "金额过大"),
         ({"amount_min": "50", "amount_max": "10"}, "金额上限不能小于下限"),
         ({"unit": "9" * 30}, "所选单位不存在或不在您的管理范围内"),
-        ({"kind": "payout"}, "没有这种填报类型"),
+        ({"kind": "subsidy"}, "没有这种填报类型"),
     ],
 )
 def test_a_bad_filter_is_explained_in_chinese_and_lists_nothing(queue, client, params, message):
