@@ -6,6 +6,7 @@ the trip counts (docs/counting-rules.md, 外出招商): it is read from the lead
 through the bureau's table of titles (``LeaderTitleLevel``) unless the clerk gives it.
 """
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -211,3 +212,36 @@ class CampaignSigning(AuditedModel):
 
     def __str__(self):
         return f"{self.campaign} · {self.project}"
+
+
+class CampaignReview(models.Model):
+    """The post-campaign review (活动后评估) as published: its figures frozen as JSON, so the
+    review a leader read in a meeting stays the review on record while projects move on.
+    Written once; the page compares it with today's figures."""
+
+    campaign = models.OneToOneField(
+        Campaign, verbose_name="招商活动", on_delete=models.CASCADE, related_name="published_review"
+    )
+    as_of = models.DateField("评估截止日期")
+    numbers = models.JSONField("评估数据（发布时）", default=dict)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    access = OrganisedAccess("campaign__", along="unit_links__unit")
+
+    class Meta:
+        verbose_name = "活动后评估"
+        verbose_name_plural = "活动后评估"
+
+    def __str__(self):
+        return f"{self.campaign}（活动后评估）"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("已发布的活动后评估不能修改。")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:campaign_review", args=[self.campaign_id])

@@ -284,6 +284,8 @@ class CampaignDetail(CampaignPages, generic.ObjectDetailView):
             "signings": list(campaign.signings.select_related("project").order_by("project__code")),
             "figures": campaign_figures(campaign),
             "signing_form": SigningForm() if can_change else None,
+            "can_change_campaign": can_change,
+            "unit_links": list(campaign.unit_links.select_related("unit").order_by("unit__path")),
         }
 
 

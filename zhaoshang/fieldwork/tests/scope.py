@@ -26,7 +26,19 @@ def town_b_campaign(personas):
     )
 
 
+def town_b_signing(personas):
+    from zhaoshang.fieldwork.models import CampaignSigning
+    from zhaoshang.projects.tests.factories import project
+
+    signed = project(personas.officer_b, personas.town_b, name="河口镇物流项目")
+    return CampaignSigning.objects.create(campaign=town_b_campaign(personas), project=signed, document="contract")
+
+
 SCOPE_CHECKS = [
+    ScopeCheck("fieldwork:campaign_tasks", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_review", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_review_publish", lambda p: {"pk": town_b_campaign(p).pk}, method="post"),
+    ScopeCheck("fieldwork:campaign_signing_remove", lambda p: {"pk": town_b_signing(p).pk}, method="post"),
     ScopeCheck("fieldwork:campaign_detail", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_edit", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_delete", lambda p: {"pk": town_b_campaign(p).pk}),
