@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhaoshang.fieldwork import views, views_campaigns
+from zhaoshang.fieldwork import views, views_campaigns, views_mobile
 
 app_name = "fieldwork"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     ),
     path("campaigns/<int:pk>/edit/", views.CampaignEdit.as_view(), name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", views.CampaignDelete.as_view(), name="campaign_delete"),
+    path("m/", views_mobile.mobile_home, name="mobile_home"),
+    path("m/trips/<int:pk>/visit/", views_mobile.mobile_visit, name="mobile_visit"),
+    path("visits/photos/<int:pk>/", views_mobile.visit_photo, name="visit_photo"),
     path("titles/", views.TitleList.as_view(), name="title_list"),
     path("titles/new/", views.TitleEdit.as_view(), name="title_create"),
     path("titles/<int:pk>/edit/", views.TitleEdit.as_view(), name="title_edit"),

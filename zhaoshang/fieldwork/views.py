@@ -80,12 +80,13 @@ class TripDetail(TripPages, generic.ObjectDetailView):
     )
 
     def get_extra_context(self, trip):
-        visits = list(trip.visits.select_related("company", "project"))
+        visits = list(trip.visits.select_related("company", "project").prefetch_related("photos"))
         can_change = self.can(Action.CHANGE, trip)
         return {
             "visits": visits,
             "can_add_visit": can_change,
             "visit_add_href": reverse("fieldwork:visit_add", args=[trip.pk]) if can_change else None,
+            "mobile_href": reverse("fieldwork:mobile_visit", args=[trip.pk]) if can_change else None,
         }
 
 

@@ -34,7 +34,29 @@ def town_b_signing(personas):
     return CampaignSigning.objects.create(campaign=town_b_campaign(personas), project=signed, document="contract")
 
 
+def town_b_photo(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from zhaoshang.fieldwork.models import VisitPhoto
+
+    photo = VisitPhoto(
+        visit=town_b_visit(personas),
+        original_name="现场.jpg",
+        content_type="image/jpeg",
+        size=10,
+        sha256="0" * 64,
+        uploaded_at=timezone.now(),
+    )
+    photo.file.save("photo", SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 6), save=False)
+    photo.save()
+    return photo
+
+
 SCOPE_CHECKS = [
+    ScopeCheck("fieldwork:mobile_visit", lambda p: {"pk": town_b_trip(p).pk}),
+    ScopeCheck("fieldwork:mobile_visit", lambda p: {"pk": town_b_trip(p).pk}, method="post"),
+    ScopeCheck("fieldwork:visit_photo", lambda p: {"pk": town_b_photo(p).pk}),
     ScopeCheck("fieldwork:campaign_tasks", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_review", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_review_publish", lambda p: {"pk": town_b_campaign(p).pk}, method="post"),
