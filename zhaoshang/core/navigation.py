@@ -45,6 +45,7 @@ NAV_ITEMS = [
     NavItem("目标任务", "targets:grid", "target-arrow", BUSINESS, "资金与目标"),
     NavItem("外出招商", "fieldwork:trip_list", "plane-departure", BUSINESS, "招商工作"),
     NavItem("招商活动", "fieldwork:campaign_list", "speakerphone", BUSINESS, "招商工作"),
+    NavItem("手机登记拜访", "fieldwork:mobile_home", "device-mobile", BUSINESS, "招商工作"),
     NavItem("职务层级", "fieldwork:title_list", "list-details", frozenset({Role.BUREAU, Role.SYSADMIN}), "招商工作"),
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计考核"),
     NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计考核"),

@@ -162,9 +162,11 @@ def compare(published: dict, current: dict) -> list[dict]:
 @transaction.atomic
 def publish_review(user, campaign: Campaign) -> CampaignReview:
     """Freeze today's review of a held campaign. One published review per campaign."""
-    campaign = Campaign.objects.restrict(user, Action.CHANGE).select_for_update().filter(pk=campaign.pk).first()
-    if campaign is None:
+    if not Campaign.objects.restrict(user, Action.CHANGE).filter(pk=campaign.pk).exists():
         raise PermissionDenied("只有主办单位可以发布活动后评估。")
+    # Locked by its key alone: the scope's joins would put FOR UPDATE on an outer join,
+    # which PostgreSQL refuses.
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.HELD:
         raise ValidationError("只有已举办的活动可以发布活动后评估。")
     if CampaignReview.objects.filter(campaign=campaign).exists():
