@@ -41,3 +41,33 @@ def test_a_visit_logged_offline_is_sent_once_when_the_network_returns(browser, l
     assert visit.result == "lead" and visit.photos.count() == 1
     assert page.evaluate(f"localStorage.getItem('zhaoshang-draft-visit-{mine.pk}')") is None
     assert not page.problems.errors, page.problems.errors
+
+
+def test_the_county_sets_tasks_and_publishes_a_campaign_review(page, personas):
+    import datetime
+
+    from zhaoshang.fieldwork.models import Campaign, CampaignReview, CampaignUnit
+
+    campaign = Campaign.objects.create(
+        name="2026年示范县招商月",
+        kind="month",
+        start_on=datetime.date(2026, 5, 1),
+        end_on=datetime.date(2026, 5, 31),
+        organiser=personas.county,
+        status="held",
+    )
+    CampaignUnit.objects.create(campaign=campaign, unit=personas.town_a)
+    sign_in(page, "county_officer", personas.password)
+    page.goto(f"{page.base_url}/fieldwork/campaigns/{campaign.pk}/tasks/")
+    page.fill(f"#task_{personas.town_a.pk}", "邀请电子信息企业5家")
+    page.click("button:has-text('保存任务')")
+    page.wait_for_load_state("networkidle")
+    assert "邀请电子信息企业5家" in page.inner_text("[data-testid=task-row]")
+    page.click("text=活动后评估")
+    page.wait_for_load_state("networkidle")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('发布评估')")
+    page.wait_for_load_state("networkidle")
+    assert "冻结数据" in page.inner_text("[data-testid=review-status]")
+    assert CampaignReview.objects.filter(campaign=campaign).exists()
+    assert page.problems.errors == []
