@@ -49,6 +49,7 @@ NAV_ITEMS = [
     NavItem("招商活动", "fieldwork:campaign_list", "speakerphone", BUSINESS, "招商工作"),
     NavItem("驻点小分队", "fieldwork:team_list", "flag", BUSINESS, "招商工作"),
     NavItem("招商情报", "fieldwork:signal_list", "radar", BUSINESS, "招商工作"),
+    NavItem("手机登记拜访", "fieldwork:mobile_home", "device-mobile", BUSINESS, "招商工作"),
     NavItem("职务层级", "fieldwork:title_list", "list-details", frozenset({Role.BUREAU, Role.SYSADMIN}), "招商工作"),
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计考核"),
     NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计考核"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.parsing import ParseError, header_key, normalise_text, parse_date
+from zhaoshang.fieldwork import ledger_columns  # noqa: F401  (registers 签约活动, 签约文书)
 from zhaoshang.fieldwork.choices import LeaderLevel, TripStatus, VisitResult
 from zhaoshang.fieldwork.models import Trip, TripVisit
 from zhaoshang.fieldwork.services import along_units, level_for_title, save_trip, save_visit, split_leader, title_table

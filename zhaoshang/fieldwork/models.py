@@ -6,6 +6,9 @@ the trip counts (docs/counting-rules.md, 外出招商): it is read from the lead
 through the bureau's table of titles (``LeaderTitleLevel``) unless the clerk gives it.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -391,3 +394,68 @@ class Signal(VersionedModel, AuditedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("fieldwork:signal_detail", args=[self.pk])
+
+
+class CampaignReview(models.Model):
+    """The post-campaign review (活动后评估) as published: its figures frozen as JSON, so the
+    review a leader read in a meeting stays the review on record while projects move on.
+    Written once; the page compares it with today's figures."""
+
+    campaign = models.OneToOneField(
+        Campaign, verbose_name="招商活动", on_delete=models.CASCADE, related_name="published_review"
+    )
+    as_of = models.DateField("评估截止日期")
+    numbers = models.JSONField("评估数据（发布时）", default=dict)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    access = OrganisedAccess("campaign__", along="unit_links__unit")
+
+    class Meta:
+        verbose_name = "活动后评估"
+        verbose_name_plural = "活动后评估"
+
+    def __str__(self):
+        return f"{self.campaign}（活动后评估）"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("已发布的活动后评估不能修改。")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:campaign_review", args=[self.campaign_id])
+
+
+def visit_photo_path(instance, filename):
+    # Generated names, as project attachments: an uploaded name never becomes a path.
+    return f"visit-photos/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class VisitPhoto(AuditedModel):
+    """A photo taken on a visit, as its evidence. Not a project attachment: most visits form
+    no project, and an attachment belongs to one. Checked like one (projects.attachments
+    ``check_upload``); deleting the row, or its visit, removes the file (core.files)."""
+
+    visit = models.ForeignKey(TripVisit, verbose_name="拜访记录", on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", upload_to=visit_photo_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+
+    access = OrganisedAccess("visit__trip__")
+
+    class Meta:
+        verbose_name = "拜访照片"
+        verbose_name_plural = "拜访照片"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name

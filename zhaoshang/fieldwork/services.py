@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.choices import Action
+from zhaoshang.core.choices import Action, AuditAction
+from zhaoshang.core.models import AuditLog
 from zhaoshang.core.parsing import normalise_text
 from zhaoshang.fieldwork.choices import LeaderLevel, SigningDocument, VisitResult
 from zhaoshang.fieldwork.models import (
@@ -217,7 +218,79 @@ def add_signing(user, campaign: Campaign, project_code: str, document: str) -> C
     return signing
 
 
+@transaction.atomic
+def remove_signing(user, signing: CampaignSigning) -> None:
+    """Take back a signing registered at the wrong campaign: the organiser's side only. The
+    project and its signing event stay; only the campaign no longer counts it."""
+    if not CampaignSigning.objects.restrict(user, Action.DELETE).filter(pk=signing.pk).exists():
+        raise PermissionDenied("只有主办单位可以移除活动签约项目。")
+    signing.delete()
+
+
+TASK_LENGTH = CampaignUnit._meta.get_field("task").max_length
+
+
+@transaction.atomic
+def set_tasks(user, campaign: Campaign, tasks: dict[int, str]) -> int:
+    """The task of each responsible unit before the campaign (unit id → text); returns how
+    many changed. Only the organiser's side sets them; a unit not responsible is refused."""
+    if not Campaign.objects.restrict(user, Action.CHANGE).filter(pk=campaign.pk).exists():
+        raise PermissionDenied("只有主办单位可以分配责任单位的任务。")
+    links = {link.unit_id: link for link in campaign.unit_links.select_related("unit")}
+    errors, changed = {}, []
+    for unit_id, text in tasks.items():
+        link = links.get(unit_id)
+        if link is None:
+            raise ValidationError("所选单位不是本活动的责任单位。")
+        text = normalise_text(text)
+        if len(text) > TASK_LENGTH:
+            errors[f"task_{unit_id}"] = f"{link.unit.name}的任务不能超过{TASK_LENGTH}字。"
+        elif text != link.task:
+            link.task = text
+            changed.append(link)
+    if errors:
+        raise ValidationError(errors)
+    CampaignUnit.objects.bulk_update(changed, ["task"])
+    if changed:
+        detail = "；".join(f"{link.unit.name}：{link.task or '（清空）'}" for link in changed)
+        AuditLog.record(AuditAction.UPDATE, campaign, detail=f"分配责任单位任务：{detail}"[:500])
+    return len(changed)
+
+
 CONTRACT_DOCUMENTS = {SigningDocument.CONTRACT}
+
+
+def campaign_named(name: str) -> Campaign:
+    """The one campaign of that name, for the commands; ValueError (in Chinese) otherwise."""
+    campaigns = list(Campaign.objects.filter(name=normalise_text(name)).order_by("-start_on")[:2])
+    if not campaigns:
+        raise ValueError(f"没有名为「{name}」的招商活动。")
+    if len(campaigns) > 1:
+        raise ValueError(f"有多个名为「{name}」的招商活动，请先在页面上区分名称。")
+    return campaigns[0]
+
+
+def counted_signings(campaign: Campaign):
+    """The signings of a campaign that count (the project's first non-supplementary signing
+    event verified), each with that event; and the signing's amount (the event's amount,
+    else the project's 协议总投资, 万元). Shared by the figures and the review."""
+    from zhaoshang.projects.choices import Stage, Verification
+    from zhaoshang.projects.models import StageEvent
+
+    signings = list(campaign.signings.select_related("project", "project__responsible_unit"))
+    events = {}
+    for event in StageEvent.objects.filter(
+        project__in=[signing.project for signing in signings],
+        stage=Stage.SIGNED,
+        is_supplementary=False,
+        status=Verification.VERIFIED,
+    ).order_by("date", "pk"):
+        events.setdefault(event.project_id, event)
+    return [(signing, events[signing.project_id]) for signing in signings if signing.project_id in events]
+
+
+def signing_amount(signing: CampaignSigning, event):
+    return event.amount if event.amount is not None else signing.project.total_investment
 
 
 def campaign_figures(campaign: Campaign) -> dict:
@@ -228,27 +301,16 @@ def campaign_figures(campaign: Campaign) -> dict:
     the speech filled in."""
     from decimal import Decimal
 
-    from zhaoshang.projects.choices import Stage, Verification
-    from zhaoshang.projects.models import StageEvent
-
-    signings = list(campaign.signings.select_related("project"))
-    events = {}
-    for event in StageEvent.objects.filter(
-        project__in=[signing.project for signing in signings],
-        stage=Stage.SIGNED,
-        is_supplementary=False,
-        status=Verification.VERIFIED,
-    ).order_by("date", "pk"):
-        events.setdefault(event.project_id, event)
+    pairs = counted_signings(campaign)
+    events = {signing.project_id: event for signing, event in pairs}
+    counted = [signing for signing, _ in pairs]
     zero = Decimal(0)
-    counted = [signing for signing in signings if signing.project_id in events]
 
     def total(rows, amount):
         return sum((amount(signing) or zero for signing in rows), zero)
 
     def investment(signing):
-        event = events[signing.project_id]
-        return event.amount if event.amount is not None else signing.project.total_investment
+        return signing_amount(signing, events[signing.project_id])
 
     def foreign(signing):
         return signing.project.foreign_investment_usd
@@ -264,14 +326,14 @@ def campaign_figures(campaign: Campaign) -> dict:
     yi = (figures["total_investment_wan"] / 10000).quantize(Decimal("0.01"))
     figures["sentence"] = (
         f"{campaign.name}，共签订合同、协议{figures['signed_count']}个，总投资{yi}亿元，"
-        f"合同、协议外资{_exact(figures['foreign_wan_usd'])}万美元，其中合同项目{figures['contract_count']}个，"
-        f"合同利用外资{_exact(figures['contract_foreign_wan_usd'])}万美元。"
+        f"合同、协议外资{exact(figures['foreign_wan_usd'])}万美元，其中合同项目{figures['contract_count']}个，"
+        f"合同利用外资{exact(figures['contract_foreign_wan_usd'])}万美元。"
     )
     for key in ("total_investment_wan", "foreign_wan_usd", "contract_foreign_wan_usd"):
-        figures[key] = _exact(figures[key])
+        figures[key] = exact(figures[key])
     return figures
 
 
-def _exact(number) -> str:
+def exact(number) -> str:
     """An exact decimal without trailing zeros: 12500, 37.5."""
     return format(number.normalize(), "f") if number else "0"

@@ -80,12 +80,13 @@ class TripDetail(TripPages, generic.ObjectDetailView):
     )
 
     def get_extra_context(self, trip):
-        visits = list(trip.visits.select_related("company", "project"))
+        visits = list(trip.visits.select_related("company", "project").prefetch_related("photos"))
         can_change = self.can(Action.CHANGE, trip)
         return {
             "visits": visits,
             "can_add_visit": can_change,
             "visit_add_href": reverse("fieldwork:visit_add", args=[trip.pk]) if can_change else None,
+            "mobile_href": reverse("fieldwork:mobile_visit", args=[trip.pk]) if can_change else None,
         }
 
 
@@ -284,6 +285,8 @@ class CampaignDetail(CampaignPages, generic.ObjectDetailView):
             "signings": list(campaign.signings.select_related("project").order_by("project__code")),
             "figures": campaign_figures(campaign),
             "signing_form": SigningForm() if can_change else None,
+            "can_change_campaign": can_change,
+            "unit_links": list(campaign.unit_links.select_related("unit").order_by("unit__path")),
         }
 
 

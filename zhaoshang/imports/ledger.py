@@ -12,7 +12,8 @@ from decimal import Decimal
 from zhaoshang.core.limits import field_limit_problems
 from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan, parse_date
 from zhaoshang.core.validators import uscc_problem
-from zhaoshang.imports.headers import LEDGER_SYNONYMS, HeaderMatch, locate_header
+from zhaoshang.imports.headers import HeaderMatch, locate_header
+from zhaoshang.imports.ledger_columns import ledger_extensions, ledger_synonyms
 from zhaoshang.imports.reading import Sheet
 from zhaoshang.imports.spec import Parsed
 from zhaoshang.projects.choices import (
@@ -201,7 +202,7 @@ def find_ledger_sheet(sheets: list[Sheet]) -> tuple[Sheet, HeaderMatch]:
     """The sheet that looks most like a project ledger (the one with the best header)."""
     best = None
     for sheet in sheets:
-        match = locate_header(sheet.rows, LEDGER_SYNONYMS, required=("name",))
+        match = locate_header(sheet.rows, ledger_synonyms(), required=("name",))
         if match and (best is None or len(match.columns) > len(best[1].columns)):
             best = (sheet, match)
     if best is None:
@@ -329,6 +330,14 @@ def _parse_row(number: int, row: list, texts: list[str], header: HeaderMatch, pa
     for name in ("responsible_unit", "landing_unit"):
         if name in header.columns:
             values[f"{name}_text"] = _text(texts, header, name)
+
+    for extension in ledger_extensions():
+        for name in extension.columns:
+            if name in header.columns:
+                try:
+                    values[name] = extension.parse(name, _cell(row, header, name))
+                except ParseError as error:
+                    result.errors[label(name)] = str(error)
 
     _check_limits(result, label)
 

@@ -20,6 +20,7 @@ from zhaoshang.core.parsing import header_key
 from zhaoshang.imports.choices import ImportKind, RowAction
 from zhaoshang.imports.forms import LedgerUploadForm
 from zhaoshang.imports.ledger import LedgerRow, parse_ledger
+from zhaoshang.imports.ledger_columns import ledger_extensions
 from zhaoshang.imports.models import ImportBatch
 from zhaoshang.imports.pipeline import commit_import, preview_import
 from zhaoshang.imports.spec import ImportSpec, Parsed, Preview, own_url_names, register, shown
@@ -225,6 +226,11 @@ def resolve(user, scope_unit: Unit, parsed: Parsed) -> dict[int, Project]:
         if row.action in (RowAction.CREATE, RowAction.UPDATE):
             _check_required(row, stored.get(row.project_id), label)
     _note_foreign_companies(user, parsed.rows)
+    for extension in ledger_extensions():
+        extension.resolve(user, scope_unit, [row for row in parsed.rows if not row.errors], label)
+    for row in parsed.rows:
+        if row.errors:
+            row.action = RowAction.ERROR
     return stored
 
 
@@ -321,6 +327,7 @@ class _CommitPlan:
     edited: list[Project]  # the updated projects, the row's values set on them
     prepared: dict[int, list[str]]  # projects.services.prepare_updates of them
     last_project: int  # the newest project's id when the rows were matched
+    unchanged: list  # rows whose project stays as it is (extensions may still record something)
 
 
 class LedgerImport(ImportSpec):
@@ -372,7 +379,8 @@ class LedgerImport(ImportSpec):
                 project = stored[row.project_id]
                 _apply(project, row.values, creating=False)
                 edited.append(project)
-        return _CommitPlan(stored, edited, prepare_updates(edited), preview.parsed.last_project)
+        unchanged = [row for row in preview.rows if row.action == RowAction.UNCHANGED]
+        return _CommitPlan(stored, edited, prepare_updates(edited), preview.parsed.last_project, unchanged)
 
     def moved_since(self, plan) -> bool:
         """Whether another user changed what the plan read: a matched project saved (its
@@ -443,6 +451,8 @@ class LedgerImport(ImportSpec):
                 for event in waiting.order_by("project_id", "pk"):
                     verify_event(user, event, by_import=True)
         import_contacts(user, [(investor_of(row), row.values) for row in todo])
+        for extension in ledger_extensions():
+            extension.write(user, batch, [*todo, *plan.unchanged])
         if len(todo) >= 1000:
             # Thousands of new rows at once: let SQLite refresh its planner statistics, or it
             # may keep choosing plans made for a smaller table (PostgreSQL's autovacuum does this).

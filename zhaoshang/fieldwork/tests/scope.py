@@ -52,6 +52,33 @@ def town_b_signal(personas):
     return signal(personas.town_b, company="杭州河口精密机械有限公司")
 
 
+def town_b_signing(personas):
+    from zhaoshang.fieldwork.models import CampaignSigning
+    from zhaoshang.projects.tests.factories import project
+
+    signed = project(personas.officer_b, personas.town_b, name="河口镇物流项目")
+    return CampaignSigning.objects.create(campaign=town_b_campaign(personas), project=signed, document="contract")
+
+
+def town_b_photo(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from zhaoshang.fieldwork.models import VisitPhoto
+
+    photo = VisitPhoto(
+        visit=town_b_visit(personas),
+        original_name="现场.jpg",
+        content_type="image/jpeg",
+        size=10,
+        sha256="0" * 64,
+        uploaded_at=timezone.now(),
+    )
+    photo.file.save("photo", SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 6), save=False)
+    photo.save()
+    return photo
+
+
 SCOPE_CHECKS = [
     ScopeCheck("fieldwork:team_detail", lambda p: {"pk": town_b_team(p).pk}),
     ScopeCheck("fieldwork:team_edit", lambda p: {"pk": town_b_team(p).pk}),
@@ -65,6 +92,13 @@ SCOPE_CHECKS = [
     ScopeCheck("fieldwork:signal_step", lambda p: {"pk": town_b_signal(p).pk, "stage": "verified"}, method="post"),
     ScopeCheck("fieldwork:signal_exclude", lambda p: {"pk": town_b_signal(p).pk}, method="post"),
     ScopeCheck("fieldwork:signal_convert", lambda p: {"pk": town_b_signal(p).pk}, method="post"),
+    ScopeCheck("fieldwork:mobile_visit", lambda p: {"pk": town_b_trip(p).pk}),
+    ScopeCheck("fieldwork:mobile_visit", lambda p: {"pk": town_b_trip(p).pk}, method="post"),
+    ScopeCheck("fieldwork:visit_photo", lambda p: {"pk": town_b_photo(p).pk}),
+    ScopeCheck("fieldwork:campaign_tasks", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_review", lambda p: {"pk": town_b_campaign(p).pk}),
+    ScopeCheck("fieldwork:campaign_review_publish", lambda p: {"pk": town_b_campaign(p).pk}, method="post"),
+    ScopeCheck("fieldwork:campaign_signing_remove", lambda p: {"pk": town_b_signing(p).pk}, method="post"),
     ScopeCheck("fieldwork:campaign_detail", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_edit", lambda p: {"pk": town_b_campaign(p).pk}),
     ScopeCheck("fieldwork:campaign_delete", lambda p: {"pk": town_b_campaign(p).pk}),

@@ -75,3 +75,49 @@ def test_a_campaign_ending_before_it_starts_is_refused(personas, client_for):
     )
     assert "结束日期不能早于开始日期" in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+def test_the_organiser_gives_each_responsible_unit_its_task_and_the_unit_reads_it(personas, client_for):
+    campaign = make(personas.county, name="2026年示范县招商月")
+    CampaignUnit.objects.create(campaign=campaign, unit=personas.town_a)
+    CampaignUnit.objects.create(campaign=campaign, unit=personas.town_b)
+    client = client_for(personas.county_officer)
+    url = reverse("fieldwork:campaign_tasks", args=[campaign.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {f"task_{personas.town_a.pk}": "邀请电子信息企业5家", f"task_{personas.town_b.pk}": "准备签约项目2个"}
+    )
+    assert response.status_code == 302
+    page = client_for(personas.officer_b).get(reverse("fieldwork:campaign_detail", args=[campaign.pk]))
+    assert "准备签约项目2个" in page.content.decode() and "邀请电子信息企业5家" in page.content.decode()
+    # A responsible unit reads its task but does not set them.
+    assert client_for(personas.officer_b).get(url).status_code == 404
+
+
+def test_a_task_too_long_is_refused_and_nothing_is_saved(personas, client_for):
+    campaign = make(personas.county, name="2026年示范县招商月")
+    CampaignUnit.objects.create(campaign=campaign, unit=personas.town_a)
+    CampaignUnit.objects.create(campaign=campaign, unit=personas.town_b)
+    response = client_for(personas.county_officer).post(
+        reverse("fieldwork:campaign_tasks", args=[campaign.pk]),
+        {f"task_{personas.town_a.pk}": "好" * 201, f"task_{personas.town_b.pk}": "准备签约项目2个"},
+    )
+    assert "不能超过200字" in response.content.decode()
+    assert not CampaignUnit.objects.exclude(task="").exists()
+
+
+def test_the_organiser_takes_a_signing_back_and_the_project_stays(personas, client_for):
+    from zhaoshang.fieldwork.models import CampaignSigning
+    from zhaoshang.projects.models import Project
+    from zhaoshang.projects.tests.factories import project
+
+    campaign = make(personas.town_a)
+    signed = project(personas.officer_a, personas.town_a, name="电容器项目")
+    signing = CampaignSigning.objects.create(campaign=campaign, project=signed, document="contract")
+    page = client_for(personas.officer_a).get(reverse("fieldwork:campaign_detail", args=[campaign.pk]))
+    assert "data-confirm" in page.content.decode() and "移除" in page.content.decode()
+    url = reverse("fieldwork:campaign_signing_remove", args=[signing.pk])
+    assert client_for(personas.officer_b).post(url).status_code == 404
+    response = client_for(personas.officer_a).post(url, follow=True)
+    assert "已将项目「电容器项目」移出" in response.content.decode()
+    assert not CampaignSigning.objects.exists() and Project.objects.filter(pk=signed.pk).exists()

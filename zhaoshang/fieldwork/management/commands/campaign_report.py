@@ -4,8 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.fieldwork.models import Campaign
-from zhaoshang.fieldwork.services import campaign_figures
+from zhaoshang.fieldwork.services import campaign_figures, campaign_named
 
 
 class Command(BaseCommand):
@@ -16,13 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("json", "text"), default="text")
 
     def handle(self, *args, **options):
-        campaigns = list(Campaign.objects.filter(name=options["name"]).order_by("-start_on")[:2])
-        if not campaigns:
-            raise CommandError(f"没有名为「{options['name']}」的招商活动。")
-        if len(campaigns) > 1:
-            raise CommandError(f"有多个名为「{options['name']}」的招商活动，请先在页面上区分名称。")
-        figures = campaign_figures(campaigns[0])
+        try:
+            campaign = campaign_named(options["name"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        figures = campaign_figures(campaign)
         if options["format"] == "json":
-            self.stdout.write(json.dumps({"campaign": campaigns[0].name, **figures}, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps({"campaign": campaign.name, **figures}, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(figures["sentence"])
