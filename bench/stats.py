@@ -78,6 +78,19 @@ PAGES = [
     ("dashboard (1–12月 of the last generated year)", ["dashboard:index"], f"?kind=ytd&year={YEAR}&month=12"),
     ("statistics table (a year, all counties)", ["stats:table"], f"?year={YEAR}&first=1&last=12"),
     ("statistics table with the five ratios", ["stats:table"], f"?year={YEAR}&first=1&last=12&ratios=all"),
+    # The default table has the trip columns (issue 15); these two split it.
+    (
+        "statistics table, the project columns only",
+        ["stats:table"],
+        f"?year={YEAR}&first=1&last=12&ratios=none&"
+        + "&".join(f"indicators={indicator.value}" for indicator in PROJECT_INDICATORS),
+    ),
+    (
+        "statistics table, the three trip columns only",
+        ["stats:table"],
+        f"?year={YEAR}&first=1&last=12&ratios=none&indicators=trips&indicators=trips_senior_led"
+        "&indicators=trips_independent",
+    ),
 ]
 
 

@@ -49,3 +49,6 @@ RELATION_INDICATORS = {Indicator.INTERACTIONS, Indicator.NEW_KEY_INVESTORS, Indi
 NOT_PROJECT_INDICATORS = TRIP_INDICATORS | RELATION_INDICATORS
 # The project indicators: what the bulletins' tables and the demo's targets are about.
 PROJECT_INDICATORS = [indicator for indicator in Indicator if indicator not in NOT_PROJECT_INDICATORS]
+# The statistics table's columns unless asked otherwise: every indicator read from the
+# monthly roll-up (projects and trips); the relationship network's are ticked when wanted.
+TABLE_INDICATORS = [indicator for indicator in Indicator if indicator not in RELATION_INDICATORS]
