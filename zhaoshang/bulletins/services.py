@@ -27,7 +27,7 @@ from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, enqueue, pending
 from zhaoshang.stats import services as stats
 from zhaoshang.stats import tables
-from zhaoshang.stats.choices import PROJECT_INDICATORS, RELATION_INDICATORS, Indicator
+from zhaoshang.stats.choices import PROJECT_INDICATORS, TABLE_INDICATORS
 from zhaoshang.stats.services import CountingRules, Period
 
 QUARTER_NAMES = "一二三四"
@@ -67,9 +67,7 @@ def generate(bulletin: Bulletin, user) -> Generated:
     cut-off of overdue problems and signed-not-started projects."""
     period = bulletin_period(bulletin.kind, bulletin.year, bulletin.month).so_far(stats.today())
     # The trip counts only for a county's bulletin, the one that says them (sections._trips_text).
-    indicators = PROJECT_INDICATORS
-    if bulletin.scope.type == UnitType.COUNTY:
-        indicators = [indicator for indicator in Indicator if indicator not in RELATION_INDICATORS]
+    indicators = TABLE_INDICATORS if bulletin.scope.type == UnitType.COUNTY else PROJECT_INDICATORS
     result = tables.build(
         user, year=bulletin.year, first=1, last=bulletin.month, parent=bulletin.scope, indicators=indicators
     )
