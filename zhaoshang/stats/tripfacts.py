@@ -80,10 +80,22 @@ def direct_cells(trip_ids=None, parents: dict | None = None) -> Counter:
 
 def compute(trip_ids=None) -> dict:
     """The roll-up facts of these trips (all when None), as ``stats.facts.compute`` gives a
-    project's: {table: {cell: [values]}}."""
+    project's: {table: {cell: [values]}}. The unit tree is read once per call (a trip's save
+    computes this twice), and the pre-rolled ``tree`` column is added along the same chains."""
+    from zhaoshang.accounts.models import Unit
     from zhaoshang.stats import facts
 
-    return facts._rolled(direct_cells(trip_ids), {}, {})
+    parents = dict(Unit._base_manager.values_list("pk", "parent_id"))
+    rows: dict[tuple, list[int]] = {}
+    for (unit, month, indicator), value in direct_cells(trip_ids, parents).items():
+        if not value:
+            continue
+        rows.setdefault((unit, month, indicator), [0, 0])[0] += value
+        current = unit
+        while current is not None:
+            rows.setdefault((current, month, indicator), [0, 0])[1] += value
+            current = parents.get(current)
+    return {**facts.nothing(), facts.IND: rows}
 
 
 def for_units(unit_path: str) -> set[int]:
