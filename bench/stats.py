@@ -78,6 +78,20 @@ PAGES = [
     ("dashboard (1–12月 of the last generated year)", ["dashboard:index"], f"?kind=ytd&year={YEAR}&month=12"),
     ("statistics table (a year, all counties)", ["stats:table"], f"?year={YEAR}&first=1&last=12"),
     ("statistics table with the five ratios", ["stats:table"], f"?year={YEAR}&first=1&last=12&ratios=all"),
+    # The default table has the trip columns (issue 15); without them (the default before),
+    # and the trip columns alone.
+    (
+        "statistics table without the trip columns",
+        ["stats:table"],
+        f"?year={YEAR}&first=1&last=12&"
+        + "&".join(f"indicators={indicator.value}" for indicator in PROJECT_INDICATORS),
+    ),
+    (
+        "statistics table, the three trip columns only",
+        ["stats:table"],
+        f"?year={YEAR}&first=1&last=12&ratios=none&indicators=trips&indicators=trips_senior_led"
+        "&indicators=trips_independent",
+    ),
 ]
 
 

@@ -27,7 +27,7 @@ from zhaoshang.core.events import EventType, emit
 from zhaoshang.core.jobs import Job, JobFailed, JobKind, JobOutcome, enqueue, pending
 from zhaoshang.stats import services as stats
 from zhaoshang.stats import tables
-from zhaoshang.stats.choices import PROJECT_INDICATORS, Indicator
+from zhaoshang.stats.choices import PROJECT_INDICATORS, TABLE_INDICATORS
 from zhaoshang.stats.services import CountingRules, Period
 
 QUARTER_NAMES = "一二三四"
@@ -66,9 +66,8 @@ def generate(bulletin: Bulletin, user) -> Generated:
     month not over yet is read as of today: marked 「截至X月X日」, with that day as the
     cut-off of overdue problems and signed-not-started projects."""
     period = bulletin_period(bulletin.kind, bulletin.year, bulletin.month).so_far(stats.today())
-    # The trip counts only for a county's bulletin, the one that says them (sections._trips_text):
-    # computed from the trips on every read, they would cost a city's bulletin seconds for nothing.
-    indicators = list(Indicator) if bulletin.scope.type == UnitType.COUNTY else PROJECT_INDICATORS
+    # The trip counts only for a county's bulletin, the one that says them (sections._trips_text).
+    indicators = TABLE_INDICATORS if bulletin.scope.type == UnitType.COUNTY else PROJECT_INDICATORS
     result = tables.build(
         user, year=bulletin.year, first=1, last=bulletin.month, parent=bulletin.scope, indicators=indicators
     )

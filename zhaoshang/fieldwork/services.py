@@ -126,7 +126,8 @@ def _set_units(user, link_model, owner_field: str, owner, units) -> None:
     links = link_model.objects.filter(**{owner_field: owner})
     links.exclude(unit_id__in=wanted).delete()
     have = set(links.values_list("unit_id", flat=True))
-    link_model.objects.bulk_create([link_model(**{owner_field: owner}, unit_id=pk) for pk in sorted(wanted - have)])
+    for pk in sorted(wanted - have):  # one save each (a handful): the statistics roll-up listens to them
+        link_model.objects.create(**{owner_field: owner}, unit_id=pk)
 
 
 @transaction.atomic

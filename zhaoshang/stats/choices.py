@@ -16,6 +16,9 @@ class Indicator(models.TextChoices):
     TRIPS = "trips", "外出招商次数"
     TRIPS_SENIOR_LED = "trips_senior_led", "县级及以上领导带队次数"
     TRIPS_INDEPENDENT = "trips_independent", "独立外出次数"
+    INTERACTIONS = "interactions", "走访接待次数"
+    NEW_KEY_INVESTORS = "new_key_investors", "新增重点客商"
+    XIANGXIAN_NETWORK = "xiangxian_network", "乡贤人数"
 
 
 INDICATOR_UNITS = {
@@ -30,10 +33,22 @@ INDICATOR_UNITS = {
     Indicator.TRIPS: "次",
     Indicator.TRIPS_SENIOR_LED: "次",
     Indicator.TRIPS_INDEPENDENT: "次",
+    Indicator.INTERACTIONS: "次",
+    Indicator.NEW_KEY_INVESTORS: "人",
+    Indicator.XIANGXIAN_NETWORK: "人",
 }
 MONEY_INDICATORS = {Indicator.CONTRACTED_INVESTMENT, Indicator.FUNDS_IN_PLACE, Indicator.FOREIGN_FUNDS}
-# Counted over outbound trips (fieldwork), not projects: never in the monthly roll-up, no
-# drill-down to projects; a trip several units of a subtree took part in counts once for it.
+# Counted over outbound trips (fieldwork), not projects: in the monthly roll-up
+# (stats.tripfacts), no drill-down to projects; a trip several units of a subtree took part
+# in counts once for it.
 TRIP_INDICATORS = {Indicator.TRIPS, Indicator.TRIPS_SENIOR_LED, Indicator.TRIPS_INDEPENDENT}
+# Counted over the relationship network (relations: interactions, contacts), each row for
+# one unit; computed from the rows on every read (one grouped count), no drill-down.
+RELATION_INDICATORS = {Indicator.INTERACTIONS, Indicator.NEW_KEY_INVESTORS, Indicator.XIANGXIAN_NETWORK}
+# Indicators with no projects behind them (no drill-down to projects).
+NOT_PROJECT_INDICATORS = TRIP_INDICATORS | RELATION_INDICATORS
 # The project indicators: what the bulletins' tables and the demo's targets are about.
-PROJECT_INDICATORS = [indicator for indicator in Indicator if indicator not in TRIP_INDICATORS]
+PROJECT_INDICATORS = [indicator for indicator in Indicator if indicator not in NOT_PROJECT_INDICATORS]
+# The statistics table's columns unless asked otherwise: every indicator read from the
+# monthly roll-up (projects and trips); the relationship network's are ticked when wanted.
+TABLE_INDICATORS = [indicator for indicator in Indicator if indicator not in RELATION_INDICATORS]

@@ -6,7 +6,7 @@ from django import forms
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.forms import StyledFormMixin
-from zhaoshang.stats.choices import PROJECT_INDICATORS, Indicator
+from zhaoshang.stats.choices import TABLE_INDICATORS, Indicator
 from zhaoshang.stats.ratios import Ratio
 from zhaoshang.stats.services import default_period
 
@@ -48,9 +48,9 @@ class TableForm(StyledFormMixin, forms.Form):
             "year": year,
             "first": first,
             "last": last,
-            # The project indicators unless asked: the trip counts are computed from the trips on
-            # every read (not from the roll-up), seconds for a province (docs/counting-rules.md).
-            "indicators": [i.value for i in PROJECT_INDICATORS],
+            # The roll-up's indicators unless asked: the relationship network's are counted
+            # from the rows on every read (docs/counting-rules.md).
+            "indicators": [i.value for i in TABLE_INDICATORS],
             # The ratio indicators are columns of the table unless the question says otherwise.
             "ratios": [r.value for r in Ratio],
         }
@@ -77,7 +77,7 @@ class TableForm(StyledFormMixin, forms.Form):
         if first and last and first > last:
             raise forms.ValidationError(f"起始月（{first}月）不能晚于截止月（{last}月）。")
         if not cleaned.get("indicators"):
-            cleaned["indicators"] = [indicator.value for indicator in PROJECT_INDICATORS]
+            cleaned["indicators"] = [indicator.value for indicator in TABLE_INDICATORS]
         return cleaned
 
     def error_messages(self) -> list[str]:

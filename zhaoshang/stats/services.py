@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from zhaoshang.core.numbers import YUAN_PER_WAN, as_yuan, percent, round_half_up
 from zhaoshang.projects.choices import Stage, Verification
-from zhaoshang.stats.choices import MONEY_INDICATORS, TRIP_INDICATORS, Indicator
+from zhaoshang.stats.choices import MONEY_INDICATORS, RELATION_INDICATORS, Indicator
 
 BASIS_POINTS = 10000  # 100.00% = 10,000 bp
 
@@ -196,6 +196,9 @@ INDICATOR_RULES = {
     "同一次外出只计一次。",
     Indicator.TRIPS_SENIOR_LED: "县级及以上领导带队次数：外出招商次数中由县级及以上领导带队的次数。",
     Indicator.TRIPS_INDEPENDENT: "独立外出次数：本单位或下级单位组织、且带队领导在县级以下的外出次数（不是跟随县领导外出）。",
+    Indicator.INTERACTIONS: "走访接待次数：日期在统计期内、由本单位或下级单位记录的走访、接待、洽谈（外出拜访、来访接待、电话/视频、座谈会、考察）次数，每条记录计一次。",
+    Indicator.NEW_KEY_INVESTORS: "新增重点客商：录入时间在统计期内、现标为重点联系、由本单位或下级单位维护的客商人数。",
+    Indicator.XIANGXIAN_NETWORK: "乡贤人数：截至统计期末，由本单位或下级单位维护的乡贤人数（存量，不是期内新增数）。",
 }
 
 
@@ -526,6 +529,48 @@ def trip_counts(indicator: str, period: Period, within=None) -> dict[int, Decima
     return {pk: Decimal(count) for pk, count in direct.items() if count and in_scope(pk)}
 
 
+def _day_bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period as [start, end) local times, for timestamps (an index range, not a
+    per-row ``__date``)."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end
+
+
+def _counted_by(queryset, path: str, within=None) -> dict[int, Decimal]:
+    """{unit id: rows} of ``queryset`` grouped by the unit at ``path`` (each row credited to
+    that one unit, so the engine's subtree sum counts each row once)."""
+    queryset = _within(queryset.exclude(**{f"{path}__isnull": True}), within, path)
+    rows = queryset.order_by().values_list(path).annotate(n=Count("pk")).values_list(path, "n")
+    return {unit: Decimal(n) for unit, n in rows if n}
+
+
+def relation_counts(indicator: str, period: Period, within=None) -> dict[int, Decimal]:
+    """The relationship network's indicators (docs/counting-rules.md, 客商与乡贤) as direct
+    values: 走访接待次数 by the recording unit, 新增重点客商 and 乡贤人数 by the keeping unit."""
+    from zhaoshang.relations.choices import ContactKind
+    from zhaoshang.relations.models import Contact, Interaction
+
+    start, end = _day_bounds(period)
+    match indicator:
+        case Indicator.INTERACTIONS:
+            interactions = Interaction.objects.filter(date__range=(period.start, period.end))
+            return _counted_by(interactions, "unit", within)
+        case Indicator.NEW_KEY_INVESTORS:
+            contacts = Contact.objects.filter(
+                kind=ContactKind.INVESTOR, is_key=True, created_at__gte=start, created_at__lt=end
+            )
+            return _counted_by(contacts, "keeping_unit", within)
+        case Indicator.XIANGXIAN_NETWORK:
+            # A stock: the 乡贤 kept at the period's end (a record with no entry time predates it).
+            contacts = Contact.objects.filter(kind=ContactKind.NOTABLE).filter(
+                Q(created_at__lt=end) | Q(created_at__isnull=True)
+            )
+            return _counted_by(contacts, "keeping_unit", within)
+    raise ValueError(f"未知指标：{indicator}")
+
+
 def direct_values(
     indicator: str, period: Period, rules: CountingRules | None = None, within=None
 ) -> dict[int, Decimal]:
@@ -535,8 +580,8 @@ def direct_values(
     roll-up (stats.models.UnitMonthFact, kept exact by stats.facts); any other period or
     rule is computed from the rows themselves by the functions above."""
     rules = rules or CountingRules.from_settings()
-    if indicator in TRIP_INDICATORS:  # not in the roll-up: counted from the trips themselves
-        return trip_counts(indicator, period, within)
+    if indicator in RELATION_INDICATORS:  # not in the roll-up: one grouped count of the rows
+        return relation_counts(indicator, period, within)
     if settings.STATS_ROLLUPS and period.month_aligned and rules == CountingRules.from_settings():
         return _from_rollup(indicator, period, within)
     return computed_values(indicator, period, rules, within)
@@ -578,6 +623,8 @@ def computed_values(
             return stage_count(Stage.PRODUCTION, period, rules, within)
         case Indicator.TRIPS | Indicator.TRIPS_SENIOR_LED | Indicator.TRIPS_INDEPENDENT:
             return trip_counts(indicator, period, within)
+        case Indicator.INTERACTIONS | Indicator.NEW_KEY_INVESTORS | Indicator.XIANGXIAN_NETWORK:
+            return relation_counts(indicator, period, within)
     raise ValueError(f"未知指标：{indicator}")
 
 

@@ -13,7 +13,7 @@ from zhaoshang.core.export import xlsx_response
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.stats import tables
-from zhaoshang.stats.choices import INDICATOR_UNITS, TRIP_INDICATORS, Indicator
+from zhaoshang.stats.choices import INDICATOR_UNITS, NOT_PROJECT_INDICATORS, Indicator
 from zhaoshang.stats.forms import TableForm
 from zhaoshang.stats.models import UnitMonthFact
 from zhaoshang.stats.ratios import RATIO_RULES, RATIO_UNITS, Ratio
@@ -58,7 +58,7 @@ def table(request):
                 "code": code,
                 "label": Indicator(code).label,
                 "unit": INDICATOR_UNITS[Indicator(code)],
-                "drill": code not in TRIP_INDICATORS,
+                "drill": code not in NOT_PROJECT_INDICATORS,
             }
             for code in result.table.indicators
         ]
@@ -141,7 +141,7 @@ def behind(request):
     form = TableForm(request.GET, user=request.user)
     indicator = request.GET.get("indicator", "")
     # Trip counts have no projects behind them; the trips are on the fieldwork list.
-    if indicator in TRIP_INDICATORS or indicator not in Indicator.values:
+    if indicator in NOT_PROJECT_INDICATORS or indicator not in Indicator.values:
         indicator = ""
     if not indicator or not form.is_valid() or form.cleaned_data["unit"] is None:
         errors = form.error_messages() if form.is_bound and form.errors else ["请从统计表中点击数字查看其构成。"]

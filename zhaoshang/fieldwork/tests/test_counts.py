@@ -103,8 +103,8 @@ def test_the_stats_page_shows_the_trip_columns_without_a_drill_down(trips, clien
 
     url = reverse("stats:table")
     query = {"year": 2026, "first": 1, "last": 12, "unit": trips.county.pk}
-    # Not by default (computed from the trips on every read): asked for by ticking them.
-    assert "外出招商次数（次）" not in client_for(trips.bureau).get(url, query).content.decode()
+    # By default (read from the roll-up like the project indicators), and when ticked.
+    assert "外出招商次数（次）" in client_for(trips.bureau).get(url, query).content.decode()
     asked = {**query, "indicators": ["trips", "trips_independent", "signed_count"]}
     page = client_for(trips.bureau).get(url, asked)
     text = page.content.decode()

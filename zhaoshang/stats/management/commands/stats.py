@@ -13,7 +13,7 @@ from zhaoshang.accounts.models import Unit
 from zhaoshang.core.context import acting_as
 from zhaoshang.core.export import safe_cell
 from zhaoshang.stats import tables
-from zhaoshang.stats.choices import PROJECT_INDICATORS, Indicator
+from zhaoshang.stats.choices import TABLE_INDICATORS, Indicator
 from zhaoshang.stats.ratios import Ratio
 
 CELL_FIELDS = ("value", "target", "completion", "schedule_gap", "last_year", "yoy", "rank")
@@ -43,10 +43,9 @@ class Command(BaseCommand):
         first, last = int(match[1]), int(match[2] or match[1])
         if not 1 <= first <= last <= 12:
             raise CommandError(f"月份范围应在 1—12 月之间，且起始月不晚于截止月：「{months}」。")
-        # The project indicators unless asked (as the table's page): trips by --indicators trips,….
-        chosen = [part.strip() for part in indicators.split(",") if part.strip()] or [
-            i.value for i in PROJECT_INDICATORS
-        ]
+        # The roll-up's indicators unless asked (as the table's page): the relationship
+        # network's by --indicators interactions,….
+        chosen = [part.strip() for part in indicators.split(",") if part.strip()] or [i.value for i in TABLE_INDICATORS]
         unknown = [part for part in chosen if part not in Indicator.values]
         if unknown:
             raise CommandError(f"未知指标：{'、'.join(unknown)}。可用指标：{', '.join(Indicator.values)}。")
