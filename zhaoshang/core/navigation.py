@@ -66,6 +66,9 @@ NAV_ITEMS = [
     NavItem("节假日", "reference:holiday_list", "calendar", frozenset({Role.SYSADMIN, Role.BUREAU}), "基础数据"),
     NavItem("行政区划", "reference:division_list", "map-pin", ALL - {Role.AUDITOR}, "基础数据"),
     NavItem("行业分类", "reference:industry_list", "category", ALL - {Role.AUDITOR}, "基础数据"),
+    NavItem(
+        "客商来源分组", "reference:origin_group_list", "world", frozenset({Role.SYSADMIN, Role.BUREAU}), "基础数据"
+    ),
     NavItem("消息通知", "notifications:list", "bell", ALL - {Role.AUDITOR}, "通知"),
     NavItem("群机器人", "notifications:webhook_list", "robot", frozenset({Role.BUREAU}), "通知"),
     NavItem("事件推送", "webhooks:list", "webhook", frozenset({Role.BUREAU, Role.OFFICER}), "通知"),
