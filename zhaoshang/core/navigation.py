@@ -49,6 +49,7 @@ NAV_ITEMS = [
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计考核"),
     NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计考核"),
     NavItem("通报", "bulletins:list", "file-text", BUSINESS, "统计考核"),
+    NavItem("红黑榜规则", "bulletins:honour_rule_list", "list-numbers", frozenset({Role.BUREAU}), "统计考核"),
     NavItem("预警", "alerts:list", "urgent", BUSINESS, "调度督查"),
     NavItem("预警规则", "alerts:rules", "adjustments", BUSINESS, "调度督查"),
     NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "调度督查"),
