@@ -19,7 +19,7 @@ from zhaoshang.bulletins.forms import BulletinForm, HonourRuleForm
 from zhaoshang.bulletins.models import Bulletin, HonourRule
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action, AuditAction
-from zhaoshang.core.columns import Column, Columns, shown_text
+from zhaoshang.core.columns import Column, Columns, edit_delete_links, shown_text
 from zhaoshang.core.export import XLSX_TYPE, attachment_response
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.views import paginate
@@ -185,15 +185,6 @@ def bulletin_download(request, pk, fmt):
 # --- 红黑榜规则 -----------------------------------------------------------------------------
 
 
-def _honour_rule_actions(rule) -> str:
-    edit = reverse("bulletins:honour_rule_edit", args=[rule.pk])
-    delete = reverse("bulletins:honour_rule_delete", args=[rule.pk])
-    return (
-        f'<a class="btn btn-sm btn-ghost-primary" href="{edit}">编辑</a>'
-        f'<a class="btn btn-sm btn-ghost-danger" href="{delete}">删除</a>'
-    )
-
-
 def _honour_rule_applies(rule) -> str:
     if rule.bulletin_id:
         return f"仅用于：{rule.bulletin.title}"
@@ -216,7 +207,13 @@ HONOUR_RULE_COLUMNS = Columns(
     Column("basis", label="排名依据", value=_honour_rule_basis, sort=False),
     Column("top_n"),
     Column("bottom_n"),
-    Column("actions", label="操作", html=_honour_rule_actions, required=True, css="text-end"),
+    Column(
+        "actions",
+        label="操作",
+        html=edit_delete_links("bulletins:honour_rule_edit", "bulletins:honour_rule_delete"),
+        required=True,
+        css="text-end",
+    ),
 )
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
-from zhaoshang.core.columns import Column, Columns
+from zhaoshang.core.columns import Column, Columns, edit_delete_links
 from zhaoshang.core.views import paginate, querystring_without_page
 from zhaoshang.reference.forms import CalendarYearForm, HolidayForm, OriginGroupForm, holiday_from
 from zhaoshang.reference.models import CalendarYear, Division, Holiday, Industry, OriginGroup
@@ -188,21 +188,18 @@ def industry_list(request):
 # --- 客商来源分组 -------------------------------------------------------------------------
 
 
-def _origin_group_actions(group) -> str:
-    edit = reverse("reference:origin_group_edit", args=[group.pk])
-    delete = reverse("reference:origin_group_delete", args=[group.pk])
-    return (
-        f'<a class="btn btn-sm btn-ghost-primary" href="{edit}">编辑</a>'
-        f'<a class="btn btn-sm btn-ghost-danger" href="{delete}">删除</a>'
-    )
-
-
 ORIGIN_GROUP_COLUMNS = Columns(
     OriginGroup,
     Column("name", required=True),
     Column("provinces", label="包含的省级地区", value=lambda group: group.provinces_text, sort=False, required=True),
     Column("sort_order"),
-    Column("actions", label="操作", html=_origin_group_actions, required=True, css="text-end"),
+    Column(
+        "actions",
+        label="操作",
+        html=edit_delete_links("reference:origin_group_edit", "reference:origin_group_delete"),
+        required=True,
+        css="text-end",
+    ),
 )
 
 

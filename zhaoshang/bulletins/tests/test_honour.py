@@ -101,6 +101,14 @@ def test_the_template_rule_ranks_by_completion_ties_sharing_a_rank(towns):
     assert COMPLETION_TEXT in text
 
 
+def test_the_preview_prints_the_lists(towns, client):
+    completion_rule()
+    bulletin = draft(towns.bureau, towns.city)
+    client.force_login(towns.bureau)
+    page = client.get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
+    assert COMPLETION_TEXT in page and "红黑榜" in page
+
+
 def test_a_quarterly_template_does_not_apply_to_a_monthly_bulletin_and_a_bulletin_rule_replaces_the_template(towns):
     completion_rule(bulletin_kind="quarterly")
     bulletin = draft(towns.bureau, towns.city)
