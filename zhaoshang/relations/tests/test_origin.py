@@ -148,3 +148,14 @@ def test_the_bureau_edits_groups_and_an_officer_cannot(db, personas, client):
     client.force_login(personas.bureau)
     assert client.post(reverse("reference:origin_group_delete", args=[group.pk])).status_code == 302
     assert not OriginGroup.objects.filter(name="长三角").exists()
+
+
+def test_a_merge_takes_the_origin_whole_and_only_when_the_survivor_has_none(firms, personas):
+    from zhaoshang.relations.services import merge_companies
+
+    keep = merge_companies(personas.bureau, firms["香港"], firms["上海"], reason="同一企业")
+    keep.refresh_from_db()
+    assert (keep.abroad, keep.home_division_id) == ("81", None)
+    keep = merge_companies(personas.bureau, firms["外资未填"], firms["新加坡"], reason="同一企业")
+    keep.refresh_from_db()
+    assert origin_of(keep) == {"市外", "省外", "境外"}
