@@ -196,6 +196,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # A key contact (客商, 乡贤) with no recorded interaction for this many days is brought to
 # the keeping officer's attention (relations.reminders).
 KEY_CONTACT_SILENCE_DAYS = env_int("ZHAOSHANG_KEY_CONTACT_SILENCE_DAYS", 90, minimum=1)
+# The deployment's own division (统计用区划代码: 2 digits a province, 4 a city, 6 a county):
+# what 市外, 省外 and 境外 investors are counted against (relations.origin). The default,
+# 3307 (金华市, 浙江省), is the demo city's: a real deployment sets its own.
+HOME_DIVISION = env_str("ZHAOSHANG_HOME_DIVISION", "3307")
+if not (HOME_DIVISION.isdigit() and len(HOME_DIVISION) in (2, 4, 6, 9)):
+    raise ImproperlyConfigured("ZHAOSHANG_HOME_DIVISION: a division code of 2, 4, 6 or 9 digits, e.g. 3307")
 LOGIN_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 

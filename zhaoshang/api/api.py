@@ -401,6 +401,9 @@ def projects(
     started_from: str | None = None,
     started_to: str | None = None,
     is_key: str | None = None,
+    investor_origin: str | None = Query(
+        None, description="客商来源：市外、省外、境外，或客商来源分组的名称（沪苏浙、京津冀、粤港澳……）"
+    ),
     sort: str = Query("-updated", description="-updated（默认）、updated、-created、created、name"),
     cursor: str | None = Query(None, description="上一页应答中 next 所带的游标"),
     limit: int = Query(50, ge=1, le=100),

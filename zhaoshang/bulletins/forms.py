@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.bulletins.choices import BulletinKind
-from zhaoshang.bulletins.models import Bulletin
+from zhaoshang.bulletins.choices import BasicWorkCheck, BulletinKind, BulletinStatus, HonourMeasure
+from zhaoshang.bulletins.models import Bulletin, HonourRule
 from zhaoshang.core.forms import StyledFormMixin
 
 MONTHS = [(month, f"{month}月") for month in range(1, 13)]
@@ -84,3 +84,49 @@ class BulletinForm(StyledFormMixin, forms.ModelForm):
             self.cleaned_data.get("distribution_indicator")
             or Bulletin._meta.get_field("distribution_indicator").get_default()
         )
+
+
+class HonourRuleForm(StyledFormMixin, forms.ModelForm):
+    """A 红黑榜 rule: for a kind of bulletin (the template) or one draft, which units, ranked
+    by what, how many on each list."""
+
+    checks = forms.MultipleChoiceField(
+        label="基础工作检查项",
+        choices=BasicWorkCheck.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="按基础工作排名时选择；统计期为通报的截止月（季度通报为该季度）。",
+    )
+
+    class Meta:
+        model = HonourRule
+        fields = [
+            "name",
+            "bulletin_kind",
+            "bulletin",
+            "unit_type",
+            "measure",
+            "indicator",
+            "checks",
+            "top_n",
+            "bottom_n",
+            "sort_order",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A rule for one bulletin is for a draft: a published one is frozen.
+        self.fields["bulletin"].queryset = Bulletin.objects.restrict(user).filter(status=BulletinStatus.DRAFT)
+        self.fields["bulletin"].empty_label = "（按通报类型适用）"
+        self.fields["bulletin_kind"].choices = [("", "各类通报"), *BulletinKind.choices]
+        self.fields["indicator"].choices = [("", "（按基础工作排名时不选）"), *self.fields["indicator"].choices[1:]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("bulletin"):
+            cleaned["bulletin_kind"] = ""  # one bulletin's rule: its kind says nothing more
+        if cleaned.get("measure") == HonourMeasure.COMPLETION:
+            cleaned["checks"] = []
+        elif cleaned.get("measure") == HonourMeasure.BASIC_WORK:
+            cleaned["indicator"] = ""
+        return cleaned

@@ -17,12 +17,20 @@ are the bureau's alone. The system admin and the auditor read none.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role, UnitType
-from zhaoshang.bulletins.choices import COMPARE, STATUS_BADGES, BulletinKind, BulletinStatus
+from zhaoshang.bulletins.choices import (
+    COMPARE,
+    STATUS_BADGES,
+    BasicWorkCheck,
+    BulletinKind,
+    BulletinStatus,
+    HonourMeasure,
+)
 from zhaoshang.core.access import READ_ACTIONS, AccessRule
 from zhaoshang.core.choices import AuditAction
 from zhaoshang.core.models import AuditedModel, AuditLog, RestrictedQuerySet
@@ -194,3 +202,68 @@ class BulletinSnapshot(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("已发布通报的快照不能删除。")
+
+
+class HonourRuleAccess(AccessRule):
+    """The bureau names the rules; nobody else reads or changes them (the lists they make
+    are read in the published bulletin)."""
+
+    def allows(self, user, action: str) -> bool:
+        return _active_role(user) == Role.BUREAU
+
+    def filter(self, queryset, user, action):
+        return queryset if self.allows(user, action) else queryset.none()
+
+
+class HonourRule(AuditedModel):
+    """One 红黑榜 a bulletin prints: the top N (红榜) and bottom N (黑榜) units of one type,
+    by an indicator's annual completion or by a checklist of basic work.
+
+    A rule with ``bulletin`` is that bulletin's; a bulletin with rules of its own prints only
+    those. Otherwise the rules of its kind (``bulletin_kind``, the template; blank = every
+    kind) apply. ``bulletins.honour`` builds the lists; publication freezes them."""
+
+    name = models.CharField("榜单名称", max_length=60, help_text="例如：乡镇招商指标完成情况")
+    bulletin_kind = models.CharField(
+        "适用通报类型", max_length=20, choices=BulletinKind.choices, blank=True, help_text="留空则适用于各类通报。"
+    )
+    bulletin = models.ForeignKey(
+        Bulletin,
+        verbose_name="仅用于通报",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="honour_rules",
+        help_text="选定后只用于这一期通报，该期通报不再使用按类型设置的榜单。",
+    )
+    unit_type = models.CharField("参评单位类型", max_length=20, choices=UnitType.choices)
+    measure = models.CharField("排名依据", max_length=20, choices=HonourMeasure.choices)
+    indicator = models.CharField("指标", max_length=40, choices=Indicator.choices, blank=True)
+    checks = models.JSONField("基础工作检查项", default=list, blank=True)
+    top_n = models.PositiveSmallIntegerField("红榜名额", default=3, validators=[MaxValueValidator(50)])
+    bottom_n = models.PositiveSmallIntegerField("黑榜名额", default=3, validators=[MaxValueValidator(50)])
+    sort_order = models.IntegerField("排序", default=0)
+
+    access = HonourRuleAccess()
+
+    class Meta:
+        verbose_name = "红黑榜规则"
+        verbose_name_plural = "红黑榜规则"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.measure == HonourMeasure.COMPLETION and not self.indicator:
+            errors["indicator"] = "按指标完成率排名时，请选择指标。"
+        if self.measure == HonourMeasure.BASIC_WORK:
+            unknown = set(self.checks or []) - set(BasicWorkCheck.values)
+            if not self.checks or unknown:
+                errors["checks"] = "按基础工作排名时，请至少选择一个检查项。"
+        if not (self.top_n or self.bottom_n):
+            errors["top_n"] = "红榜、黑榜名额不能都为0。"
+        if errors:
+            raise ValidationError(errors)

@@ -173,6 +173,8 @@ class BulletinContext:
     # (kind of unit or "" for the scope's children's kinds, indicator) of the distribution
     # sentence (Bulletin.distribution_unit_type / distribution_indicator).
     distribution: tuple[str, str] = ("", Indicator.CONTRACTED_INVESTMENT)
+    # The 红黑榜 rules that apply (bulletins.honour.rules_for): none, no 红黑榜 section.
+    honour_rules: list = field(default_factory=list)
 
     @property
     def cutoff(self):
@@ -818,11 +820,19 @@ def units_table(ctx: BulletinContext) -> Section:
     return section
 
 
+def honour(ctx: BulletinContext) -> Section | None:
+    """红黑榜 (``bulletins.honour``, which builds on this module's blocks)."""
+    from zhaoshang.bulletins.honour import honour_lists
+
+    return honour_lists(ctx)
+
+
 # The bulletin, in order. A new section is one builder added here (or, for an app that is
 # not this one, a ``bulletin.py`` in that app and a ``Plug`` here).
 SECTIONS: list[Callable[[BulletinContext], Section]] = [
     overview,
     schedule,
+    honour,
     signed_not_started,
     plugged_section(PROBLEMS),
     plugged_section(SCHEDULING),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from zhaoshang.accounts.choices import Role, UnitType
 from zhaoshang.bulletins import documents
 from zhaoshang.bulletins.choices import BulletinKind, BulletinStatus
+from zhaoshang.bulletins.honour import rules_for
 from zhaoshang.bulletins.models import Bulletin, BulletinSnapshot
 from zhaoshang.bulletins.sections import CHINESE_NUMBERS, SECTIONS, BulletinContext, scope_word
 from zhaoshang.core.choices import Action
@@ -80,6 +81,7 @@ def generate(bulletin: Bulletin, user) -> Generated:
         rules=CountingRules.from_settings(),
         numbers={"table": tables.as_data(result)},
         distribution=(bulletin.distribution_unit_type, bulletin.distribution_indicator),
+        honour_rules=rules_for(bulletin),
     )
     sections, number = [], 0
     for builder in SECTIONS:

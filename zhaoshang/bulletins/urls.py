@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.bulletin_delete, name="delete"),
     path("<int:pk>/changes/", views.bulletin_changes, name="changes"),
     path("<int:pk>/download/<str:fmt>/", views.bulletin_download, name="download"),
+    path("honour-rules/", views.HonourRuleList.as_view(), name="honour_rule_list"),
+    path("honour-rules/new/", views.HonourRuleEdit.as_view(), name="honour_rule_create"),
+    path("honour-rules/<int:pk>/edit/", views.HonourRuleEdit.as_view(), name="honour_rule_edit"),
+    path("honour-rules/<int:pk>/delete/", views.HonourRuleDelete.as_view(), name="honour_rule_delete"),
 ]

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from zhaoshang.bulletins import documents, services
 from zhaoshang.bulletins.choices import COMPARE
 from zhaoshang.bulletins.filtersets import BulletinFilterSet
-from zhaoshang.bulletins.forms import BulletinForm
-from zhaoshang.bulletins.models import Bulletin
+from zhaoshang.bulletins.forms import BulletinForm, HonourRuleForm
+from zhaoshang.bulletins.models import Bulletin, HonourRule
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action, AuditAction
-from zhaoshang.core.columns import Column, Columns, shown_text
+from zhaoshang.core.columns import Column, Columns, edit_delete_links, shown_text
 from zhaoshang.core.export import XLSX_TYPE, attachment_response
 from zhaoshang.core.models import AuditLog
 from zhaoshang.core.views import paginate
@@ -180,3 +180,62 @@ def bulletin_download(request, pk, fmt):
     draft = "" if bulletin.is_published else "（草稿）"
     AuditLog.record(AuditAction.EXPORT, bulletin, detail=f"下载通报{draft}：{bulletin.title}.{fmt}"[:500])
     return attachment_response(data, f"{bulletin.title}{draft}.{fmt}", DOCX_TYPE if fmt == "docx" else XLSX_TYPE)
+
+
+# --- 红黑榜规则 -----------------------------------------------------------------------------
+
+
+def _honour_rule_applies(rule) -> str:
+    if rule.bulletin_id:
+        return f"仅用于：{rule.bulletin.title}"
+    return rule.get_bulletin_kind_display() or "各类通报"
+
+
+def _honour_rule_basis(rule) -> str:
+    if rule.indicator:
+        return f"{rule.get_indicator_display()}年度目标完成率"
+    from zhaoshang.bulletins.choices import BasicWorkCheck
+
+    return "基础工作：" + "、".join(BasicWorkCheck(check).label for check in rule.checks)
+
+
+HONOUR_RULE_COLUMNS = Columns(
+    HonourRule,
+    Column("name", required=True),
+    Column("applies", label="适用于", value=_honour_rule_applies, select=("bulletin",), sort=False, required=True),
+    Column("unit_type"),
+    Column("basis", label="排名依据", value=_honour_rule_basis, sort=False),
+    Column("top_n"),
+    Column("bottom_n"),
+    Column(
+        "actions",
+        label="操作",
+        html=edit_delete_links("bulletins:honour_rule_edit", "bulletins:honour_rule_delete"),
+        required=True,
+        css="text-end",
+    ),
+)
+
+
+class HonourRulePages:
+    """The bureau's 红黑榜 rules; every field is on the list, so there is no detail page."""
+
+    model = HonourRule
+    list_url, create_url = "bulletins:honour_rule_list", "bulletins:honour_rule_create"
+    edit_url, delete_url = "bulletins:honour_rule_edit", "bulletins:honour_rule_delete"
+
+
+class HonourRuleList(HonourRulePages, generic.ObjectListView):
+    columns, ordering, title = HONOUR_RULE_COLUMNS, ("sort_order", "id"), "红黑榜规则"
+    empty_title = "尚未设置红黑榜：通报中不列红黑榜。"
+
+
+class HonourRuleEdit(HonourRulePages, generic.ObjectEditView):
+    form_class = HonourRuleForm
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {"instance": obj, "user": self.request.user}
+
+
+class HonourRuleDelete(HonourRulePages, generic.ObjectDeleteView):
+    pass

@@ -354,3 +354,18 @@ class Columns:
             ([column.sheet(obj) for column in chosen] for obj in objects),
             formats=[XLSX_FORMATS.get(column.kind) for column in chosen],
         )
+
+
+def edit_delete_links(edit_url: str, delete_url: str) -> Callable[[Any], str]:
+    """An 操作 cell for a list without detail pages (a dictionary the bureau keeps): links to
+    the generic edit and delete pages of the row."""
+    from django.urls import reverse
+
+    def links(obj) -> str:
+        edit, delete = reverse(edit_url, args=[obj.pk]), reverse(delete_url, args=[obj.pk])
+        return (
+            f'<a class="btn btn-sm btn-ghost-primary" href="{edit}">编辑</a>'
+            f'<a class="btn btn-sm btn-ghost-danger" href="{delete}">删除</a>'
+        )
+
+    return links

@@ -54,6 +54,7 @@ NAV_ITEMS = [
     NavItem("统计报表", "stats:table", "table", BUSINESS, "统计考核"),
     NavItem("考核", "assessment:scheme_list", "award", BUSINESS, "统计考核"),
     NavItem("通报", "bulletins:list", "file-text", BUSINESS, "统计考核"),
+    NavItem("红黑榜规则", "bulletins:honour_rule_list", "list-numbers", frozenset({Role.BUREAU}), "统计考核"),
     NavItem("预警", "alerts:list", "urgent", BUSINESS, "调度督查"),
     NavItem("预警规则", "alerts:rules", "adjustments", BUSINESS, "调度督查"),
     NavItem("问题清单", "supervision:list", "alert-triangle", BUSINESS, "调度督查"),
@@ -71,6 +72,9 @@ NAV_ITEMS = [
     NavItem("节假日", "reference:holiday_list", "calendar", frozenset({Role.SYSADMIN, Role.BUREAU}), "基础数据"),
     NavItem("行政区划", "reference:division_list", "map-pin", ALL - {Role.AUDITOR}, "基础数据"),
     NavItem("行业分类", "reference:industry_list", "category", ALL - {Role.AUDITOR}, "基础数据"),
+    NavItem(
+        "客商来源分组", "reference:origin_group_list", "world", frozenset({Role.SYSADMIN, Role.BUREAU}), "基础数据"
+    ),
     NavItem("消息通知", "notifications:list", "bell", ALL - {Role.AUDITOR}, "通知"),
     NavItem("群机器人", "notifications:webhook_list", "robot", frozenset({Role.BUREAU}), "通知"),
     NavItem("事件推送", "webhooks:list", "webhook", frozenset({Role.BUREAU, Role.OFFICER}), "通知"),

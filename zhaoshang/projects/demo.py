@@ -130,6 +130,8 @@ def _company(rng: random.Random, word: str, unit) -> Company:
         else rng.choice(["private", "private", "private", "local_soe", "central_soe"]),
         flags=flags,
         home_division=_home_division(province, prefix),
+        # Firms based outside the mainland have no division: 境外 is said by ``abroad``.
+        abroad={"香港": "81", "新加坡": "foreign"}.get(city, ""),
         created_by_unit=unit,
     )
     surname = rng.choice("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗")

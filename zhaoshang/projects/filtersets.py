@@ -13,6 +13,7 @@ from zhaoshang.projects.choices import LIFECYCLE, HeadquartersKind, Likelihood, 
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.reference.choices import PROVINCES
 from zhaoshang.reference.models import Industry
+from zhaoshang.relations.origin import origin_choices, origin_q
 
 AMOUNT_BANDS = {
     "lt1000": ("1000万元以下", None, Decimal(1000)),
@@ -90,6 +91,11 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
         field_name="investor__home_division__province_code",
         empty_label="全部来源地",
     )
+    # 市外 / 省外 / 境外 relative to settings.HOME_DIVISION, or a 客商来源分组 (relations.origin);
+    # the choices are read per request, so a group the bureau adds is offered at once.
+    investor_origin = django_filters.ChoiceFilter(
+        label="客商来源分类", choices=[], method="by_origin", empty_label="全部客商"
+    )
     created_from = django_filters.DateFilter(
         label="入库自", field_name="created_at", lookup_expr="date__gte", widget=DATE
     )
@@ -110,6 +116,10 @@ class ProjectFilterSet(StyledFilterSet, django_filters.FilterSet):
         # Only units the viewer may see are offered.
         self.filters["unit"].queryset = Unit.objects.restrict(user).order_by("path")
         self.filters["industry"].queryset = Industry.objects.restrict(user).order_by("code")
+        self.filters["investor_origin"].extra["choices"] = origin_choices()
+
+    def by_origin(self, queryset, name, value):
+        return queryset.filter(origin_q(value, prefix="investor__"))
 
     def search(self, queryset, name, value):
         for term in search_terms(value):

@@ -3,8 +3,11 @@ import datetime
 from django import forms
 
 from zhaoshang.core.forms import StyledFormMixin, date_picker
-from zhaoshang.reference.choices import HolidayKind
-from zhaoshang.reference.models import CalendarYear, Holiday
+from zhaoshang.reference.choices import PROVINCES, HolidayKind
+from zhaoshang.reference.models import CalendarYear, Holiday, OriginGroup
+
+# The fixed labels of relations.origin (境外 ⊂ 省外 ⊂ 市外): a group may not take their names.
+PLACES = ("市外", "省外", "境外")
 
 
 class CalendarYearForm(StyledFormMixin, forms.ModelForm):
@@ -44,3 +47,28 @@ def holiday_from(form: HolidayForm) -> Holiday:
     holiday.kind = form.cleaned_data["kind"]
     holiday.name = form.cleaned_data["name"]
     return holiday
+
+
+class OriginGroupForm(StyledFormMixin, forms.ModelForm):
+    """A 客商来源 group: a name and the provinces (港澳台 included) it takes in."""
+
+    province_codes = forms.MultipleChoiceField(
+        label="包含的省级地区",
+        choices=[(code, name) for code, name, _ in PROVINCES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个省级地区。"},
+    )
+
+    class Meta:
+        model = OriginGroup
+        fields = ["name", "province_codes", "sort_order"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if name in PLACES:
+            raise forms.ValidationError(f"「{name}」已是客商来源的固定分类，请另取分组名称。")
+        return name
+
+    def clean_province_codes(self):
+        chosen = set(self.cleaned_data["province_codes"])
+        return [code for code, _, _ in PROVINCES if code in chosen]  # in code order

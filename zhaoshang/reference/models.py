@@ -101,3 +101,31 @@ class Holiday(AuditedModel):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class OriginGroup(AuditedModel):
+    """A named group of provincial-level divisions that bulletins count investors from
+    (客商来源: 沪苏浙, 京津冀, 粤港澳). The bureau edits them; ``relations.origin`` reads them.
+    Codes are GB/T 2260 provincial codes (``reference.choices.PROVINCES``), 71/81/82 included
+    (an investor from 香港 belongs to 粤港澳 through ``Company.abroad``)."""
+
+    name = models.CharField("名称", max_length=20, unique=True, help_text="例如：沪苏浙")
+    province_codes = models.JSONField("包含的省级地区", default=list, help_text="省级区划代码，例如 31、32、33")
+    sort_order = models.IntegerField("排序", default=0)
+
+    access = ReferenceRule()
+
+    class Meta:
+        verbose_name = "客商来源分组"
+        verbose_name_plural = "客商来源分组"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def provinces_text(self) -> str:
+        from zhaoshang.reference.choices import PROVINCES
+
+        names = {code: short for code, _, short in PROVINCES}
+        return "、".join(names.get(code, code) for code in self.province_codes)

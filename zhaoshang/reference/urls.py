@@ -11,4 +11,8 @@ urlpatterns = [
     path("holidays/<str:date>/delete/", views.HolidayDelete.as_view(), name="holiday_delete"),
     path("divisions/", views.division_list, name="division_list"),
     path("industries/", views.industry_list, name="industry_list"),
+    path("origin-groups/", views.OriginGroupList.as_view(), name="origin_group_list"),
+    path("origin-groups/new/", views.OriginGroupEdit.as_view(), name="origin_group_create"),
+    path("origin-groups/<int:pk>/edit/", views.OriginGroupEdit.as_view(), name="origin_group_edit"),
+    path("origin-groups/<int:pk>/delete/", views.OriginGroupDelete.as_view(), name="origin_group_delete"),
 ]

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core import generic
 from zhaoshang.core.choices import Action
-from zhaoshang.core.columns import Column, Columns
+from zhaoshang.core.columns import Column, Columns, edit_delete_links
 from zhaoshang.core.views import paginate, querystring_without_page
-from zhaoshang.reference.forms import CalendarYearForm, HolidayForm, holiday_from
-from zhaoshang.reference.models import CalendarYear, Division, Holiday, Industry
+from zhaoshang.reference.forms import CalendarYearForm, HolidayForm, OriginGroupForm, holiday_from
+from zhaoshang.reference.models import CalendarYear, Division, Holiday, Industry, OriginGroup
 
 
 def _require_view(model, user):
@@ -183,3 +183,47 @@ def industry_list(request):
     _require_view(Industry, request.user)
     sections = Industry.objects.restrict(request.user).filter(level=1).prefetch_related("children")
     return render(request, "reference/industry_list.html", {"industry_sections": sections})
+
+
+# --- 客商来源分组 -------------------------------------------------------------------------
+
+
+ORIGIN_GROUP_COLUMNS = Columns(
+    OriginGroup,
+    Column("name", required=True),
+    Column("provinces", label="包含的省级地区", value=lambda group: group.provinces_text, sort=False, required=True),
+    Column("sort_order"),
+    Column(
+        "actions",
+        label="操作",
+        html=edit_delete_links("reference:origin_group_edit", "reference:origin_group_delete"),
+        required=True,
+        css="text-end",
+    ),
+)
+
+
+class OriginGroupPages:
+    """The bureau's 客商来源分组 (沪苏浙 …): list, edit and delete; everything a group has is
+    on the list, so there is no detail page (a reader of the dictionary needs none)."""
+
+    model = OriginGroup
+    list_url, create_url = "reference:origin_group_list", "reference:origin_group_create"
+    edit_url, delete_url = "reference:origin_group_edit", "reference:origin_group_delete"
+
+
+class OriginGroupList(OriginGroupPages, generic.ObjectListView):
+    columns, ordering, title = ORIGIN_GROUP_COLUMNS, ("sort_order", "name"), "客商来源分组"
+    empty_title = "尚未设置客商来源分组。"
+
+    def chosen_columns(self):
+        chosen = super().chosen_columns()
+        return chosen if self.can(Action.CHANGE) else [column for column in chosen if column.name != "actions"]
+
+
+class OriginGroupEdit(OriginGroupPages, generic.ObjectEditView):
+    form_class = OriginGroupForm
+
+
+class OriginGroupDelete(OriginGroupPages, generic.ObjectDeleteView):
+    pass

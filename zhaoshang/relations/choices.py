@@ -114,3 +114,15 @@ class IntermediaryKind(models.TextChoices):
     BANK = "bank", "银行/投资银行"
     LAW_FIRM = "law_firm", "律师事务所"
     ACCOUNTING = "accounting", "会计师事务所"
+
+
+class Abroad(models.TextChoices):
+    """Where an investor from outside the mainland is based (境外). The statistical division
+    codes (``reference.Division``) stop at the mainland's 31 provinces, so a firm from 香港
+    or Singapore has no home division; this field says where it is from. 港澳台 carry
+    their GB/T 2260 code for the origin groups (粤港澳 = 44, 81, 82)."""
+
+    HONG_KONG = "81", "香港"
+    MACAO = "82", "澳门"
+    TAIWAN = "71", "台湾"
+    FOREIGN = "foreign", "国外"

@@ -47,6 +47,7 @@ class CompanyForm(StyledFormMixin, forms.ModelForm):
             "employee_band",
             "revenue_band",
             "home_division",
+            "abroad",
             "address",
             "website",
             "remarks",
@@ -61,6 +62,7 @@ class CompanyForm(StyledFormMixin, forms.ModelForm):
         )
         self.fields["home_division"].empty_label = "（未填）"
         self.fields["nature"].choices = [("", "（未填）"), *self.fields["nature"].choices[1:]]
+        self.fields["abroad"].choices = [("", "（境内企业）"), *self.fields["abroad"].choices[1:]]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.initial["former_names"] = "\n".join(self.instance.former_names or [])

@@ -2,6 +2,7 @@
 relationship features (乡贤, 中介, trips, campaigns) grow here later."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from zhaoshang.core.access import PersonalRecords, SharedRegistry, UnitScoped
@@ -10,6 +11,7 @@ from zhaoshang.core.models import AuditedModel, RestrictedManager, VersionedMode
 from zhaoshang.core.search import build_search_text
 from zhaoshang.core.validators import validate_uscc
 from zhaoshang.relations.choices import (
+    Abroad,
     CompanyFlag,
     CompanyNature,
     ConsentBasis,
@@ -50,6 +52,13 @@ class Company(VersionedModel, AuditedModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="企业总部所在地，用于「客商来源」地图。",
+    )
+    abroad = models.CharField(
+        "境外来源",
+        max_length=10,
+        choices=Abroad.choices,
+        blank=True,
+        help_text="总部在境外（港澳台或国外）的企业选此项，来源地留空；统计为境外、省外、市外客商。",
     )
     former_names = models.JSONField("曾用名", default=list, blank=True)
     industry = models.ForeignKey(
@@ -107,6 +116,12 @@ class Company(VersionedModel, AuditedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # One origin: a mainland division or abroad, never both (relations.origin counts it).
+        if self.abroad and self.home_division_id:
+            raise ValidationError({"abroad": "境外企业不填境内来源地：请清空「来源地」或「境外来源」其中之一。"})
 
     def derive_fields(self) -> None:
         self.uscc = (self.uscc or "").strip().upper() or None

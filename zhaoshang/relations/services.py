@@ -422,6 +422,10 @@ def merge_companies(user, keep: Company, duplicate: Company, *, reason: str = ""
     if duplicate.uscc and not keep.uscc:
         code, duplicate.uscc = duplicate.uscc, None
     keep.former_names = [*keep.former_names, duplicate.name, *duplicate.former_names]
+    # The origin is one field or the other (Company.clean): taken whole from the duplicate,
+    # only when the survivor has none.
+    if not (keep.home_division_id or keep.abroad):
+        keep.home_division_id, keep.abroad = duplicate.home_division_id, duplicate.abroad
     for name in MERGE_FILLED_FIELDS:
         value = getattr(duplicate, name)
         if getattr(keep, name) in (None, "") and value not in (None, "") and value != keep:
@@ -447,7 +451,6 @@ def merge_companies(user, keep: Company, duplicate: Company, *, reason: str = ""
 # Profile fields a merge copies from the duplicate where the survivor has none.
 MERGE_FILLED_FIELDS = (
     "nature",
-    "home_division",
     "industry",
     "parent",
     "global_hq",

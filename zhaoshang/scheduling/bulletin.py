@@ -85,3 +85,24 @@ def bulletin_section(ctx):
         return None
     ctx.record("scheduling", recorded)
     return Section("", "", blocks)
+
+
+def reports_on_time(units, start: datetime.date, end: datetime.date) -> dict[int, tuple[int, int]]:
+    """{unit id: (reports submitted on time, reports due)} for the basic-work 红黑榜
+    (bulletins.honour): the reports of every round whose deadline falls in start–end, of the
+    unit and the units below it. On time as the round's summary says (``RoundItem.outcome``:
+    first submitted on or before the deadline); a report not submitted is not on time."""
+    from zhaoshang.scheduling.choices import Outcome
+    from zhaoshang.scheduling.models import RoundItem
+
+    items = list(
+        RoundItem.objects.filter(round__deadline__range=(start, end))
+        .select_related("round", "unit")
+        .only("status", "first_submitted_at", "submitted_at", "round__deadline", "unit__path")
+    )
+    counts = {}
+    for unit in units:
+        mine = [item for item in items if item.unit.path.startswith(unit.path)]
+        on_time = sum(1 for item in mine if item.outcome(item.round.deadline) == Outcome.ON_TIME)
+        counts[unit.pk] = (on_time, len(mine))
+    return counts

@@ -34,4 +34,11 @@ SCOPE_CHECKS = [
 
 # The bureau's workflow (publish, delete a draft) and the comparison with today's data
 # (bureau and leaders, who see every unit): no officer reaches them.
-ADMIN_ONLY_URLS = ["bulletins:publish", "bulletins:delete", "bulletins:changes"]
+# The 红黑榜 rules are the bureau's alone.
+ADMIN_ONLY_URLS = [
+    "bulletins:publish",
+    "bulletins:delete",
+    "bulletins:changes",
+    "bulletins:honour_rule_edit",
+    "bulletins:honour_rule_delete",
+]
