@@ -38,7 +38,7 @@ def test_the_bureau_sees_what_waits_for_verification(personas, client):
     response = client.get(reverse("core:home"))
     # The count comes from review's home panel (review/apps.py), one per waiting claim.
     pending = next(panel for panel in response.context["panels"]["cards"] if "counts" in panel["context"])
-    assert pending["context"]["counts"] == {"event": 1, "tranche": 0}
+    assert pending["context"]["counts"] == {"event": 1, "tranche": 0, "payout": 0}  # every Verifiable kind
     assert "待审核" in response.text
     assert response.context["project_count"] == 1
 
