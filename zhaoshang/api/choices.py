@@ -20,10 +20,19 @@ class ScopeApp(models.TextChoices):
     DASHBOARD = "dashboard", "驾驶舱"
     USERS = "users", "用户账号"
     LEADS = "leads", "线索共享"
+    RELATIONS = "relations", "关系网络"
+    FIELDWORK = "fieldwork", "外出招商与活动"
 
 
 # Apps with write endpoints today; a write scope implies reading the same app.
-WRITE_APPS = {ScopeApp.PROJECTS, ScopeApp.SUPERVISION, ScopeApp.SCHEDULING, ScopeApp.LEADS}
+WRITE_APPS = {
+    ScopeApp.PROJECTS,
+    ScopeApp.SUPERVISION,
+    ScopeApp.SCHEDULING,
+    ScopeApp.LEADS,
+    ScopeApp.RELATIONS,
+    ScopeApp.FIELDWORK,
+}
 LEVELS = {"read": "读取", "write": "写入"}
 
 
