@@ -1,13 +1,15 @@
-"""Time the API's other resources (issue 16: 督办, 调度, 通报, 考核, the dashboard) on the
-generated dataset, as a town officer and the bureau, with the dashboard page beside them.
+"""Time the API's other resources (issue 16: 督办, 调度, 通报, 考核, the dashboard, the
+relationship network, trips and campaigns) on the generated dataset, as a town officer and
+the bureau, with the dashboard page beside them.
 
     cp <generated>.sqlite3 bench/out/api-bench.sqlite3   # never the generator's own file
     ZHAOSHANG_SQLITE_PATH=bench/out/api-bench.sqlite3 python manage.py migrate
     ZHAOSHANG_SQLITE_PATH=bench/out/api-bench.sqlite3 python bench/api_resources.py [--repeat 15]
 
-The generated dataset has no problems, rounds, bulletins or schemes: their lists time the
-scope and the query plan on empty tables beside 200,000 projects; the dashboard's figures
-are the province's. It writes API tokens into the copy.
+The generated dataset has no problems, rounds, bulletins, schemes, interactions, trips or
+campaigns: their lists time the scope and the query plan on empty tables beside 200,000
+projects; it has 120,000 companies, and bench/relations_contacts.py adds 500,000
+contacts; the dashboard's figures are the province's. It writes API tokens into the copy.
 """
 
 import argparse
@@ -37,6 +39,13 @@ PATHS = [
     "/api/v1/scheduling/rounds",
     "/api/v1/bulletins",
     "/api/v1/assessment/schemes",
+    "/api/v1/companies",
+    "/api/v1/companies?q=szat",
+    "/api/v1/contacts",
+    "/api/v1/contacts?q=wz",
+    "/api/v1/interactions",
+    "/api/v1/trips",
+    "/api/v1/campaigns",
 ]
 
 
