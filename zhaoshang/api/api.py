@@ -286,7 +286,11 @@ def listed(request, app: str, filterset_class, base, keyset, sort: str, cursor, 
     """One cursor page of ``base`` (already restricted) under the list page's FilterSet."""
     require_scope(request.auth, app)
     require_business(request.user)
-    rows = filtered(filterset_class(request.GET, queryset=base, request=request)).select_related(*related)
+    rows = filtered(filterset_class(request.GET, queryset=base, request=request))
+    if related:
+        # Never a bare select_related(): it would replace the base's own list with "every
+        # non-null foreign key", and a nullable one (a contact's company) would cost a query a row.
+        rows = rows.select_related(*related)
     page, next_url = keyset.page(request, rows, sort, cursor, limit)
     return {"results": [row(item) for item in page], "next": next_url}
 
@@ -881,3 +885,5 @@ api.add_router("", "zhaoshang.api.resources.users.router")
 api.add_router("", "zhaoshang.api.resources.leads.router")
 api.add_router("", "zhaoshang.api.resources.imports.router")
 api.add_router("", "zhaoshang.api.resources.review.router")
+api.add_router("", "zhaoshang.api.resources.relations.router")
+api.add_router("", "zhaoshang.api.resources.fieldwork.router")

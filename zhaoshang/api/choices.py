@@ -22,6 +22,8 @@ class ScopeApp(models.TextChoices):
     LEADS = "leads", "线索共享"
     IMPORTS = "imports", "导入"
     REVIEW = "review", "审核"
+    RELATIONS = "relations", "关系网络"
+    FIELDWORK = "fieldwork", "外出招商与活动"
 
 
 # Apps with write endpoints today; a write scope implies reading the same app.
@@ -33,6 +35,8 @@ WRITE_APPS = {
     ScopeApp.IMPORTS,
     ScopeApp.REVIEW,
     ScopeApp.FUNDS,
+    ScopeApp.RELATIONS,
+    ScopeApp.FIELDWORK,
 }
 LEVELS = {"read": "读取", "write": "写入"}
 

@@ -104,10 +104,12 @@ def usable_scopes(user) -> list[str]:
     from zhaoshang.alerts.models import Warning
     from zhaoshang.assessment.models import AssessmentResult
     from zhaoshang.bulletins.models import Bulletin
+    from zhaoshang.fieldwork.models import Trip
     from zhaoshang.funds.models import FundsTranche
     from zhaoshang.imports.models import ImportBatch
     from zhaoshang.leads.models import Handover
     from zhaoshang.projects.models import Project
+    from zhaoshang.relations.models import Contact
     from zhaoshang.review.services import queue_action
     from zhaoshang.scheduling.models import RoundItem
     from zhaoshang.stats.models import UnitMonthFact
@@ -128,6 +130,9 @@ def usable_scopes(user) -> list[str]:
         ScopeApp.DASHBOARD: Project,  # the dashboard's own test: who reads projects
         ScopeApp.LEADS: Handover,
         ScopeApp.IMPORTS: ImportBatch,
+        # Contacts' rule (PersonalRecords): who keeps people's records may reveal them.
+        ScopeApp.RELATIONS: Contact,
+        ScopeApp.FIELDWORK: Trip,
     }
     # Where the model's rule alone does not say it: a leader, who otherwise only reads,
     # writes 批示 (supervision:write); the account list is the system admin's alone.

@@ -46,8 +46,9 @@ def call(client):
 @pytest.fixture
 def world(personas):
     """Town A's and town B's project, each with a problem and a leader's instruction on it,
-    an open round with a report from each town, a published bulletin and a draft, and a
-    published assessment result ranking both towns (``personas.extra``)."""
+    an open round with a report from each town, a published bulletin and a draft, a
+    published assessment result ranking both towns, and town A's own relations and
+    fieldwork records (``personas.extra``)."""
     from django.core.management import call_command
 
     from zhaoshang.assessment.models import AssessmentScheme
@@ -96,4 +97,39 @@ def world(personas):
         [],
     )
     extra["result"] = publish_result(p.bureau, scheme, "m7", today=datetime.date(2024, 8, 15))
+    _network_and_fieldwork(p)
     return p
+
+
+def _network_and_fieldwork(p):
+    """Town A's own company, contact (with a phone), meeting, intermediary and agreement,
+    trip with a visit, and a campaign: what the relations and fieldwork endpoints take."""
+    from zhaoshang.fieldwork.models import Campaign, TripVisit
+    from zhaoshang.fieldwork.tests.factories import trip
+    from zhaoshang.projects.tests.factories import company
+    from zhaoshang.relations.models import Contact, Interaction, Intermediary, PromotionAgreement
+
+    extra = p.extra
+    extra["my_company"] = company(name="城关镇录入的企业有限公司", unit=p.town_a)
+    extra["my_contact"] = Contact.objects.create(
+        company=extra["my_company"], name="李总", phone="13812345678", wechat="lizong88", keeping_unit=p.town_a
+    )
+    extra["my_interaction"] = Interaction.objects.create(
+        kind="visit", date=datetime.date(2024, 5, 6), unit=p.town_a, company=extra["my_company"], content="拜访"
+    )
+    extra["my_intermediary"] = Intermediary.objects.create(
+        name="上海示范商会", kind="regional_chamber", created_by_unit=p.town_a
+    )
+    extra["my_agreement"] = PromotionAgreement.objects.create(
+        intermediary=extra["my_intermediary"],
+        unit=p.town_a,
+        title="委托上海示范商会招商",
+        scope="电子信息",
+        start_on=datetime.date(2024, 1, 1),
+        end_on=datetime.date(2025, 12, 31),
+    )
+    extra["my_trip"] = trip(p.town_a, leader="城关镇长", title="镇长")
+    TripVisit.objects.create(trip=extra["my_trip"], visited_name="城关镇录入的企业有限公司")
+    extra["my_campaign"] = Campaign.objects.create(
+        name="城关镇招商推介会", kind="promotion", start_on=datetime.date(2026, 5, 8), organiser=p.town_a
+    )

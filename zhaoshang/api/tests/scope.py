@@ -2,7 +2,9 @@
 
 The API's own endpoints take object ids and answer tokens, not sessions; that another
 town's project is 404 through every one of them is proven in test_personas.py, another
-town's problem, instruction and scheduling report in test_resources.py."""
+town's problem, instruction and scheduling report in test_resources.py, another town's
+contact, interaction, agreement, trip and campaign in test_relations_api.py and
+test_fieldwork_api.py."""
 
 from zhaoshang.testing import ScopeCheck
 

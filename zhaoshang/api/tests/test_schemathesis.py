@@ -54,6 +54,13 @@ OWN_OBJECTS = {
     "report_id": "my_report",
     "bulletin_id": "published",
     "result_id": "result",
+    "company_id": "my_company",
+    "contact_id": "my_contact",
+    "interaction_id": "my_interaction",
+    "intermediary_id": "my_intermediary",
+    "agreement_id": "my_agreement",
+    "trip_id": "my_trip",
+    "campaign_id": "my_campaign",
 }
 
 
@@ -104,8 +111,9 @@ def _call_with_own_objects(case, token, project_id, request):
         case.path_parameters["project_id"] = project_id
     own = set(case.path_parameters or ()) & set(OWN_OBJECTS)
     if own:
-        # Likewise the officer's own problem, instruction, round, report, bulletin and
-        # result (built only for the operations that take one: test_resources.py's world).
+        # Likewise the officer's own problem, instruction, round, report, bulletin,
+        # result, company, contact, meeting, intermediary, agreement, trip and campaign
+        # (built only for the operations that take one: conftest.py's world).
         extra = request.getfixturevalue("world").extra
         for name in own:
             case.path_parameters[name] = extra[OWN_OBJECTS[name]].pk
