@@ -155,7 +155,9 @@ def _locked(user, signal: Signal) -> Signal:
     """The signal again, locked, if the user may change it: two clicks run one after the other."""
     if not Signal.objects.restrict(user, Action.CHANGE).filter(pk=signal.pk).exists():
         raise PermissionDenied("只有报送单位（及其上级）和招商局可以推进这条情报。")
-    return Signal.objects.select_for_update().select_related("company", "team", "member").get(pk=signal.pk)
+    # Only the signal's row is locked: PostgreSQL refuses FOR UPDATE on the outer joins that
+    # the optional team and member need.
+    return Signal.objects.select_for_update(of=("self",)).select_related("company", "team", "member").get(pk=signal.pk)
 
 
 def _fill_dates(signal: Signal, stage: str, on) -> None:
