@@ -14,6 +14,7 @@ from zhaoshang.core.limits import field_limit_problems
 from zhaoshang.core.parsing import ParseError, normalise_text, parse_amount_wan
 from zhaoshang.core.validators import uscc_problem
 from zhaoshang.imports.choices import RowAction
+from zhaoshang.imports.ledger import parse_choice
 from zhaoshang.imports.spec import ImportSpec, register
 from zhaoshang.relations.choices import CompanyFlag, CompanyNature, Exchange, IntermediaryKind, LocalStatus
 from zhaoshang.relations.models import Company, Intermediary
@@ -91,17 +92,6 @@ KIND_WORDS = [
 ]
 
 
-def _choice(text: str, choices, words, what: str) -> str:
-    """The choice a cell names, by its label or a word it contains; ParseError if none."""
-    for value, label in choices:
-        if text in (label, value):
-            return value
-    for word, value in words:
-        if word in text:
-            return value
-    raise ParseError(f"无法识别的{what}「{text}」")
-
-
 class CompanyListImport(ImportSpec):
     kind = "companies"
     title = "企业名单"
@@ -156,7 +146,7 @@ class CompanyListImport(ImportSpec):
             values[name] = ""
             if text:
                 try:
-                    values[name] = _choice(text, choices, words, what)
+                    values[name] = parse_choice(text, choices, what, words)
                 except ParseError as error:
                     row.errors[label(name)] = str(error)
         flags = []
@@ -164,7 +154,7 @@ class CompanyListImport(ImportSpec):
             if not part:
                 continue
             try:
-                flag = _choice(part, CompanyFlag.choices, FLAG_WORDS, "企业标签")
+                flag = parse_choice(part, CompanyFlag.choices, "企业标签", FLAG_WORDS)
             except ParseError as error:
                 row.errors[label("flags")] = str(error)
                 break
@@ -278,7 +268,7 @@ class IntermediaryListImport(ImportSpec):
             row.errors[label("name")] = "必填"
         kind = normalise_text(cells.get("kind")) or values["name"]  # 「深圳湖南商会」 says its kind
         try:
-            values["kind"] = _choice(kind, IntermediaryKind.choices, KIND_WORDS, "机构类型")
+            values["kind"] = parse_choice(kind, IntermediaryKind.choices, "机构类型", KIND_WORDS)
         except ParseError as error:
             row.errors[label("kind")] = (
                 f"{error}，应为商会、异地商会、行业协会、招商代理机构、咨询机构、银行、律师或会计师事务所"

@@ -124,15 +124,22 @@ CHOICE_WORDS = {
 }
 
 
-def _choice(choices, value, what: str) -> str:
+def parse_choice(value, choices, what: str, words=()) -> str:
+    """The choice a cell names: its label, its code or one part of a label written 甲/乙,
+    else the first of ``words`` (word, choice) the cell contains; ParseError if none. Every
+    spreadsheet import reads its choice columns with this."""
     text = normalise_text(value)
     for choice_value, label in choices:
         if text in (label, choice_value) or text in label.split("/"):
             return choice_value
-    for word, choice_value in CHOICE_WORDS.get(what, ()):
+    for word, choice_value in words:
         if word in text:
             return choice_value
     raise ParseError(f"无法识别的{what}「{text}」")
+
+
+def _choice(choices, value, what: str) -> str:
+    return parse_choice(value, choices, what, CHOICE_WORDS.get(what, ()))
 
 
 SKIP_ROW = re.compile(
